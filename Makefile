@@ -1,0 +1,43 @@
+# tlresearch — run `make` or `make help` to see the targets.
+# Every target creates or refreshes the local virtual environment (.venv) first, so a
+# fresh clone needs only Python 3.11 and the package registries.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= auto
+
+.DEFAULT_GOAL := help
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+## install: create or refresh .venv with the pinned dependencies
+install: $(STAMP)
+
+## reports: build everything on the embedded demo survey (raw exports -> processed panel)
+reports: $(STAMP)
+	$(BIN)/tlresearch demo
+	$(BIN)/tlresearch ingest
+
+## test: run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+## bench: run the benchmarks and print their figures
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py
+
+## clean: delete what the library built (never data/raw)
+clean:
+	rm -rf data/processed/*.parquet data/processed/*.csv data/processed/*.md
+
+.PHONY: help install reports test bench clean

