@@ -6,6 +6,7 @@ A new wave is a new file, not new code. The format, by example::
     tool: LimeSurvey
     file: 2026/export_2026.csv        # path under data/raw/
     sheet: null                       # XLSX only: a sheet name (default: first data sheet)
+    header_row: 1                     # optional: row of the column names (merged group headers above)
     variables:
       place_name: Q01                 # a plain raw column
       cdi: {column: Q10, blank: zero} # a blank answer means 0 in this wave
@@ -108,6 +109,7 @@ class Codebook:
     path: Path | None = None
     tool: str = ""
     sheet: str | None = None
+    header_row: int | None = None
     demo: bool = False
     ignore: tuple[str, ...] = ()
     completeness: Completeness | None = None
@@ -205,7 +207,7 @@ def parse_codebook(raw: object, path: Path | None = None) -> Codebook:
                                     tuple(str(v) for v in spec["complete_values"]))
     return Codebook(
         wave=int(raw["wave"]), file=str(raw["file"]), variables=variables, path=path,
-        tool=str(raw.get("tool", "")), sheet=raw.get("sheet"), demo=bool(raw.get("demo", False)),
+        tool=str(raw.get("tool", "")), sheet=raw.get("sheet"), header_row=raw.get("header_row"), demo=bool(raw.get("demo", False)),
         ignore=tuple(str(c) for c in raw.get("ignore") or ()), completeness=completeness,
         notes=str(raw.get("notes", "")),
     )
