@@ -1,0 +1,136 @@
+"""The ``tlresearch`` command: a thin layer over the library's functions.
+
+Exit codes (documented in the README and in ``tlresearch --help``):
+
+* 0 — success;
+* 1 — data error: an input cannot be used (missing column, unreadable file, wave
+  without codebook); one line on stderr names the wave, file, row and column;
+* 2 — usage error: a bad option, an unknown wave, a missing panel;
+* 3 — another run holds the lock of the data folder.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import TLResearchError
+
+EPILOG = ("exit codes: 0 success, 1 data error, 2 usage error, 3 another run holds the lock. "
+          "The data folder is ./data of the checkout unless --data-dir or "
+          "TLRESEARCH_DATA_DIR says otherwise.")
+
+
+def _waves(text: str) -> list[int]:
+    """Parse ``2019`` / ``2017-2019`` / ``2017,2019`` into a list of waves."""
+    waves: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            start, end = part.split("-", 1)
+            waves.extend(range(int(start), int(end) + 1))
+        else:
+            waves.append(int(part))
+    return waves
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tlresearch", description="Survey of the tiers-lieux: demo data, ingestion, panel.",
+        epilog=EPILOG)
+    parser.add_argument("--data-dir", help="data folder (raw/, codebooks/, processed/, ...)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write the synthetic demo survey into data/raw",
+                          description="Write the deterministic demo survey (waves 2017-2025, "
+                                      "fictitious data) and its codebooks.", epilog=EPILOG)
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default: fixed)")
+    demo.add_argument("--scale", type=float, default=1.0,
+                      help="multiply the number of places (30 = national-scale benchmark)")
+    demo.add_argument("--overwrite", action="store_true",
+                      help="replace demo raw files that differ (never needed for a rerun)")
+
+    ingest = sub.add_parser("ingest", help="build the panel from raw exports and codebooks",
+                            description="Read every wave through its codebook, validate, link "
+                                        "places across waves, write data/processed.",
+                            epilog=EPILOG)
+    ingest.add_argument("--waves", type=_waves, help="waves to ingest, e.g. 2019 or 2017-2020")
+    ingest.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    ingest.add_argument("--keep-going", action="store_true",
+                        help="ingest the other waves when one fails (exit code stays 1)")
+    ingest.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                        help="wait this long for another run to finish (default: do not wait)")
+
+    dictionary = sub.add_parser("dictionary", help="print the data dictionary (Markdown)",
+                                description="Print the data dictionary generated from the "
+                                            "schema and the codebooks.", epilog=EPILOG)
+    dictionary.set_defaults()
+
+    register = sub.add_parser("register", help="load a register of places (e.g. CGET 2019)",
+                              description="Read a register of places with the survey readers "
+                                          "and write it to data/processed/register.parquet; "
+                                          "contact columns go to data/restricted.",
+                              epilog=EPILOG)
+    register.add_argument("path", help="CSV or XLSX file of the register")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except TLResearchError as error:
+        print(f"tlresearch {args.command}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"tlresearch {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .config import DEMO_SEED, DataPaths
+
+    paths = DataPaths.resolve(args.data_dir)
+    if args.command == "demo":
+        from .demo import write_demo
+
+        summary = write_demo(paths, seed=DEMO_SEED if args.seed is None else args.seed,
+                             scale=args.scale, overwrite=args.overwrite)
+        print(summary)
+        return 0
+    if args.command == "ingest":
+        from .ingest import run_ingest
+
+        result = run_ingest(paths, waves=args.waves, region=args.region,
+                            keep_going=args.keep_going, wait_seconds=args.wait)
+        print(format_conservation(result.conservation))
+        for error in result.errors:
+            print(f"tlresearch ingest: error: {error}", file=sys.stderr)
+        print(f"panel written to {paths.processed}")
+        return 1 if result.errors else 0
+    if args.command == "dictionary":
+        from .dictionary import data_dictionary, dictionary_markdown
+
+        print(dictionary_markdown(data_dictionary(paths)), end="")
+        return 0
+    if args.command == "register":
+        from .register import run_register
+
+        places = run_register(paths, args.path)
+        print(f"{len(places)} places written to {paths.processed_table('register')}")
+        return 0
+    raise AssertionError(args.command)
+
+
+def format_conservation(conservation) -> str:
+    """Rows in = kept + quarantined, one line per file, for the ingest log."""
+    lines = [f"{'wave':<6}{'file':<48}{'in':>7}{'kept':>7}{'quar.':>7}  ok"]
+    for row in conservation.itertuples(index=False):
+        lines.append(f"{row.wave:<6}{row.file:<48}{row.rows_in:>7}{row.kept:>7}"
+                     f"{row.quarantined:>7}  {'yes' if row.balanced else 'NO'}")
+    total = conservation[["rows_in", "kept", "quarantined"]].sum()
+    lines.append(f"{'all':<6}{'':<48}{total['rows_in']:>7}{total['kept']:>7}{total['quarantined']:>7}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
