@@ -94,7 +94,13 @@ def _resolve_one(code, postcode, name, region) -> dict:
     folded = fold(name) if name else ""
     method, score, found = None, None, None
 
-    if code and code in current.index:
+    if code and code in current.index and _postcode_of_named_commune(
+            code, folded, current, by_postcode, folded_names):
+        # Both a valid code and a postcode: the name says which one was meant.
+        notes.append(f"code {code} is a postcode (and the code of {current.at[code, 'name']}),"
+                     " used as a postcode")
+        postcode = postcode or code
+    elif code and code in current.index:
         method, score, found = "code", 100.0, code
     elif code and code in former_to_current:
         method, score, found = "former_code", 100.0, former_to_current[code]
@@ -151,6 +157,14 @@ def _resolve_one(code, postcode, name, region) -> dict:
         "region_code": ref["region_code"], "resolution_method": method,
         "resolution_score": score, "resolution_note": "; ".join(notes) or None,
     }
+
+
+def _postcode_of_named_commune(code, folded, current, by_postcode, folded_names) -> bool:
+    """True when ``code`` names another commune but is the postcode of the named one."""
+    if not folded or code not in by_postcode:
+        return False
+    named = folded_names.get(folded, set())
+    return code not in named and bool(named & set(by_postcode[code]))
 
 
 def _fuzzy_among(folded: str, codes: list[str], current: pd.DataFrame):
