@@ -68,6 +68,10 @@ def _number(value) -> str:
     return f"{value:g}"
 
 
+def _text(value) -> str:
+    return "" if pd.isna(value) else str(value)
+
+
 def dictionary_markdown(dictionary: pd.DataFrame, demo: bool = False) -> str:
     """The dictionary as a Markdown table, for people who do not open Parquet."""
     lines = ["# Dictionnaire des données du panel", ""]
@@ -76,7 +80,8 @@ def dictionary_markdown(dictionary: pd.DataFrame, demo: bool = False) -> str:
     lines += ["| Variable | Type | Libellé | Valeurs | Bornes | Vagues | Restreinte |",
               "|---|---|---|---|---|---|---|"]
     for row in dictionary.itertuples(index=False):
-        cells = [row.variable, row.type, row.label, row.allowed_values or "", row.range or "",
-                 row.waves or "", "oui" if row.restricted else ""]
+        cells = [_text(row.variable), _text(row.type), _text(row.label),
+                 _text(row.allowed_values), _text(row.range), _text(row.waves),
+                 "oui" if row.restricted is True else ""]
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

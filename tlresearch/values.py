@@ -17,6 +17,8 @@ from decimal import Decimal
 import pandas as pd
 from unidecode import unidecode
 
+from . import textnorm
+
 #: Answers meaning "I do not know" (compared after :func:`_key`).
 NOT_KNOWN = {
     "nsp", "ne sait pas", "ne sais pas", "je ne sais pas", "?", "??", "???", "-", "--",
@@ -112,10 +114,7 @@ def fold(text: object) -> str:
     """
     if _is_missing(text):
         return ""
-    ascii_text = unidecode(unicodedata.normalize("NFC", str(text))).lower()
-    words = re.sub(r"[^a-z0-9]+", " ", ascii_text).split()
-    saints = {"st": "saint", "ste": "sainte"}
-    return " ".join(saints.get(word, word) for word in words)
+    return textnorm.fold(str(text))
 
 
 def parse_count(text: object) -> tuple[int | None, str | None]:

@@ -1,0 +1,39 @@
+"""Shared fixtures: where the reference data are, and a demo survey built once per session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """../shared/reference, or skip: the project must also work without it."""
+    if not REFERENCE.is_dir():
+        pytest.skip("../shared/reference is not beside the checkout")
+    return REFERENCE
+
+
+@pytest.fixture(scope="session")
+def demo_panel(tmp_path_factory):
+    """The demo survey written and ingested once: (paths, IngestResult, raw hashes before)."""
+    from tlresearch.config import DataPaths
+    from tlresearch.demo import write_demo
+    from tlresearch.ingest import run_ingest
+
+    paths = DataPaths(tmp_path_factory.mktemp("demo") / "data")
+    write_demo(paths)
+    before = tree_hashes(paths.raw)
+    result = run_ingest(paths)
+    return paths, result, before
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path."""
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,186 @@
+"""The demo survey: a deterministic, fictitious census of tiers-lieux, waves 2017-2025.
+
+The project must run, and be tested, without the lab's private survey. ``tlresearch
+demo`` writes raw exports as the lab receives them — one survey tool per period,
+questions renamed, added and dropped, typing mistakes, duplicates, unfinished
+answers — whose *true* values reproduce the figures the Coopérative Tiers-Lieux
+published, so the ingestion can be checked end to end against a known truth.
+
+Modules: :mod:`~.population` (places and their true yearly answers), :mod:`~.truth`,
+:mod:`~.staffing` and :mod:`~.typology` (steering to the published figures),
+:mod:`~.mess` (a true value to what was typed), :mod:`~.junk` (rows to quarantine),
+:mod:`~.layouts` (one writer per tool), :mod:`~.files` (atomic read-only writes),
+the codebooks in ``demo/codebooks/<wave>.yaml``.
+
+Calibration (scale 1, measured on :func:`true_responses`; :data:`CALIBRATION`)::
+
+    wave  indicator                            target   tolerance
+    2017-2025 respondents 150 192 206 210 220 226 232 222 235   exact
+    2017/2019/2022/2023 places open 186 / 231 / 311 / 315      exact
+    2017  urban / periurban / rural (%)   45.5 / 18.2 / 36.4    ±3 pts
+    2025  rural (%)                        76                    ±3 pts
+    2018  coworking / atelier / fablab only, hybrid  118/15/14/45 exact
+    2019  coworking / fablab / atelier ticked (overlap) 172/27/25 exact
+    2019  hybrid (%)                       11                    ±3 pts
+    2019  sums: CDI 195, CDD 74, interns 94, civic service 51,
+          volunteers 2 415, board members 869                   exact
+    2019  status (%): association 52, private 22, public 16
+          (incl. université 2), cooperative 3                    ±3 pts
+    2024  association (%)                  74                    ±3 pts
+    2024  employers 73 %, >= 1 CDI 58 %, >= 1 CDD 28 %           ±3 pts
+    2024  mean ETP per respondent          2.2                   ±0.15
+    2021  mean ETP per respondent          2.9                   ±0.15
+    2019  employers with a facilitator (%) 56                    ±3 pts
+
+Other waves follow smooth paths between those (``calibration.*_PATH``). The urban /
+rural classes use a population proxy (:mod:`~.geography`), not INSEE's density grid.
+
+Junk rows come on top of the kept respondents: 2-4 duplicates (an earlier
+submission; the later one is the truth), 1-3 unfinished answers where the tool keeps
+them (LimeSurvey 2018-2019, XLSX 2023-2024, Framaforms 2025), 1-2 impossible rows,
+and a "Total" row in 2017 — multiplied by ``scale``.
+
+Examples
+--------
+>>> from tlresearch.config import DataPaths
+>>> summary = write_demo(DataPaths(tmp_path))          # doctest: +SKIP
+>>> summary.kept[2019]                                  # doctest: +SKIP
+206
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import DEMO_SEED, DEMO_WAVES, DataPaths
+from .calibration import CALIBRATION, calibration_report
+from .files import write_file, write_if_absent
+from .junk import wave_records
+from .layouts import LAYOUTS, render, to_bytes
+from .population import Population, generate_population
+from .questionnaires import codebook_path, wave_codebook
+from .truth import true_jobs, true_responses
+
+__all__ = ["CALIBRATION", "DemoSummary", "Population", "calibration_report",
+           "generate_population", "true_jobs", "true_responses", "write_demo"]
+
+DIRECTORY_FILE = "annuaire/DEMO_annuaire_lieux.csv"
+README_FILE = "DEMO_LISEZMOI.txt"
+PLACE_LINKS_HEADER = "response_id,same_place_as,new_place\n"
+ROLES_HEADER = "title,role\n"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What :func:`write_demo` wrote.
+
+    ``rows``: data rows per file (path relative to the data folder; header excluded);
+    ``kept``: true responses per wave; ``junk``: extra rows per wave and kind;
+    ``written``: files actually (re)written, the others were already identical.
+    """
+
+    seed: int
+    scale: float
+    rows: dict[str, int] = field(default_factory=dict)
+    kept: dict[int, int] = field(default_factory=dict)
+    junk: dict[int, dict[str, int]] = field(default_factory=dict)
+    written: tuple[str, ...] = ()
+
+
+def readme_lines(seed: int, scale: float) -> list[str]:
+    """French notice shipped with the demo files (no date: the bytes must not change)."""
+    return [
+        "DONNÉES FICTIVES — enquête de démonstration des tiers-lieux de Nouvelle-Aquitaine",
+        "",
+        "Les fichiers dont le nom contient DEMO ont été générés par la commande "
+        f"`tlresearch demo` (graine {seed}, échelle {scale:g}).",
+        "Les lieux, les personnes, les courriels, les téléphones et les SIRET sont inventés ;",
+        "seules les communes sont réelles. Les totaux reproduisent des chiffres publiés",
+        "par la Coopérative Tiers-Lieux pour tester la chaîne de traitement.",
+        "Une même graine redonne exactement les mêmes fichiers.",
+        "",
+        "Contenu : une exportation par vague (outil d'enquête différent selon les années),",
+        "l'annuaire des lieux connus du réseau (annuaire/DEMO_annuaire_lieux.csv ;",
+        "année de fermeture = première année où le lieu ne fonctionne plus).",
+    ]
+
+
+def _directory(pop: Population) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["nom_lieu", "code_commune", "nom_commune", "annee_ouverture",
+                     "annee_fermeture"])
+    for row in pop.places.sort_values("place_id").itertuples(index=False):
+        closing = "" if pd.isna(row.closing_year) else str(int(row.closing_year))
+        writer.writerow([row.place_name, row.commune_code, row.commune_name,
+                         int(row.opening_year), closing])
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
+               waves=DEMO_WAVES, overwrite: bool = False) -> DemoSummary:
+    """Write the demo survey's raw files, codebooks and override templates.
+
+    Everything is rendered in memory first, so a refusal (a raw file that exists and
+    differs) leaves the folder untouched.
+
+    Parameters
+    ----------
+    paths
+        The data folder to fill.
+    seed, scale, waves
+        As in :func:`generate_population`.
+    overwrite
+        Replace raw demo files that differ (never needed with the same seed).
+
+    Returns
+    -------
+    DemoSummary
+        Row counts per file, kept and junk rows per wave.
+
+    Raises
+    ------
+    UsageError
+        A raw file exists with other bytes and ``overwrite`` is false.
+    """
+    pop = generate_population(seed=seed, scale=scale, waves=waves)
+    readme = readme_lines(seed, scale)
+    raw: dict = {}
+    rows, kept, junk = {}, {}, {}
+    for wave in pop.waves:
+        cb, layout = wave_codebook(wave), LAYOUTS[wave]
+        rng = np.random.default_rng([seed, 2, wave])
+        records = wave_records(rng, pop, wave, cb, layout.keeps_incomplete, layout.total_row)
+        columns, cells = render(rng, records, layout, cb)
+        target = paths.raw / cb.file
+        raw[target] = to_bytes(layout, cb, columns, cells, readme)
+        kinds = Counter(r["kind"] for r in records)
+        kept[wave] = kinds.pop("response", 0)
+        junk[wave] = dict(sorted(kinds.items()))
+        rows[target.relative_to(paths.root).as_posix()] = len(records)
+    raw[paths.raw / README_FILE] = ("\n".join(readme) + "\n").encode("utf-8")
+    directory = _directory(pop)
+    raw[paths.raw / DIRECTORY_FILE] = directory
+    rows[(paths.raw / DIRECTORY_FILE).relative_to(paths.root).as_posix()] = len(pop.places)
+    books = {paths.codebook(w): codebook_path(w).read_bytes() for w in pop.waves}
+    for path, data in [*raw.items(), *books.items()]:  # refuse before writing anything
+        if path.exists() and path.read_bytes() != data and not overwrite:
+            write_file(path, data, root=paths.root, overwrite=False)
+    written = []
+    for path, data in raw.items():
+        if write_file(path, data, root=paths.root, overwrite=overwrite):
+            written.append(path.relative_to(paths.root).as_posix())
+    for path, data in books.items():
+        if write_file(path, data, root=paths.root, overwrite=overwrite, read_only=False):
+            written.append(path.relative_to(paths.root).as_posix())
+    for path, text in [(paths.place_link_overrides, PLACE_LINKS_HEADER),
+                       (paths.role_overrides, ROLES_HEADER)]:
+        if write_if_absent(path, text.encode("utf-8")):
+            written.append(path.relative_to(paths.root).as_posix())
+    return DemoSummary(seed=seed, scale=scale, rows=rows, kept=kept, junk=junk,
+                       written=tuple(written))

