@@ -140,3 +140,32 @@ def test_cli_exit_codes(demo_panel, tmp_path):
     assert data_error.returncode == 1
     assert data_error.stderr.count("\n") == 1
     assert "wave 2019" in data_error.stderr and "no_codebook" in data_error.stderr
+
+
+def _pairs(frame, column):
+    """Every pair of responses that ``column`` puts in the same place."""
+    from itertools import combinations
+
+    pairs = set()
+    for _, group in frame.groupby(column):
+        pairs |= set(combinations(sorted(group["response_id"]), 2))
+    return pairs
+
+
+def test_places_are_linked_like_the_truth(demo_panel):
+    from tlresearch.demo import generate_population, true_responses
+
+    paths, _, _ = demo_panel
+    truth = true_responses(generate_population())
+    key = ["wave", "place_name", "address"]
+    assert not truth.duplicated(key).any()
+    responses = tlresearch.load_responses(data_dir=paths.root)
+    matched = responses[key + ["response_id", "place_id"]].merge(
+        truth[key + ["place_id"]].rename(columns={"place_id": "true_place"}), on=key,
+        how="left", validate="one_to_one")
+    assert matched["true_place"].notna().all()
+    found, true = _pairs(matched, "place_id"), _pairs(matched, "true_place")
+    precision = len(found & true) / len(found)
+    recall = len(found & true) / len(true)
+    assert precision >= 0.99, precision
+    assert recall >= 0.98, recall

@@ -10,6 +10,7 @@ flagged, never dropped.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
@@ -27,30 +28,48 @@ OUTPUT_COLUMNS = [
 FUZZY_NAME_THRESHOLD = 88
 
 
+@dataclass(frozen=True)
+class _Reference:
+    """Look-up tables of the reference geography, as plain dicts for speed."""
+
+    current: dict[str, dict]              # code -> name, epci, department, region
+    former_to_current: dict[str, str]     # COMD/COMA/ARM code -> current code
+    by_postcode: dict[str, list[str]]     # postcode -> current codes
+    folded_names: dict[str, set[str]]     # folded name (current or former) -> current codes
+    region_names: dict[str, set[str]]     # folded name -> current codes in the region
+    region_choices: dict[str, str]        # current code in the region -> folded name
+
+
 @lru_cache(maxsize=4)
-def _reference(region: str):
+def _reference(region: str) -> _Reference:
     everything = georef.all_communes()
-    current = everything[everything["type"] == "COM"].drop_duplicates("code").set_index("code")
+    com = everything[everything["type"] == "COM"].drop_duplicates("code")
+    current = {
+        row.code: {"commune_name": row.name, "epci_code": row.epci_code,
+                   "epci_name": row.epci_name, "departement_code": row.departement_code,
+                   "region_code": row.region_code}
+        for row in com.itertuples(index=False)
+    }
     former = everything[everything["type"] != "COM"].dropna(subset=["parent_code"])
     # A commune nouvelle often keeps its chef-lieu's code for a COMD too: current wins.
-    former = former[~former["code"].isin(current.index)].drop_duplicates("code")
-    former_to_current = dict(zip(former["code"], former["parent_code"]))
+    former = former[~former["code"].isin(current)].drop_duplicates("code")
     pairs = georef.postcodes()
     by_postcode: dict[str, list[str]] = {}
     for postcode, code in zip(pairs["postcode"], pairs["commune_code"]):
         by_postcode.setdefault(postcode, []).append(code)
-    names = everything[everything["code"].isin(current.index) | (everything["type"] != "COM")]
-    # Names of current communes and of former ones, both leading to a current code.
     folded_names: dict[str, set[str]] = {}
-    for code, kind, name, parent in zip(names["code"], names["type"], names["name"], names["parent_code"]):
+    for code, kind, name, parent in zip(everything["code"], everything["type"],
+                                        everything["name"], everything["parent_code"]):
         target = code if kind == "COM" else parent
-        if isinstance(target, str):
+        if isinstance(target, str) and target in current:
             folded_names.setdefault(fold(name), set()).add(target)
-    in_region = current[current["region_code"] == region]
-    region_names = {}
-    for code, name in zip(in_region.index, in_region["name"]):
-        region_names.setdefault(fold(name), set()).add(code)
-    return current, former_to_current, by_postcode, folded_names, region_names
+    in_region = com[com["region_code"] == region]
+    region_choices = {code: fold(name) for code, name in zip(in_region["code"], in_region["name"])}
+    region_names: dict[str, set[str]] = {}
+    for code, folded in region_choices.items():
+        region_names.setdefault(folded, set()).add(code)
+    return _Reference(current, dict(zip(former["code"], former["parent_code"])), by_postcode,
+                      folded_names, region_names, region_choices)
 
 
 def resolve_communes(frame: pd.DataFrame, region: str = DEFAULT_REGION) -> pd.DataFrame:
@@ -89,18 +108,19 @@ def resolve_communes(frame: pd.DataFrame, region: str = DEFAULT_REGION) -> pd.Da
 
 
 def _resolve_one(code, postcode, name, region) -> dict:
-    current, former_to_current, by_postcode, folded_names, region_names = _reference(region)
+    ref = _reference(region)
+    current, former_to_current, by_postcode = ref.current, ref.former_to_current, ref.by_postcode
+    folded_names, region_names = ref.folded_names, ref.region_names
     notes: list[str] = []
     folded = fold(name) if name else ""
     method, score, found = None, None, None
 
-    if code and code in current.index and _postcode_of_named_commune(
-            code, folded, current, by_postcode, folded_names):
+    if code and code in current and _postcode_of_named_commune(code, folded, ref):
         # Both a valid code and a postcode: the name says which one was meant.
-        notes.append(f"code {code} is a postcode (and the code of {current.at[code, 'name']}),"
-                     " used as a postcode")
+        notes.append(f"code {code} is a postcode (and the code of "
+                     f"{current[code]['commune_name']}), used as a postcode")
         postcode = postcode or code
-    elif code and code in current.index:
+    elif code and code in current:
         method, score, found = "code", 100.0, code
     elif code and code in former_to_current:
         method, score, found = "former_code", 100.0, former_to_current[code]
@@ -124,7 +144,9 @@ def _resolve_one(code, postcode, name, region) -> dict:
             if len(exact) == 1:
                 method, score, found = "postcode_name", 100.0, exact[0]
             else:
-                found, score = _fuzzy_among(folded, in_postcode, current)
+                choices = {c: fold(current[c]["commune_name"]) for c in dict.fromkeys(in_postcode)
+                           if c in current}
+                found, score = _fuzzy_among(folded, choices)
                 if found:
                     method = "postcode_name_fuzzy"
         if not found and len(set(in_postcode)) == 1:
@@ -139,8 +161,7 @@ def _resolve_one(code, postcode, name, region) -> dict:
         elif len(candidates) > 1:
             notes.append(f"name {name!r} is ambiguous in the region ({len(candidates)} communes)")
         else:
-            region_codes = current.index[current["region_code"] == region].tolist()
-            found, score = _fuzzy_among(folded, region_codes, current)
+            found, score = _fuzzy_among(folded, ref.region_choices)
             if found:
                 method = "name_fuzzy"
 
@@ -148,31 +169,27 @@ def _resolve_one(code, postcode, name, region) -> dict:
         return {"resolution_method": "unresolved", "resolution_score": None,
                 "resolution_note": "; ".join(notes) or "no usable code, postcode or name",
                 **{c: None for c in OUTPUT_COLUMNS[:6]}}
-    ref = current.loc[found]
-    if ref["region_code"] != region:
+    info = current[found]
+    if info["region_code"] != region:
         notes.append(f"outside region {region}")
-    return {
-        "commune_code": found, "commune_name": ref["name"], "epci_code": ref["epci_code"],
-        "epci_name": ref["epci_name"], "departement_code": ref["departement_code"],
-        "region_code": ref["region_code"], "resolution_method": method,
-        "resolution_score": score, "resolution_note": "; ".join(notes) or None,
-    }
+    return {"commune_code": found, **info, "resolution_method": method,
+            "resolution_score": score, "resolution_note": "; ".join(notes) or None}
 
 
-def _postcode_of_named_commune(code, folded, current, by_postcode, folded_names) -> bool:
+def _postcode_of_named_commune(code: str, folded: str, ref: _Reference) -> bool:
     """True when ``code`` names another commune but is the postcode of the named one."""
-    if not folded or code not in by_postcode:
+    if not folded or code not in ref.by_postcode:
         return False
-    named = folded_names.get(folded, set())
-    return code not in named and bool(named & set(by_postcode[code]))
+    named = ref.folded_names.get(folded, set())
+    return code not in named and bool(named & set(ref.by_postcode[code]))
 
 
-def _fuzzy_among(folded: str, codes: list[str], current: pd.DataFrame):
+def _fuzzy_among(folded: str, choices: dict[str, str]):
+    """Best commune among ``choices`` (code -> folded name) for a misspelt name."""
     from rapidfuzz import fuzz, process
 
-    if not codes:
+    if not choices:
         return None, None
-    choices = {code: fold(current.at[code, "name"]) for code in dict.fromkeys(codes)}
     match = process.extractOne(folded, choices, scorer=fuzz.ratio,
                                score_cutoff=FUZZY_NAME_THRESHOLD)
     if match is None:

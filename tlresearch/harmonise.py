@@ -316,19 +316,20 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
         put(by_row[row], Issue(problem.rule, "quarantined", problem.message, file=wave.file,
                                row=row, column=problem.column, wave=wave.wave))
     names = out["place_name"] if "place_name" in out else pd.Series(pd.NA, index=out.index)
-    folded = names.map(values.fold, na_action="ignore")
-    for pos in out.index:
-        response_id, row = out.at[pos, "response_id"], int(out.at[pos, "source_row"])
-        name = folded.iat[pos]
-        if isinstance(name, str) and TOTAL_ROW.match(name):
-            put(response_id, Issue("total_row", "quarantined", "a total row, not a response",
-                                   file=wave.file, row=row, column="place_name",
-                                   value=names.iat[pos], wave=wave.wave))
-        elif not bool(out.at[pos, "complete"]):
-            put(response_id, Issue("incomplete_response", "quarantined",
-                                   "the respondent did not finish the questionnaire",
-                                   file=wave.file, row=row, wave=wave.wave))
-        elif not isinstance(name, str) or not name:
-            put(response_id, Issue("missing_place_name", "quarantined",
-                                   "no place name: the response cannot be attributed",
-                                   file=wave.file, row=row, column="place_name", wave=wave.wave))
+    folded = names.map(values.fold, na_action="ignore").fillna("")
+    is_total = folded.str.match(TOTAL_ROW.pattern)
+    incomplete = ~out["complete"].fillna(False).astype(bool)
+    nameless = folded == ""
+    reasons = [
+        (is_total, "total_row", "a total row, not a response", "place_name"),
+        (~is_total & incomplete, "incomplete_response",
+         "the respondent did not finish the questionnaire", None),
+        (~is_total & ~incomplete & nameless, "missing_place_name",
+         "no place name: the response cannot be attributed", "place_name"),
+    ]
+    for mask, rule, message, column in reasons:
+        for pos in mask[mask].index:
+            value = names.iat[pos] if rule == "total_row" else None
+            put(out.at[pos, "response_id"], Issue(rule, "quarantined", message, file=wave.file,
+                                                  row=int(out.at[pos, "source_row"]),
+                                                  column=column, value=value, wave=wave.wave))

@@ -117,19 +117,18 @@ def _resolve(result: WaveResult, region: str) -> None:
     resolved = resolve_communes(responses, region=region)
     result.harmonised.responses = pd.concat([declared, resolved], axis=1)
     kept = ~responses["response_id"].isin(result.quarantine)
-    for pos in responses.index[kept]:
-        method = resolved.at[pos, "resolution_method"]
-        note = resolved.at[pos, "resolution_note"]
-        row = int(responses.at[pos, "source_row"])
-        if method == "unresolved":
+    method, note = resolved["resolution_method"], resolved["resolution_note"]
+    names = responses["commune_name"] if "commune_name" in responses else pd.Series(
+        pd.NA, index=responses.index)
+    unresolved = kept & (method == "unresolved").fillna(False)
+    noted = kept & ~unresolved & note.notna()
+    for mask, rule, with_value in ((unresolved, "commune_unresolved", True),
+                                   (noted, "commune_resolution_note", False)):
+        for row, text, value in zip(responses.loc[mask, "source_row"], note[mask], names[mask]):
             result.harmonised.issues.append(Issue(
-                "commune_unresolved", "flagged", str(note), file=result.codebook.file, row=row,
-                column="commune_name", value=responses.at[pos, "commune_name"] if "commune_name" in responses else None,
+                rule, "flagged", str(text), file=result.codebook.file, row=int(row),
+                column="commune_name", value=value if with_value and pd.notna(value) else None,
                 wave=result.codebook.wave))
-        elif isinstance(note, str):
-            result.harmonised.issues.append(Issue(
-                "commune_resolution_note", "flagged", note, file=result.codebook.file, row=row,
-                column="commune_name", wave=result.codebook.wave))
 
 
 def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
@@ -229,6 +228,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     link_input = pd.DataFrame({
         "response_id": responses["response_id"], "wave": responses["wave"].astype(int),
         "place_name": responses["place_name"],
+        "address": responses["address"] if "address" in responses else pd.NA,
         "commune_key": responses["commune_code"].fillna(
             responses["declared_commune_name"].map(fold, na_action="ignore")),
         "siret": responses["siret"] if "siret" in responses else pd.NA,
@@ -243,7 +243,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     staff = build_staff(jobs, roles)
 
     issues = [i for r in results for i in r.harmonised.issues]
-    issues += _link_issue_rows(link_issues, responses)
+    issues += link_issues
     issues += _unknown_title_issues(staff, responses)
     contacts = pd.concat(contacts_frames, ignore_index=True)
     contacts["place_id"] = contacts["response_id"].map(
@@ -261,11 +261,6 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     conservation = conservation_table(results)
     tables["conservation"] = conservation
     return IngestResult(tables, {"contacts": contacts}, conservation, errors)
-
-
-def _link_issue_rows(issues: list[Issue], responses: pd.DataFrame) -> list[Issue]:
-    return [Issue(i.rule, i.action, i.message, file=i.file, row=i.row, column=i.column,
-                  value=i.value, wave=i.wave) for i in issues]
 
 
 def _unknown_title_issues(staff: pd.DataFrame, responses: pd.DataFrame) -> list[Issue]:

@@ -57,7 +57,7 @@ STOP_WORDS = frozenset(
 #: Phrases dropped from names, as folded words.
 STOP_PHRASES = ("tiers lieux", "tiers lieu")
 
-METHODS = ("override", "siret", "name_commune", "fuzzy_name_commune", "new")
+METHODS = ("override", "siret", "name_commune", "address_commune", "fuzzy_name_commune", "new")
 LINK_COLUMNS = ["response_id", "place_id", "link_method", "link_score", "linked_to"]
 OVERRIDE_COLUMNS = ["response_id", "same_place_as", "new_place"]
 _REQUIRED = ["response_id", "wave", "place_name", "commune_key", "siret"]
@@ -88,6 +88,35 @@ def normalise_place_name(name: str | None) -> str:
         text = text.replace(f" {phrase} ", " ")
     kept = [w for w in text.split() if w not in STOP_WORDS]
     return " ".join(kept) if kept else folded
+
+
+def normalise_address(address) -> str:
+    """Folded street address, or "" when it is too vague to identify a building.
+
+    An address is evidence only with a number and a street ("12 rue de la Gare"):
+    "Centre bourg" or "Mairie" is shared by many places.
+
+    Examples
+    --------
+    >>> normalise_address("12, Rue de la Gare")
+    '12 rue de la gare'
+    >>> normalise_address("Le bourg")
+    ''
+    """
+    if address is None or (not isinstance(address, str) and pd.isna(address)):
+        return ""
+    folded = fold(str(address))
+    tokens = folded.split()
+    if len(tokens) < 3 or not any(t.isdigit() for t in tokens):
+        return ""
+    return folded
+
+
+def _with_address(responses: pd.DataFrame) -> pd.DataFrame:
+    """The required columns plus ``address`` (empty when the caller has none)."""
+    frame = responses[_REQUIRED].copy()
+    frame["address"] = responses["address"] if "address" in responses else pd.NA
+    return frame
 
 
 def place_id_for(anchor_response_id: str) -> str:
@@ -185,6 +214,7 @@ class _Response:
     name: str       # normalised; "" when missing
     commune: str    # "" when missing
     siret: str      # "" when missing
+    address: str = ""  # folded street address; "" when missing or too vague
 
 
 @dataclass
@@ -210,6 +240,7 @@ class _Linker:
         self.places: dict[str, _Place] = {}
         self.by_siret: dict[str, dict[str, str]] = defaultdict(dict)
         self.by_name: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        self.by_address: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.names_in: dict[str, list[str]] = defaultdict(list)  # fuzzy candidates
         self.anchors: dict[str, str] = {}
         self.links: dict[str, _Link] = {}
@@ -236,6 +267,8 @@ class _Linker:
             if key not in self.by_name:
                 self.names_in[response.commune].append(response.name)
             self.by_name[key][place_id] = response.response_id
+        if response.address and response.commune:
+            self.by_address[(response.address, response.commune)][place_id] = response.response_id
         self.links[response.response_id] = (place_id, method, score, linked_to)
         return place_id
 
@@ -267,6 +300,11 @@ class _Linker:
             holders = self.by_name.get((response.name, response.commune))
             found = holders and self._pick(holders, response, check_siret=True)
             return (*found, 100.0, response.name) if found else None
+        if method == "address_commune":
+            holders = (self.by_address.get((response.address, response.commune))
+                       if response.address else None)
+            found = holders and self._pick(holders, response, check_siret=True)
+            return (*found, 100.0, response.address) if found else None
         names = self.names_in.get(response.commune)
         if not names:
             return None
@@ -288,7 +326,7 @@ class _Linker:
 
     def link_automatically(self, pending: list[_Response]) -> None:
         """SIRET, then exact name, then fuzzy name, then a new place; each pass in order."""
-        for method in ("siret", "name_commune", "fuzzy_name_commune"):
+        for method in ("siret", "name_commune", "address_commune", "fuzzy_name_commune"):
             unmatched = []
             for response in pending:
                 found = self.match(response, method)
@@ -297,6 +335,14 @@ class _Linker:
                     continue
                 place_id, linked_to, score, other_name = found
                 self.attach(response, place_id, method, score, linked_to)
+                if method == "address_commune":
+                    self.issues.append(Issue(
+                        rule="address_link", action="flagged", column="address",
+                        value=response.name, wave=response.wave,
+                        message=f"response {response.response_id} linked to {linked_to} "
+                                f"(place {place_id}) by the same address in the same "
+                                "commune under another name: a renamed place?",
+                    ))
                 if method == "fuzzy_name_commune":
                     self.issues.append(Issue(
                         rule="fuzzy_link", action="flagged", column="place_name",
@@ -375,8 +421,8 @@ def link_places(
     _check_input(responses)
     items = sorted(
         (_Response(str(r.response_id), int(r.wave), normalise_place_name(r.place_name),
-                   _text(r.commune_key), _text(r.siret))
-         for r in responses[_REQUIRED].itertuples(index=False)),
+                   _text(r.commune_key), _text(r.siret), normalise_address(r.address))
+         for r in _with_address(responses).itertuples(index=False)),
         key=lambda r: (r.wave, r.response_id),
     )
     order = {r.response_id: position for position, r in enumerate(items)}

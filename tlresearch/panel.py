@@ -78,33 +78,28 @@ def build_places(responses: pd.DataFrame) -> pd.DataFrame:
     """One row per place: its latest name, commune and typology, and its history."""
     ordered = responses.sort_values(["place_id", "wave", "response_id"], kind="stable")
     groups = ordered.groupby("place_id", sort=True)
-    latest = groups.tail(1).set_index("place_id")
-
-    def former_names(frame: pd.DataFrame) -> str | None:
-        names = list(dict.fromkeys(frame["place_name"].dropna()))
-        others = [n for n in names if n != frame["place_name"].dropna().iloc[-1]] if names else []
-        return " | ".join(others) if others else None
-
+    latest = groups.tail(1).set_index("place_id").sort_index()
+    # Former names: every distinct name but the latest, in order of first use.
+    named = ordered[["place_id", "place_name"]].dropna().drop_duplicates()
+    named = named[named["place_name"] != named["place_id"].map(latest["place_name"])]
+    former = named.groupby("place_id", sort=True)["place_name"].agg(" | ".join)
+    siret = (ordered.dropna(subset=["siret"]).groupby("place_id", sort=True)["siret"].last()
+             if "siret" in ordered else pd.Series(dtype="string"))
+    waves = ordered[["place_id", "wave"]].drop_duplicates().astype({"wave": str})
     places = pd.DataFrame({
-        "place_id": latest.index.astype("string"),
-        "place_name": latest["place_name"].to_numpy(),
-        "former_names": [former_names(g) for _, g in groups],
-        "siret": [g["siret"].dropna().iloc[-1] if g["siret"].notna().any() else None
-                  for _, g in groups] if "siret" in ordered else None,
-        "commune_code": latest["commune_code"].to_numpy(),
-        "commune_name": latest["commune_name"].to_numpy(),
-        "epci_code": latest["epci_code"].to_numpy(),
-        "epci_name": latest["epci_name"].to_numpy(),
-        "departement_code": latest["departement_code"].to_numpy(),
-        "region_code": latest["region_code"].to_numpy(),
-        "typology": latest["typology"].to_numpy(),
-        "legal_status": latest["legal_status"].to_numpy() if "legal_status" in latest else None,
-        "first_wave": groups["wave"].min().to_numpy(),
-        "last_wave": groups["wave"].max().to_numpy(),
-        "n_waves": groups["wave"].nunique().to_numpy(),
-        "waves": [",".join(str(w) for w in sorted(set(g["wave"]))) for _, g in groups],
-        "demo": groups["demo"].all().to_numpy(),
+        "place_id": latest.index,
+        "place_name": latest["place_name"],
+        "former_names": former.reindex(latest.index),
+        "siret": siret.reindex(latest.index),
     })
+    for column in ("commune_code", "commune_name", "epci_code", "epci_name",
+                   "departement_code", "region_code", "typology", "legal_status"):
+        places[column] = latest[column] if column in latest else pd.NA
+    places["first_wave"] = groups["wave"].min()
+    places["last_wave"] = groups["wave"].max()
+    places["n_waves"] = groups["wave"].nunique()
+    places["waves"] = waves.groupby("place_id", sort=True)["wave"].agg(",".join)
+    places["demo"] = groups["demo"].all()
     types = {"first_wave": "Int64", "last_wave": "Int64", "n_waves": "Int64", "demo": "boolean"}
     for column in places.columns:
         places[column] = places[column].astype(types.get(column, "string"))

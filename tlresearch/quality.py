@@ -7,7 +7,7 @@ enter the log, so the log can be read without the restricted folder.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -49,7 +49,7 @@ class Issue:
 
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:
     """Issues as a sorted DataFrame with stable column types (for Parquet)."""
-    frame = pd.DataFrame([asdict(i) for i in issues], columns=COLUMNS)
+    frame = pd.DataFrame([tuple(getattr(i, c) for c in COLUMNS) for i in issues], columns=COLUMNS)
     frame = frame.astype({
         "wave": "Int64", "file": "string", "row": "Int64", "column": "string",
         "value": "string", "rule": "string", "action": "string", "message": "string",

@@ -9,6 +9,7 @@ which :mod:`tlresearch.roles` needs to see gender-inclusive forms (``chargé·e`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 from unidecode import unidecode
@@ -35,9 +36,11 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+@lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Fold a name to a comparison key: lowercase ASCII words separated by one space.
 
+    Cached: the same commune and place names come back thousands of times.
     Accents go, punctuation becomes a space, and the abbreviations ``St``/``Ste``
     become ``saint``/``sainte`` because respondents write both.
 
