@@ -28,8 +28,12 @@ reports: $(STAMP)
 	$(BIN)/tlresearch demo
 	$(BIN)/tlresearch ingest
 
-## test: run the whole test suite
-test: $(STAMP)
+## browser: install Debian's headless chromium for the browser tests when missing
+browser:
+	@scripts/ensure-chromium
+
+## test: run the whole test suite (installs .venv and chromium when missing)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 ## bench: run the benchmarks and print their figures
@@ -40,4 +44,4 @@ bench: $(STAMP)
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.csv data/processed/*.md
 
-.PHONY: help install reports test bench clean
+.PHONY: help install browser reports test bench clean
