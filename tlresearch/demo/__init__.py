@@ -167,6 +167,12 @@ def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
     directory = _directory(pop)
     raw[paths.raw / DIRECTORY_FILE] = directory
     rows[(paths.raw / DIRECTORY_FILE).relative_to(paths.root).as_posix()] = len(pop.places)
+    # The certification's graduates' survey (issue of the indicators): same rules.
+    from ..certification import DEMO_FILE, demo_graduates_bytes
+
+    graduates = demo_graduates_bytes(seed)
+    raw[paths.raw / DEMO_FILE] = graduates
+    rows[(paths.raw / DEMO_FILE).relative_to(paths.root).as_posix()] = graduates.count(b"\n") - 1
     books = {paths.codebook(w): codebook_path(w).read_bytes() for w in pop.waves}
     for path, data in [*raw.items(), *books.items()]:  # refuse before writing anything
         if path.exists() and path.read_bytes() != data and not overwrite:
