@@ -23,6 +23,8 @@ DERIVED = {
     "epci_name": ("string", "Nom de l'EPCI"),
     "departement_code": ("code", "Code du département"),
     "region_code": ("code", "Code de la région"),
+    "territorial_class": ("category", "Classe territoriale de la commune : urbain, périurbain, rural "
+                          "(densité et population, voir tlresearch.typology)"),
     "resolution_method": ("category", "Comment la commune a été trouvée (code, ancien code, code postal + nom...)"),
     "typology": ("category", "Type principal : le seul type coché, « hybride » si plusieurs"),
 }

@@ -224,6 +224,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         frames.append(kept.drop(columns=[c for c in restricted_columns if c in kept] + ["complete"]))
         jobs_frames.append(result.harmonised.jobs)
     responses = stack_responses(frames)
+    responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
 
     link_input = pd.DataFrame({
         "response_id": responses["response_id"], "wave": responses["wave"].astype(int),
@@ -261,6 +262,15 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     conservation = conservation_table(results)
     tables["conservation"] = conservation
     return IngestResult(tables, {"contacts": contacts}, conservation, errors)
+
+
+def territorial_classes(paths: DataPaths, region: str, codes: pd.Series) -> pd.Series:
+    """Urban / periurban / rural class of each commune code (NA outside the region)."""
+    from .geography import load_boundaries
+
+    communes = load_boundaries("commune", region, web=True, paths=paths)
+    classes = dict(zip(communes["code"], communes["territorial_class"].astype("string")))
+    return codes.map(classes).astype("string")
 
 
 def _unknown_title_issues(staff: pd.DataFrame, responses: pd.DataFrame) -> list[Issue]:

@@ -16,7 +16,7 @@ TYPE_CODES = list(catalogue()["place_types"].values)
 RESPONSE_COLUMNS = [
     "response_id", "wave", "place_id", "demo", "source_file", "source_row", "submitted_at",
     "place_name", "address", "commune_code", "commune_name", "epci_code", "epci_name",
-    "departement_code", "region_code", "resolution_method", "resolution_score",
+    "departement_code", "region_code", "territorial_class", "resolution_method", "resolution_score",
     "resolution_note", "declared_commune_name", "declared_commune_code",
     "declared_postcode", "siret", "typology",
     *[f"type_{code}" for code in TYPE_CODES],
@@ -93,7 +93,8 @@ def build_places(responses: pd.DataFrame) -> pd.DataFrame:
         "siret": siret.reindex(latest.index),
     })
     for column in ("commune_code", "commune_name", "epci_code", "epci_name",
-                   "departement_code", "region_code", "typology", "legal_status"):
+                   "departement_code", "region_code", "territorial_class", "typology",
+                   "legal_status"):
         places[column] = latest[column] if column in latest else pd.NA
     places["first_wave"] = groups["wave"].min()
     places["last_wave"] = groups["wave"].max()
