@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -585,3 +586,202 @@ def test_xlsx_empty_and_broken(tmp_path):
     assert read_error(write(tmp_path, empty.getvalue(), "e.xlsx")).rule == "empty_file"
     broken = write(tmp_path, b"PK\x03\x04" + b"not really a zip", "b.xlsx")
     assert read_error(broken).rule == "xlsx"
+
+
+# --- XLSX: one streaming pass gives what two full openpyxl loads gave -------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+#: Styles 1, 2, 3: built-in formats date (14), time (21) and duration [h]:mm:ss (46).
+_STYLES = (f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font/></fonts><fills count="1">'
+           '<fill><patternFill/></fill></fills><borders count="1"><border/></borders><cellXfs count="4">'
+           '<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+           '<xf numFmtId="21" applyNumberFormat="1"/><xf numFmtId="46" applyNumberFormat="1"/>'
+           "</cellXfs></styleSheet>")
+
+
+def raw_workbook(sheet_body: str, *, shared: str = "", links: dict[str, str] | None = None,
+                 title: str = "Réponses") -> bytes:
+    """An XLSX written by hand, as other tools write them (shared strings, no ``r``...)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.styles+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_TYPE}.sharedStrings+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+            "</Types>"))
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{_PACKAGE}"><Relationship Id="rId1" '
+                         f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+                         f'<sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            f'<Relationships xmlns="{_PACKAGE}">'
+            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{_RELS}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId3" Type="{_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"))
+        archive.writestr("xl/styles.xml", _STYLES)
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">{shared}</sst>')
+        archive.writestr("xl/worksheets/sheet1.xml",
+                         f'<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">{sheet_body}</worksheet>')
+        if links:
+            archive.writestr("xl/worksheets/_rels/sheet1.xml.rels", f'<Relationships xmlns="{_PACKAGE}">' + "".join(
+                f'<Relationship Id="{rid}" Type="{_RELS}/hyperlink" Target="{url}" TargetMode="External"/>'
+                for rid, url in links.items()) + "</Relationships>")
+    return out.getvalue()
+
+
+#: Every kind of cell the streaming reader handles itself or hands to openpyxl.
+TRICKY_SHEET = (
+    '<dimension ref="A1:A1"/><sheetData>'       # wrong: the data goes to E7
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+    '<c r="C1" t="inlineStr"><is><t>Total</t></is></c><c r="D1" t="s"><v>2</v></c>'
+    '<c r="E1" t="str"><f>"Du"&amp;"rée"</f><v>Durée</v></c></row>'
+    '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>3</v></c>'
+    '<c r="C2"><f t="shared" ref="C2:C4" si="0">A2*2</f><v>2</v></c>'
+    '<c r="D2" s="1"><v>43536</v></c><c r="E2" s="3"><v>1.5</v></c></row>'
+    '<row r="3"><c r="A3"><v>2.5</v></c><c r="B3" t="s"><v>4</v></c>'
+    '<c r="C3"><f t="shared" si="0"/><v>5</v></c><c r="D3" s="2"><v>0.4375</v></c>'
+    '<c r="E3" t="b"><v>1</v></c></row>'
+    '<row><c><v>3</v></c><c t="inlineStr"><is><r><t>ri</t></r><r><rPr><b/></rPr><t>che</t></r></is></c>'
+    '<c><f t="shared" si="0"/></c><c t="d"><v>2019-03-12T10:15:00</v></c><c t="e"><v>#N/A</v></c></row>'
+    '<row r="5"><c r="A5"><f t="array" ref="A5">SUM(A2:A4)</f><v>6.5</v></c>'
+    '<c r="B5" t="s"><v>5</v></c><c r="C5" t="inlineStr"><is><t>caché</t></is></c>'
+    '<c r="D5" s="1"><v>99999999</v></c></row>'
+    '<row r="7"><c r="a7"><v>7</v></c><c r="E7" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c>'
+    '</row></sheetData>'
+    '<mergeCells count="1"><mergeCell ref="B5:C5"/></mergeCells>'
+    '<hyperlinks><hyperlink ref="B6" r:id="rId1"/><hyperlink ref="C5" r:id="rId1"/>'
+    '<hyperlink ref="D6" location="\'Réponses\'!A1"/></hyperlinks>')
+TRICKY_STRINGS = ('<si><t>id</t></si><si><t>Nom</t></si><si><t xml:space="preserve">Date </t></si>'
+                  '<si><t>Café</t></si><si><r><t>La </t></r><r><rPr><i/></rPr><t>Ruche</t></r></si>'
+                  '<si><t>a_x005F_x000D_b</t><rPh sb="0" eb="1"><t>ア</t></rPh></si>')
+
+
+def full_load_cells(data: bytes) -> dict[tuple[int, int], tuple]:
+    """Cells as the reader used to see them: two full openpyxl loads (formulas, values)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)   # date out of range, default style
+        sheets = [openpyxl.load_workbook(io.BytesIO(data), data_only=flag).worksheets[0]
+                  for flag in (False, True)]
+    out = {}
+    for row_f, row_v in zip(*(ws.iter_rows() for ws in sheets)):
+        for f, v in zip(row_f, row_v):
+            formula = str(getattr(f.value, "text", f.value)) if f.data_type == "f" else None
+            cell = (v.value, formula) if formula else (f.value, None)
+            if cell != (None, None):
+                out[f.row, f.column] = cell
+    return out
+
+
+def streamed_cells(data: bytes) -> dict[tuple[int, int], tuple]:
+    from tlresearch.readers_xlsx import _read_workbook
+
+    sheet = _read_workbook(data, "x.xlsx", None)
+    return {(row, column): cell for row, cells in sheet.cells.items()
+            for column, cell in enumerate(cells, start=1) if cell != (None, None)}
+
+
+def tricky_workbook() -> bytes:
+    return raw_workbook(TRICKY_SHEET, shared=TRICKY_STRINGS, links={"rId1": "https://tiers.example"})
+
+
+def test_xlsx_streamed_cells_equal_a_full_openpyxl_load():
+    # The guard for the openpyxl internals readers_xlsx relies on (see its docstring).
+    data = tricky_workbook()
+    expected = full_load_cells(data)
+    assert streamed_cells(data) == expected
+    assert expected[2, 3] == (2, "=A2*2") and expected[3, 3] == (5, "=A3*2")
+    assert expected[4, 3][0] is None          # a formula without a saved result
+    assert expected[5, 1] == (6.5, "=SUM(A2:A4)")
+
+
+def test_xlsx_openpyxl_workbook_equal_a_full_load():
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "Quand", "Durée", "Lien", "Texte", "Calcul"])
+    sheet.append([1, dt.datetime(2019, 3, 12, 10, 15, 32, 600_000), dt.timedelta(hours=30),
+                  None, CellRichText("La ", TextBlock(InlineFont(b=True), "Ruche")), None])
+    sheet.append([2, dt.time(8, 30), dt.date(2020, 1, 2), "texte", None, None])
+    sheet["D2"].hyperlink = "https://tiers.example"
+    sheet["D2"].value = None                        # a link left on an emptied cell
+    sheet["F2"] = ArrayFormula("F2", "=SUM(A2:A3)")
+    sheet.merge_cells("E3:F3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    assert streamed_cells(data) == full_load_cells(data)
+
+
+def test_xlsx_tricky_workbook_reads_as_before(tmp_path):
+    table = read_table(write(tmp_path, tricky_workbook(), "export.xlsx"))
+    assert list(table.frame.columns) == ["id", "Nom", "Total", "Date", "Durée"]
+    assert table.rows == [2, 3, 4, 5, 6, 7]        # the wrong <dimension> cut nothing
+    assert cells(table) == {
+        "id": ["1", "2.5", "3", "6.5", pd.NA, "7"],
+        "Nom": ["Café", "La Ruche", "riche", "a_x000D_b", "https://tiers.example", pd.NA],
+        "Total": ["2", "5", pd.NA, pd.NA, pd.NA, pd.NA],   # C5 is hidden by B5:C5
+        "Date": ["2019-03-12", "10:30:00", "2019-03-12T10:15:00", "#VALUE!",
+                 "'Réponses'!A1", pd.NA],
+        "Durée": ["1 day, 12:00:00", "True", "#N/A", pd.NA, pd.NA, "x"],
+    }
+    assert [(i.row, i.column, i.action) for i in rules(table, "formula_cell")] == [
+        (1, None, "corrected"), (2, "Total", "corrected"), (3, "Total", "corrected"),
+        (4, "Total", "set_missing"), (5, "id", "corrected")]
+
+
+def test_xlsx_merged_group_header_in_hand_written_xml(tmp_path):
+    body = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Emplois</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>CDI</t></is></c>'
+            '<c r="B2" t="inlineStr"><is><t>CDD</t></is></c></row>'
+            '<row r="3"><c r="A3"><v>1</v></c><c r="B3"><v>0</v></c></row></sheetData>'
+            '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>')
+    path = write(tmp_path, raw_workbook(body), "export.xlsx")
+    assert read_error(path).rule == "merged_header"
+    assert cells(read_table(path, header_row=2)) == {"CDI": ["1"], "CDD": ["0"]}
+
+
+def test_xlsx_broken_sheet_xml_is_an_xlsx_error(tmp_path):
+    body = '<sheetData><row r="1"><c r="A1"><v>1</v></row></sheetData>'   # </c> missing
+    error = read_error(write(tmp_path, raw_workbook(body), "export.xlsx"))
+    assert error.rule == "xlsx" and "ParseError" in error.message
+
+
+def test_xlsx_is_not_loaded_in_full(tmp_path, monkeypatch):
+    # Full loads made XLSX the bottleneck of ingestion; the reader streams each sheet once.
+    import openpyxl.reader.excel
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("full openpyxl load")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(openpyxl.reader.excel, "load_workbook", refuse)
+    monkeypatch.setattr(openpyxl.reader.excel.WorksheetReader, "bind_all", refuse)
+    table = read_table(write(tmp_path, tricky_workbook(), "export.xlsx"))
+    assert len(table.frame) == 6
+
+
+def test_xlsx_raw_file_is_only_opened_for_reading(tmp_path, monkeypatch):
+    path = write(tmp_path, tricky_workbook(), "export.xlsx")
+    path.chmod(0o444)
+    modes = []
+    real_open = builtins.open
+
+    def spy(file, mode="r", *args, **kwargs):
+        modes.append(mode)
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    read_table(path)
+    assert modes == ["rb"]
