@@ -86,3 +86,10 @@ def test_import_is_light():
                            "import sys, tlresearch; print('pandas' in sys.modules)"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_lazy_exports_resolve():
+    import tlresearch
+
+    for name in tlresearch._LAZY:
+        assert callable(getattr(tlresearch, name)), name

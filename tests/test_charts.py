@@ -1,0 +1,123 @@
+"""Charts: French number formats on axes and labels, readable without colour."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from test_indicators import hand_panel  # noqa: E402
+
+from tlresearch.charts import (axis_formatter, plot_series, plot_shares_by,  # noqa: E402
+                               save_figure, value_formatter)
+from tlresearch.errors import UsageError  # noqa: E402
+from tlresearch.formats import NBSP, NNBSP  # noqa: E402
+from tlresearch.indicators import compute_indicators  # noqa: E402
+from tlresearch.trends import indicator_series  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def series():
+    responses, staff, _ = hand_panel()
+    return indicator_series(responses, staff)
+
+
+@pytest.fixture(scope="module")
+def by_typology():
+    responses, staff, _ = hand_panel()
+    return compute_indicators(responses, staff, 2021, split="typology")
+
+
+def tick_texts(axis) -> list[str]:
+    axis.figure.canvas.draw()
+    return [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+
+
+def test_series_of_a_share(series):
+    fig = plot_series(series, "share_employers")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    y_ticks = tick_texts(ax.yaxis)
+    assert y_ticks and all(t.endswith(f"{NBSP}%") for t in y_ticks)
+    assert tick_texts(ax.xaxis) == ["2021", "2022", "2023"]        # years, not "2 021"
+    annotations = [t.get_text() for t in ax.texts]
+    assert annotations == [f"60,0{NBSP}%", f"60,0{NBSP}%", f"80,0{NBSP}%"]
+    line = ax.get_lines()[0]
+    assert line.get_marker() == "o"                                 # not colour alone
+    assert ax.collections, "the interval band is drawn"
+    assert ax.get_xlabel() == "Vague d'enquête"
+    assert "Part des lieux employeurs" in fig.get_suptitle()
+    assert "Parmi les répondants" in fig.get_supxlabel()
+    assert "n de 10 à 10" not in fig.get_supxlabel() and f"n{NBSP}={NBSP}10" in fig.get_supxlabel()
+
+
+def test_series_of_a_decimal(series):
+    fig = plot_series(series, "etp_mean")
+    ticks = tick_texts(fig.axes[0].yaxis)
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["1,1", "1,2", "1,7"]
+
+
+def test_series_thousands_are_french():
+    tidy = pd.DataFrame({
+        "indicator": "volunteers_sum", "label": "Bénévoles", "territory_level": "region",
+        "territory": "75", "wave": [2019, 2020, 2021], "split": pd.NA, "split_value": pd.NA,
+        "value": [2415.0, 1841.0, 1940.0], "low": pd.NA, "high": pd.NA, "n": [206, 210, 220],
+        "unit": "personnes", "note": "parmi les répondants"})
+    fig = plot_series(tidy, "volunteers_sum")
+    ticks = tick_texts(fig.axes[0].yaxis)
+    assert any(NNBSP in t for t in ticks)
+    assert f"2{NNBSP}415" in [t.get_text() for t in fig.axes[0].texts]
+    assert "intervalle" not in fig.get_supxlabel()
+
+
+def test_series_split_lines_differ_by_marker_and_style(series):
+    responses, staff, _ = hand_panel()
+    split = indicator_series(responses, staff, ["share_employers"], split="legal_status")
+    fig = plot_series(split, "share_employers")
+    lines = fig.axes[0].get_lines()
+    assert len({l.get_marker() for l in lines}) == len(lines)
+    assert len({l.get_linestyle() for l in lines}) > 1
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert {"Association", "SCIC", "Collectivité"} <= labels       # direct labels, French
+
+
+def test_shares_by_typology(by_typology):
+    fig = plot_shares_by(by_typology, "typology", "share_employers")
+    ax = fig.axes[0]
+    assert all(t.endswith(f"{NBSP}%") for t in tick_texts(ax.xaxis))
+    names = tick_texts(ax.yaxis)
+    assert "Espace de coworking" in names and "Lieu hybride (plusieurs types)" in names
+    bar_labels = [t.get_text() for t in ax.texts]
+    assert f"75,0{NBSP}% (n{NBSP}={NBSP}4)" in bar_labels
+    assert f"100,0{NBSP}% (n{NBSP}={NBSP}3)" in bar_labels
+
+
+def test_shares_by_needs_one_share(by_typology):
+    with pytest.raises(UsageError, match="name one with indicator="):
+        plot_shares_by(by_typology, "typology")
+    only = by_typology[by_typology["indicator"] == "share_with_cdi"]
+    assert isinstance(plot_shares_by(only, "typology"), Figure)
+    with pytest.raises(UsageError, match="no rows for indicator"):
+        plot_shares_by(by_typology, "typology", "share_of_unicorns")
+
+
+def test_formatters():
+    assert value_formatter("part")(0.563) == f"56,3{NBSP}%"
+    assert value_formatter("personnes")(2415) == f"2{NNBSP}415"
+    assert axis_formatter("part")(0.125, 0) == f"12,5{NBSP}%"
+    assert axis_formatter("ETP")(2.5, 0) == "2,5"
+
+
+def test_save_figure_is_atomic_and_reproducible(series, tmp_path):
+    fig = plot_series(series, "share_employers")
+    for suffix in ("png", "svg"):
+        first = save_figure(fig, tmp_path / f"a.{suffix}")
+        second = save_figure(fig, tmp_path / "sub" / f"b.{suffix}")
+        assert first.read_bytes() == second.read_bytes()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.png", "a.svg", "b.png", "b.svg",
+                                                           "sub"]
+    with pytest.raises(UsageError, match="use .png"):
+        save_figure(fig, tmp_path / "c.jpg")
