@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from tlresearch.errors import DataError, UsageError
-from tlresearch.indicators import (AMONG_RESPONDENTS, COLUMNS, catalogue, catalogue_table,
+from tlresearch.indicators import (AMONG_RESPONDENTS, COLUMNS, RESULT_COLUMNS, catalogue,
+                                   catalogue_table,
                                    compute_indicators, open_places_from_directory, split_label)
 
 DATA = Path(__file__).parent / "data" / "indicators"
@@ -161,7 +162,7 @@ def test_hand_panel_wilson_intervals(panel, wave):
 def test_tidy_columns_and_types(panel):
     responses, staff, _ = panel
     table = compute_indicators(responses, staff, 2021)
-    assert list(table.columns) == COLUMNS
+    assert list(table.columns) == RESULT_COLUMNS
     assert str(table["wave"].dtype) == "Int64" and str(table["n"].dtype) == "Int64"
     assert str(table["value"].dtype) == "Float64"
     assert table["split"].isna().all() and table["split_value"].isna().all()

@@ -7,7 +7,7 @@ import pytest
 from test_indicators import hand_panel
 
 from tlresearch.errors import UsageError
-from tlresearch.indicators import COLUMNS, open_places_from_directory
+from tlresearch.indicators import RESULT_COLUMNS, COLUMNS, open_places_from_directory
 from tlresearch.trends import (CHANGE_COLUMNS, SHARE_CHANGE_UNIT, TRANSITION_COLUMNS,
                                compare_waves, indicator_series, place_states, transitions)
 
@@ -22,7 +22,7 @@ def panel():
 def test_series_has_every_wave_where_defined(panel):
     responses, staff, _ = panel
     series = indicator_series(responses, staff)
-    assert list(series.columns) == COLUMNS
+    assert list(series.columns) == RESULT_COLUMNS
     employers = series[series["indicator"] == "share_employers"]
     assert employers["wave"].tolist() == [2021, 2022, 2023]
     assert employers["value"].tolist() == pytest.approx([0.6, 0.6, 0.8])

@@ -80,6 +80,8 @@ from .errors import DataError, UsageError
 #: Columns of every table this module and :mod:`tlresearch.trends` return.
 COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "split",
            "split_value", "value", "low", "high", "n", "unit", "note"]
+#: Columns of :func:`compute_indicators`: the tidy columns and the secrecy marks.
+RESULT_COLUMNS = COLUMNS + ["suppressed", "suppression_reason"]
 DTYPES = {"wave": "Int64", "value": "Float64", "low": "Float64", "high": "Float64",
           "n": "Int64"}
 #: Every note starts with this: the figures describe respondents, not all places.
@@ -593,7 +595,8 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
                        territory=("region", DEFAULT_REGION), split: str | None = None,
                        open_places=None, *, indicators=None, seed: int = iv.DEFAULT_SEED,
                        resamples: int = iv.DEFAULT_RESAMPLES,
-                       confidence: float = iv.DEFAULT_CONFIDENCE) -> pd.DataFrame:
+                       confidence: float = iv.DEFAULT_CONFIDENCE,
+                       secrecy=None) -> pd.DataFrame:
     """Every professionalisation indicator of one wave and territory, as a tidy table.
 
     Parameters
@@ -618,11 +621,15 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
         Codes of ``vocab/indicators.yaml`` to compute (default: all).
     seed, resamples, confidence
         Bootstrap seed and number of resamples, confidence level of every interval.
+    secrecy
+        :class:`tlresearch.disclosure.SecrecyRule` (default: 3 places, 85 %
+        dominance) deciding the ``suppressed`` column.
 
     Returns
     -------
     DataFrame with :data:`COLUMNS`, one row per indicator (× split value), in the
-    catalogue's order.
+    catalogue's order, plus ``suppressed`` and ``suppression_reason`` (statistical
+    secrecy, see :mod:`tlresearch.secrecy_marks`; the figures are kept, marked).
 
     Raises
     ------
@@ -639,7 +646,13 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
     >>> table.set_index("indicator").loc["share_employers", ["value", "low", "high", "n"]]
     ... # doctest: +SKIP
     """
+    from .secrecy_marks import secrecy_marks
+
     estimates = wave_estimates(responses, staff, wave, territory, split, open_places,
                                indicators=indicators, seed=seed, resamples=resamples,
                                confidence=confidence)
-    return to_frame(estimates, territory, wave, split)
+    frame = to_frame(estimates, territory, wave, split)
+    suppressed, reasons = secrecy_marks(estimates, split, secrecy)
+    frame["suppressed"] = pd.array(suppressed, dtype="boolean")
+    frame["suppression_reason"] = pd.array(reasons, dtype="string")
+    return frame
