@@ -596,8 +596,9 @@ _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 #: Styles 1, 2, 3: built-in formats date (14), time (21) and duration [h]:mm:ss (46).
-_STYLES = (f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font/></fonts><fills count="1">'
-           '<fill><patternFill/></fill></fills><borders count="1"><border/></borders><cellXfs count="4">'
+_STYLES = (f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font/></fonts>'
+           '<fills count="1"><fill><patternFill/></fill></fills>'
+           '<borders count="1"><border/></borders><cellXfs count="4">'
            '<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
            '<xf numFmtId="21" applyNumberFormat="1"/><xf numFmtId="46" applyNumberFormat="1"/>'
            "</cellXfs></styleSheet>")
@@ -606,36 +607,43 @@ _STYLES = (f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font/></fonts><fills 
 def raw_workbook(sheet_body: str, *, shared: str = "", links: dict[str, str] | None = None,
                  title: str = "Réponses") -> bytes:
     """An XLSX written by hand, as other tools write them (shared strings, no ``r``...)."""
+    overrides = {"/xl/workbook.xml": "sheet.main", "/xl/styles.xml": "styles",
+                 "/xl/sharedStrings.xml": "sharedStrings",
+                 "/xl/worksheets/sheet1.xml": "worksheet"}
+    parts = {
+        "[Content_Types].xml":
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            + "".join(f'<Override PartName="{part}" ContentType="{_TYPE}.{kind}+xml"/>'
+                      for part, kind in overrides.items()) + "</Types>",
+        "_rels/.rels": _relationships(("rId1", "officeDocument", "xl/workbook.xml")),
+        "xl/workbook.xml": f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+                           f'<sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": _relationships(
+            ("rId1", "worksheet", "worksheets/sheet1.xml"), ("rId2", "styles", "styles.xml"),
+            ("rId3", "sharedStrings", "sharedStrings.xml")),
+        "xl/styles.xml": _STYLES,
+        "xl/sharedStrings.xml": f'<sst xmlns="{_MAIN}">{shared}</sst>',
+        "xl/worksheets/sheet1.xml":
+            f'<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">{sheet_body}</worksheet>',
+    }
+    if links:
+        parts["xl/worksheets/_rels/sheet1.xml.rels"] = _relationships(
+            *((rid, "hyperlink", url) for rid, url in links.items()), external=True)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.styles+xml"/>'
-            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_TYPE}.sharedStrings+xml"/>'
-            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
-            "</Types>"))
-        archive.writestr("_rels/.rels", f'<Relationships xmlns="{_PACKAGE}"><Relationship Id="rId1" '
-                         f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
-                         f'<sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        archive.writestr("xl/_rels/workbook.xml.rels", (
-            f'<Relationships xmlns="{_PACKAGE}">'
-            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{_RELS}/styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId3" Type="{_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
-            "</Relationships>"))
-        archive.writestr("xl/styles.xml", _STYLES)
-        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">{shared}</sst>')
-        archive.writestr("xl/worksheets/sheet1.xml",
-                         f'<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">{sheet_body}</worksheet>')
-        if links:
-            archive.writestr("xl/worksheets/_rels/sheet1.xml.rels", f'<Relationships xmlns="{_PACKAGE}">' + "".join(
-                f'<Relationship Id="{rid}" Type="{_RELS}/hyperlink" Target="{url}" TargetMode="External"/>'
-                for rid, url in links.items()) + "</Relationships>")
+        for part, text in parts.items():
+            archive.writestr(part, text)
     return out.getvalue()
+
+
+def _relationships(*items: tuple[str, str, str], external: bool = False) -> str:
+    mode = ' TargetMode="External"' if external else ""
+    return (f'<Relationships xmlns="{_PACKAGE}">'
+            + "".join(f'<Relationship Id="{rid}" Type="{_RELS}/{kind}" Target="{target}"{mode}/>'
+                      for rid, kind, target in items) + "</Relationships>")
 
 
 #: Every kind of cell the streaming reader handles itself or hands to openpyxl.
@@ -650,18 +658,22 @@ TRICKY_SHEET = (
     '<row r="3"><c r="A3"><v>2.5</v></c><c r="B3" t="s"><v>4</v></c>'
     '<c r="C3"><f t="shared" si="0"/><v>5</v></c><c r="D3" s="2"><v>0.4375</v></c>'
     '<c r="E3" t="b"><v>1</v></c></row>'
-    '<row><c><v>3</v></c><c t="inlineStr"><is><r><t>ri</t></r><r><rPr><b/></rPr><t>che</t></r></is></c>'
-    '<c><f t="shared" si="0"/></c><c t="d"><v>2019-03-12T10:15:00</v></c><c t="e"><v>#N/A</v></c></row>'
+    '<row><c><v>3</v></c>'
+    '<c t="inlineStr"><is><r><t>ri</t></r><r><rPr><b/></rPr><t>che</t></r></is></c>'
+    '<c><f t="shared" si="0"/></c><c t="d"><v>2019-03-12T10:15:00</v></c>'
+    '<c t="e"><v>#N/A</v></c></row>'
     '<row r="5"><c r="A5"><f t="array" ref="A5">SUM(A2:A4)</f><v>6.5</v></c>'
     '<c r="B5" t="s"><v>5</v></c><c r="C5" t="inlineStr"><is><t>caché</t></is></c>'
     '<c r="D5" s="1"><v>99999999</v></c></row>'
-    '<row r="7"><c r="a7"><v>7</v></c><c r="E7" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c>'
+    '<row r="7"><c r="a7"><v>7</v></c>'
+    '<c r="E7" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c>'
     '</row></sheetData>'
     '<mergeCells count="1"><mergeCell ref="B5:C5"/></mergeCells>'
     '<hyperlinks><hyperlink ref="B6" r:id="rId1"/><hyperlink ref="C5" r:id="rId1"/>'
     '<hyperlink ref="D6" location="\'Réponses\'!A1"/></hyperlinks>')
-TRICKY_STRINGS = ('<si><t>id</t></si><si><t>Nom</t></si><si><t xml:space="preserve">Date </t></si>'
-                  '<si><t>Café</t></si><si><r><t>La </t></r><r><rPr><i/></rPr><t>Ruche</t></r></si>'
+TRICKY_STRINGS = ('<si><t>id</t></si><si><t>Nom</t></si>'
+                  '<si><t xml:space="preserve">Date </t></si><si><t>Café</t></si>'
+                  '<si><r><t>La </t></r><r><rPr><i/></rPr><t>Ruche</t></r></si>'
                   '<si><t>a_x005F_x000D_b</t><rPh sb="0" eb="1"><t>ア</t></rPh></si>')
 
 
@@ -690,7 +702,8 @@ def streamed_cells(data: bytes) -> dict[tuple[int, int], tuple]:
 
 
 def tricky_workbook() -> bytes:
-    return raw_workbook(TRICKY_SHEET, shared=TRICKY_STRINGS, links={"rId1": "https://tiers.example"})
+    return raw_workbook(TRICKY_SHEET, shared=TRICKY_STRINGS,
+                        links={"rId1": "https://tiers.example"})
 
 
 def test_xlsx_streamed_cells_equal_a_full_openpyxl_load():
@@ -753,7 +766,7 @@ def test_xlsx_merged_group_header_in_hand_written_xml(tmp_path):
 
 
 def test_xlsx_broken_sheet_xml_is_an_xlsx_error(tmp_path):
-    body = '<sheetData><row r="1"><c r="A1"><v>1</v></row></sheetData>'   # </c> missing
+    body = '<sheetData><row r="1"><c r="A1"><v>1</v></row></sheetData>'  # no </c>
     error = read_error(write(tmp_path, raw_workbook(body), "export.xlsx"))
     assert error.rule == "xlsx" and "ParseError" in error.message
 
