@@ -36,9 +36,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
-## bench: run the benchmarks and print their figures
-bench: $(STAMP)
+## bench: run the benchmarks and print their figures (several minutes)
+bench: $(STAMP) browser
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_xlsx_reader.py
+	$(BIN)/python benchmarks/bench_maps.py
 
 ## clean: delete what the library built (never data/raw)
 clean:
