@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tlresearch.errors import DataError, UsageError
-from tlresearch.indicators import (AMONG_RESPONDENTS, COLUMNS, RESULT_COLUMNS, catalogue,
+from tlresearch.indicators import (AMONG_RESPONDENTS, RESULT_COLUMNS, catalogue,
                                    catalogue_table,
                                    compute_indicators, open_places_from_directory, split_label)
 

@@ -43,10 +43,10 @@ import pandas as pd
 import yaml
 
 from .config import DEMO_SEED, VOCAB_DIR, DataPaths
-from .errors import DataError, MissingColumnError, UsageError
+from .errors import DataError, MissingColumnError
 from .quality import Issue
 from .readers import read_table
-from .storage import atomic_write_bytes
+from .storage import write_raw_file
 from .values import fold
 
 VOCAB_FILE = VOCAB_DIR / "certification.yaml"
@@ -533,13 +533,5 @@ def write_demo_graduates(paths: DataPaths, seed: int = DEMO_SEED, *,
         never replaced silently).
     """
     path = paths.raw / DEMO_FILE
-    data = demo_graduates_bytes(seed)
-    if path.exists():
-        if path.read_bytes() == data:
-            return path
-        if not overwrite:
-            raise UsageError(f"{path} exists and differs; raw data are never overwritten; "
-                             "use --overwrite for the demo")
-    atomic_write_bytes(path, data)
-    os.chmod(path, 0o444)
+    write_raw_file(path, demo_graduates_bytes(seed), overwrite=overwrite)
     return path

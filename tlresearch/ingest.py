@@ -24,7 +24,7 @@ from .communes import resolve_communes
 from .config import DEFAULT_REGION, DataPaths
 from .errors import CodebookError, DataError, UsageError
 from .harmonise import HarmonisedWave, harmonise
-from .quality import MASK, Issue, issues_frame
+from .quality import Issue, issues_frame
 from .readers import read_table
 from .validate import validate_responses
 from .variables import catalogue, restricted_names

@@ -19,7 +19,7 @@ import pandas as pd
 from .errors import LockBusyError
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place.
 
     The rename is atomic on POSIX, so a reader sees the old file or the new one,
@@ -33,11 +33,40 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: Permissions of a raw file once written: nobody writes to raw data.
+READ_ONLY = 0o444
+
+
+def write_raw_file(path: Path, data: bytes, *, overwrite: bool = False,
+                   read_only: bool = True, shown: str | Path | None = None) -> bool:
+    """Put a file under ``data/raw`` the way a lab receives one (the demo's path).
+
+    The file appears whole and read-only. The same bytes again are a no-op (False);
+    different bytes are refused unless ``overwrite`` — raw data are never replaced
+    silently.
+
+    Raises
+    ------
+    UsageError
+        When ``path`` exists with different bytes and ``overwrite`` is false.
+    """
+    from .errors import UsageError
+
+    if path.exists():
+        if path.read_bytes() == data:
+            return False
+        if not overwrite:
+            raise UsageError(f"{shown or path} exists and differs; raw data are never "
+                             "overwritten; use --overwrite for the demo")
+    atomic_write_bytes(path, data, READ_ONLY if read_only else 0o644)
+    return True
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -7,14 +7,9 @@ refused unless the caller explicitly asks to overwrite the demo.
 """
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from pathlib import Path
 
-from ..errors import UsageError
-
-READ_ONLY = 0o444
+from ..storage import atomic_write_bytes, write_raw_file
 
 
 def write_file(path: Path, data: bytes, *, root: Path, overwrite: bool,
@@ -26,33 +21,13 @@ def write_file(path: Path, data: bytes, *, root: Path, overwrite: bool,
     UsageError
         When ``path`` exists with different bytes and ``overwrite`` is false.
     """
-    if path.exists():
-        if path.read_bytes() == data:
-            return False
-        if not overwrite:
-            shown = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
-            raise UsageError(f"{shown} exists and differs; raw data are never overwritten; "
-                             "use --overwrite for the demo")
-        path.chmod(path.stat().st_mode | stat.S_IWUSR)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, READ_ONLY if read_only else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+    shown = path.relative_to(root.parent) if path.is_relative_to(root.parent) else path
+    return write_raw_file(path, data, overwrite=overwrite, read_only=read_only, shown=shown)
 
 
 def write_if_absent(path: Path, data: bytes) -> bool:
     """Write a template only when the file does not exist (the lab edits it)."""
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    atomic_write_bytes(path, data)
     return True
