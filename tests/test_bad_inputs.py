@@ -191,3 +191,76 @@ def test_wave_with_no_codebook(tmp_path):
 def test_corpus_has_at_least_25_files():
     files = [p for p in BAD.iterdir() if p.suffix in {".csv", ".xlsx"}]
     assert len(files) >= 25
+
+
+def test_oversized_count_is_set_missing_not_a_crash(tmp_path):
+    result = run_wave(tmp_path, "oversized_count.csv")
+    assert logged(result) == [("out_of_range", "set_missing", 2, "CDI")]
+    assert result.kept["cdi"].isna().tolist() == [True, False]
+
+
+def test_values_of_unmapped_columns_are_masked_in_the_log(tmp_path):
+    result = run_wave(tmp_path, "unmapped_contact_column.csv")
+    tel = sorted((i.rule, i.value) for i in result.harmonised.issues if i.column == "TEL")
+    assert tel == [("formula_injection", "[masqué]"), ("mojibake", "[masqué]"),
+                   ("unmapped_column", None)]
+
+
+def test_values_of_restricted_columns_are_masked_in_the_log(tmp_path):
+    result = run_wave(tmp_path, "formula_injection.csv")
+    public = [i for i in result.harmonised.issues if i.column == "NOM"]
+    assert public[0].value.startswith("=HYPERLINK")  # a place name is public: kept for review
+    path = tmp_path / "mail_formula.csv"
+    path.write_bytes((BAD / "good.csv").read_bytes().replace(b"bocal@example.org",
+                                                             b"=bocal@example.org"))
+    paths = DataPaths(tmp_path / "data2")
+    (paths.raw / "2024").mkdir(parents=True)
+    shutil.copy(path, paths.raw / "2024" / path.name)
+    raw = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
+    raw["file"] = f"2024/{path.name}"
+    result = ingest_wave(paths, parse_codebook(raw))
+    email = [i for i in result.harmonised.issues if i.column == "EMAIL"]
+    assert [(i.rule, i.value) for i in email] == [("formula_injection", "[masqué]")]
+
+
+def test_zero_width_row_counts_as_blank(tmp_path):
+    result = run_wave(tmp_path, "zero_width_row.csv")
+    assert len(result.kept) == 2
+    assert_conserved(result)
+
+
+def test_a_place_named_ensemble_is_not_a_total_row(tmp_path):
+    result = run_wave(tmp_path, "place_named_ensemble.csv")
+    assert result.quarantine == {}
+    assert kept_value(result, 3, "place_name") == "Ensemble Coworking"
+
+
+def test_blank_zero_does_not_invent_zeros_for_a_missing_column(tmp_path):
+    paths = DataPaths(tmp_path / "data")
+    (paths.raw / "2024").mkdir(parents=True)
+    shutil.copy(BAD / "good.csv", paths.raw / "2024" / "good.csv")
+    raw = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
+    raw["file"] = "2024/good.csv"
+    raw["variables"]["volunteers"] = {"column": "BENEVOLES", "blank": "zero"}
+    result = ingest_wave(paths, parse_codebook(raw))
+    assert result.kept["volunteers"].isna().all()
+
+
+def test_missing_completeness_column_is_an_error(tmp_path):
+    paths = DataPaths(tmp_path / "data")
+    (paths.raw / "2024").mkdir(parents=True)
+    shutil.copy(BAD / "good.csv", paths.raw / "2024" / "good.csv")
+    raw = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
+    raw["file"] = "2024/good.csv"
+    raw["completeness"] = {"column": "lastpage", "complete_values": ["6"]}
+    with pytest.raises(MissingColumnError, match="completeness column"):
+        ingest_wave(paths, parse_codebook(raw))
+
+
+@pytest.mark.parametrize("variables", [
+    {"place_name": "NOM", "commune_name": {"labels": {}}},
+    {"place_name": "NOM", "commune_name": "COMMUNE", "jobs": {"slots": [{"contract": "C"}]}},
+])
+def test_malformed_codebook_is_a_codebook_error(variables):
+    with pytest.raises(CodebookError, match="malformed codebook entry"):
+        parse_codebook({"wave": 2024, "file": "x.csv", "variables": variables})

@@ -280,3 +280,12 @@ def test_misuse_is_refused():
         SecrecyRule(threshold=0)
     with pytest.raises(UsageError):
         SecrecyRule(dominance=1.5)
+
+
+def test_blank_categories_are_a_protected_category_not_dropped():
+    micro = places()
+    micro.loc[micro.index[:4], "typologie"] = None
+    table = protect_table(micro, "departement", "typologie")
+    assert "Non renseigné" in table.values.columns
+    assert table.values.loc["Ensemble", "Ensemble"] == len(micro)
+    assert not audit_table(table)["recoverable"].any()

@@ -144,6 +144,11 @@ class Codebook:
                         f"required column for {name!r} is missing{_suggest(column, header)}",
                         wave=self.wave, file=self.file, column=column, rule="required_column",
                     )
+        if self.completeness and self.completeness.column not in present:
+            raise MissingColumnError(
+                "the completeness column is missing: every response would look unfinished",
+                wave=self.wave, file=self.file, column=self.completeness.column,
+                rule="required_column")
         used = set(self.raw_columns()) | set(self.ignore)
         missing = [c for c in self.raw_columns() if c not in present]
         unmapped = [c for c in header if c not in used]
@@ -183,7 +188,22 @@ def load_codebook(path: str | Path) -> Codebook:
 
 
 def parse_codebook(raw: object, path: Path | None = None) -> Codebook:
-    """Build a :class:`Codebook` from its YAML content (a dict)."""
+    """Build a :class:`Codebook` from its YAML content (a dict).
+
+    Raises
+    ------
+    CodebookError
+        For any malformed content, naming the file (never a bare KeyError).
+    """
+    try:
+        return _parse_codebook(raw, path)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CodebookError(f"malformed codebook entry: {type(exc).__name__}: {exc}",
+                            file=str(path) if path else "<codebook>",
+                            rule="codebook_content") from None
+
+
+def _parse_codebook(raw: object, path: Path | None = None) -> Codebook:
     where = str(path) if path else "<codebook>"
 
     def fail(message: str, column: str | None = None) -> CodebookError:

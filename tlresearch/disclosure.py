@@ -126,6 +126,10 @@ class SecrecyRule:
             raise UsageError("min_width and protection must be >= 0")
 
 
+#: Label of the rows whose category is blank.
+NOT_GIVEN = "Non renseigné"
+
+
 def footnote(rule: SecrecyRule | None = None, kind: str = MAGNITUDE) -> str:
     """The French footnote that explains ``s`` under a table.
 
@@ -260,7 +264,19 @@ def protect_table(microdata: pd.DataFrame, rows: str, cols: str | None = None,
     missing = [c for c in needed if c not in microdata.columns]
     if missing:
         raise UsageError(f"column(s) {', '.join(map(repr, missing))} not in the microdata")
-    data = microdata[list(dict.fromkeys(needed))].dropna(subset=needed).copy()
+    data = microdata[list(dict.fromkeys(needed))].copy()
+    # A blank category is a category of its own ("Non renseigné"), protected like the
+    # others: dropping those rows would let a reader recover them by difference with
+    # a total published elsewhere.
+    for key in keys:
+        column = data[key]
+        if column.isna().any():
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                column = column.cat.add_categories([NOT_GIVEN])
+            else:
+                column = column.astype("object")
+            data[key] = column.fillna(NOT_GIVEN)
+    data = data.dropna(subset=[c for c in needed if c not in keys])
     if data.empty:
         raise UsageError("no row of the microdata has all of: " + ", ".join(needed))
     if value is not None:

@@ -83,8 +83,10 @@ def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
     header = list(raw.frame.columns)
     report = codebook.check_header(header)
     issues: list[Issue] = []
+    public = public_raw_columns(codebook)
     for issue in raw.issues:
-        issues.append(_with_wave(issue, wave, mask=_is_restricted_column(codebook, issue.column)))
+        mask = issue.column is not None and issue.column not in public
+        issues.append(_with_wave(issue, wave, mask=mask))
     for column in report.unmapped:
         issues.append(Issue("unmapped_column", "reported", "raw column not in the codebook",
                             file=name, column=column, wave=wave))
@@ -145,14 +147,18 @@ def _with_wave(issue: Issue, wave: int, mask: bool) -> Issue:
                  column=issue.column, value=value, wave=wave)
 
 
-def _is_restricted_column(codebook: Codebook, column: str | None) -> bool:
-    if column is None:
-        return False
-    restricted = set()
+def public_raw_columns(codebook: Codebook) -> set[str]:
+    """Raw columns mapped to a variable that is not restricted.
+
+    Deny by default: a value from any other column (contact fields, but also an
+    unmapped new question such as a phone number, or an ignored free-text column)
+    is masked before it reaches the quality log.
+    """
+    public: set[str] = set()
     for name, mapping in codebook.variables.items():
-        if catalogue()[name].restricted:
-            restricted.update(mapping.raw_columns())
-    return column in restricted
+        if not catalogue()[name].restricted:
+            public.update(mapping.raw_columns())
+    return public
 
 
 def _source(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -200,7 +206,8 @@ def _column(frame: pd.DataFrame, mapping: ColumnMapping, variable: Variable,
         return _category(raw, mapping, variable, context)
     result, rules = _parse_distinct(raw, PARSERS[variable.type])
     _log_rules(context, raw, result, rules, mapping.column, variable.label)
-    if mapping.blank == "zero" and variable.type in {"count", "decimal"}:
+    if (mapping.blank == "zero" and variable.type in {"count", "decimal"}
+            and mapping.column in frame.columns):  # a column absent from the file stays NA
         result = result.where(raw.notna(), 0)
     if variable.type == "date":
         return pd.to_datetime(result, errors="coerce").astype("datetime64[s]")
@@ -313,11 +320,15 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
             wave.issues.append(issue)
 
     for row, problem in sorted(raw.row_problems.items()):
+        if row not in by_row:
+            continue  # the reader dropped it as blank: counted with the blank rows
         put(by_row[row], Issue(problem.rule, "quarantined", problem.message, file=wave.file,
                                row=row, column=problem.column, wave=wave.wave))
     names = out["place_name"] if "place_name" in out else pd.Series(pd.NA, index=out.index)
     folded = names.map(values.fold, na_action="ignore").fillna("")
-    is_total = folded.str.match(TOTAL_ROW.pattern)
+    commune = out["commune_name"] if "commune_name" in out else pd.Series(pd.NA, index=out.index)
+    # "Ensemble Coworking" is a place; a total row names no commune.
+    is_total = folded.str.match(TOTAL_ROW.pattern) & commune.isna()
     incomplete = ~out["complete"].fillna(False).astype(bool)
     nameless = folded == ""
     reasons = [

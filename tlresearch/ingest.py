@@ -138,7 +138,8 @@ def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
     where = responses["commune_code"].fillna(
         responses.get("declared_commune_name", pd.Series("", index=responses.index))
         .map(fold, na_action="ignore")).fillna("")
-    key = name + "|" + where
+    # Without a commune, a shared name proves nothing: such rows get a key of their own.
+    key = (name + "|" + where).where(where != "", "row:" + responses["response_id"])
     if "siret" in responses:
         key = ("siret:" + responses["siret"]).fillna(key)
     return key

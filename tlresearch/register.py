@@ -13,7 +13,7 @@ import pandas as pd
 from . import values
 from .config import DataPaths
 from .errors import MissingColumnError
-from .quality import Issue
+from .quality import MASK, Issue, issues_frame
 from .readers import read_table
 
 #: Columns of the CGET 2019 register, mapped to the names the library uses.
@@ -55,7 +55,11 @@ def read_register(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Is
     if missing:
         raise MissingColumnError("a register needs NOM_TL, CP and INSEECOM",
                                  file=name, column=missing[0], rule="required_column")
-    issues = list(raw.issues)
+    # Deny by default: only values of the public columns we read may enter the log.
+    issues = [i if i.column in CGET_COLUMNS or i.column is None else
+              Issue(i.rule, i.action, i.message, file=i.file, row=i.row, column=i.column,
+                    value=None if i.value is None else MASK, wave=i.wave)
+              for i in raw.issues]
     frame = raw.frame
     out = pd.DataFrame({"source_row": pd.array(raw.rows, dtype="Int64")})
     for source, target in CGET_COLUMNS.items():
@@ -92,10 +96,11 @@ def run_register(paths: DataPaths, path: str | Path) -> pd.DataFrame:
     from .communes import resolve_communes
     from .storage import write_parquet
 
-    places, contacts, _ = read_register(path)
+    places, contacts, issues = read_register(path)
     resolved = resolve_communes(places.rename(columns={
         "declared_commune_code": "commune_code", "declared_commune_name": "commune_name"}))
     places = pd.concat([places, resolved], axis=1)
     write_parquet(paths.processed_table("register"), places)
     write_parquet(paths.restricted_table("register_contacts"), contacts)
+    write_parquet(paths.processed_table("register_quality_log"), issues_frame(issues))
     return places

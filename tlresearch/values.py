@@ -99,6 +99,11 @@ def normalise_text(text: object) -> str | None:
     return cleaned or None
 
 
+#: Magnitude above which a number typed in a survey is a typo, not a value; it also
+#: keeps every count within a 64-bit integer column.
+MAX_NUMBER = 10 ** 15
+
+
 def fold(text: object) -> str:
     """Fold a name for matching: lowercase ASCII words, no punctuation, saints spelt out.
 
@@ -134,6 +139,8 @@ def parse_count(text: object) -> tuple[int | None, str | None]:
         return None, rule
     if value != value.to_integral_value():
         return None, "count_not_integer"
+    if abs(value) >= MAX_NUMBER:
+        return None, "out_of_range"  # "1E+20" people: a typo, and beyond a 64-bit integer
     return int(value), rule
 
 
@@ -155,6 +162,8 @@ def parse_decimal(text: object) -> tuple[float | None, str | None]:
         fraction = _FRACTION.fullmatch(normalise_text(text) or "")
         if fraction and int(fraction.group(2)):
             return int(fraction.group(1)) / int(fraction.group(2)), "fraction"
+    if value is not None and not (abs(float(value)) < MAX_NUMBER):
+        return None, "out_of_range"  # inf, NaN or beyond any plausible amount
     return (None if value is None else float(value)), rule
 
 
