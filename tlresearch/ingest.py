@@ -231,6 +231,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         "response_id": responses["response_id"], "wave": responses["wave"].astype(int),
         "place_name": responses["place_name"],
         "address": responses["address"] if "address" in responses else pd.NA,
+        "source_file": responses["source_file"], "source_row": responses["source_row"],
         "commune_key": responses["commune_code"].fillna(
             responses["declared_commune_name"].map(fold, na_action="ignore")),
         "siret": responses["siret"] if "siret" in responses else pd.NA,

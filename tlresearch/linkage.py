@@ -113,9 +113,11 @@ def normalise_address(address) -> str:
 
 
 def _with_address(responses: pd.DataFrame) -> pd.DataFrame:
-    """The required columns plus ``address`` (empty when the caller has none)."""
+    """The required columns plus the optional ``address``, ``source_file`` and
+    ``source_row`` (the file and row a person opens to check a link)."""
     frame = responses[_REQUIRED].copy()
-    frame["address"] = responses["address"] if "address" in responses else pd.NA
+    for optional in ("address", "source_file", "source_row"):
+        frame[optional] = responses[optional] if optional in responses else pd.NA
     return frame
 
 
@@ -215,6 +217,8 @@ class _Response:
     commune: str    # "" when missing
     siret: str      # "" when missing
     address: str = ""  # folded street address; "" when missing or too vague
+    file: str | None = None  # where a person finds the response, for the quality log
+    row: int | None = None
 
 
 @dataclass
@@ -337,6 +341,7 @@ class _Linker:
                 self.attach(response, place_id, method, score, linked_to)
                 if method == "address_commune":
                     self.issues.append(Issue(
+                        file=response.file, row=response.row,
                         rule="address_link", action="flagged", column="address",
                         value=response.name, wave=response.wave,
                         message=f"response {response.response_id} linked to {linked_to} "
@@ -345,6 +350,7 @@ class _Linker:
                     ))
                 if method == "fuzzy_name_commune":
                     self.issues.append(Issue(
+                        file=response.file, row=response.row,
                         rule="fuzzy_link", action="flagged", column="place_name",
                         value=f"{response.name} ~ {other_name}", wave=response.wave,
                         message=f"response {response.response_id} linked to {linked_to} "
@@ -421,7 +427,9 @@ def link_places(
     _check_input(responses)
     items = sorted(
         (_Response(str(r.response_id), int(r.wave), normalise_place_name(r.place_name),
-                   _text(r.commune_key), _text(r.siret), normalise_address(r.address))
+                   _text(r.commune_key), _text(r.siret), normalise_address(r.address),
+                   _text(r.source_file) or None,
+                   None if pd.isna(r.source_row) else int(r.source_row))
          for r in _with_address(responses).itertuples(index=False)),
         key=lambda r: (r.wave, r.response_id),
     )
@@ -466,6 +474,7 @@ def _link_to_partner(linker: _Linker, response: _Response, earlier: list[str],
     places = {linker.links[p][0] for p in earlier}
     if len(places) > 1:
         linker.issues.append(Issue(
+            file=response.file, row=response.row,
             rule="override_conflict", action="reported", column="same_place_as",
             value=response.response_id, wave=response.wave,
             message=f"response {response.response_id} is forced into {len(places)} "
