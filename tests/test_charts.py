@@ -76,7 +76,8 @@ def test_series_thousands_are_french():
 def test_series_split_lines_differ_by_marker_and_style(series):
     responses, staff, _ = hand_panel()
     split = indicator_series(responses, staff, ["share_employers"], split="legal_status")
-    fig = plot_series(split, "share_employers")
+    # The hand panel's groups are tiny (secret); styling is what is tested here.
+    fig = plot_series(split.assign(suppressed=False), "share_employers")
     lines = fig.axes[0].get_lines()
     assert len({l.get_marker() for l in lines}) == len(lines)
     assert len({l.get_linestyle() for l in lines}) > 1
@@ -121,3 +122,23 @@ def test_save_figure_is_atomic_and_reproducible(series, tmp_path):
                                                            "sub"]
     with pytest.raises(UsageError, match="use .png"):
         save_figure(fig, tmp_path / "c.jpg")
+
+
+def test_figures_under_secrecy_are_never_drawn():
+    import pandas as pd
+
+    from tlresearch.charts import SECRET_NOTE, plot_shares_by
+
+    tidy = pd.DataFrame({
+        "indicator": ["share_employers"] * 3, "label": ["Part des lieux employeurs"] * 3,
+        "territory_level": ["region"] * 3, "territory": ["75"] * 3, "wave": [2024] * 3,
+        "split": ["typology"] * 3, "split_value": ["coworking", "fablab", "atelier_partage"],
+        "value": [0.5, 0.75, 1.0], "low": [0.3, 0.4, 0.2], "high": [0.7, 0.9, 1.0],
+        "n": [20, 8, 1], "unit": ["part"] * 3, "note": ["parmi les répondants"] * 3,
+        "suppressed": [False, True, True]})
+    fig = plot_shares_by(tidy, "typology", "share_employers")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 1 and "oworking" in labels[0]
+    texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    assert SECRET_NOTE in texts
+    assert "100,0" not in texts

@@ -92,6 +92,8 @@ def _footnote(fig, rows: pd.DataFrame, extra: str = "") -> None:
         bases = f" ; n de {format_count(ns.min())} à {format_count(ns.max())}"
     has_interval = rows["low"].notna().any()
     text = "Parmi les répondants" + bases + (f" ; {CONFIDENCE_NOTE}" if has_interval else "")
+    if rows.attrs.get("secret"):
+        text += f" ; {SECRET_NOTE}"
     fig.supxlabel(text + extra, x=0.01, ha="left", fontsize=8, color="0.25")
 
 
@@ -111,11 +113,24 @@ def _spread(positions: list[float], gap: float) -> list[float]:
     return out
 
 
+#: Said under a chart from which figures under statistical secrecy were left out.
+SECRET_NOTE = "valeurs sous secret statistique (moins de 3 lieux) non représentées"
+
+
 def _rows(tidy: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """Rows of one indicator that may be shown: a chart is a publication, so a figure
+    marked ``suppressed`` (statistical secrecy) is never drawn; the count of those
+    left out rides along in ``attrs["secret"]`` for the note under the chart."""
     rows = tidy[tidy["indicator"] == indicator]
     if rows.empty:
         known = ", ".join(dict.fromkeys(tidy["indicator"].astype(str)))
         raise UsageError(f"no rows for indicator {indicator!r} in the table; it has: {known}")
+    secret = 0
+    if "suppressed" in rows:
+        hidden = rows["suppressed"].fillna(False).astype(bool)
+        secret, rows = int(hidden.sum()), rows[~hidden.to_numpy()]
+    rows = rows.copy()
+    rows.attrs["secret"] = secret
     return rows
 
 
