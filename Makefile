@@ -23,10 +23,11 @@ $(STAMP): pyproject.toml constraints.txt
 ## install: create or refresh .venv with the pinned dependencies
 install: $(STAMP)
 
-## reports: build everything on the embedded demo survey (raw exports -> processed panel)
+## reports: build everything on the demo survey: raw exports -> panel -> site/index.html
 reports: $(STAMP)
 	$(BIN)/tlresearch demo
 	$(BIN)/tlresearch ingest
+	$(BIN)/tlresearch report --territory all
 
 ## browser: install Debian's headless chromium for the browser tests when missing
 browser:

@@ -353,3 +353,11 @@ def test_commune_map_keeps_every_commune(region, region_pages):
     data = _geojson_layers(region_pages["commune"])[0]
     assert len(data["features"]) == len(region["commune"]) == 4293
     assert {f["geometry"]["type"] for f in data["features"]} == {"MultiPolygon"}
+
+
+def test_base64_that_spells_cdn_is_not_a_network_reference():
+    from tlresearch.offline import network_references
+
+    page = '<img src="data:image/png;base64,iVBOR//cdNw0KGgo+/=="><a href="data:text/csv;charset=utf-8,%EF%BB%BF">x</a>'
+    assert network_references(page) == []
+    assert network_references('<script src="//cdn.example/x.js"></script>') != []

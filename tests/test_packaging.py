@@ -74,7 +74,7 @@ def test_installed_versions_are_the_pinned_ones():
 
 def test_cli_help_on_every_subcommand():
     for args in ([], ["demo"], ["ingest"], ["dictionary"], ["register"], ["resolve"],
-                 ["geography"]):
+                 ["geography"], ["report"]):
         done = subprocess.run([sys.executable, "-m", "tlresearch.cli", *args, "--help"],
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr

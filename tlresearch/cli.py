@@ -83,6 +83,26 @@ def build_parser() -> argparse.ArgumentParser:
     geography.add_argument("--region", default="75", help="INSEE region code (default 75)")
     geography.add_argument("--force", action="store_true", help="rebuild even if up to date")
 
+    report = sub.add_parser("report", help="run the notebooks into the published HTML site",
+                            description="Run the notebooks for the waves and territories asked "
+                                        "(papermill, in parallel, only what changed), publish "
+                                        "self-contained HTML reports and site/index.html.",
+                            epilog=EPILOG)
+    report.add_argument("--year", type=_waves, help="waves, e.g. 2025 or 2023-2025 "
+                        "(default: the latest wave of the panel)")
+    report.add_argument("--territory", default="all",
+                        help="'all' (the region and each of its departments), or codes such as "
+                             "75,33,64 (default: all)")
+    report.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    report.add_argument("--notebooks", nargs="*", help="notebooks to run (default: notebooks/*.ipynb)")
+    report.add_argument("--out", help="site folder (default: site/ of the checkout)")
+    report.add_argument("--workers", type=int, help="parallel workers (default: one per core)")
+    report.add_argument("--timeout", type=float, default=600, help="seconds per report (default 600)")
+    report.add_argument("--force", action="store_true", help="rerun every report, changed or not")
+    report.add_argument("--retry-failed", action="store_true",
+                        help="rerun the reports that failed last time")
+    report.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     register = sub.add_parser("register", help="load a register of places (e.g. CGET 2019)",
                               description="Read a register of places with the survey readers "
                                           "and write it to data/processed/register.parquet; "
@@ -149,6 +169,8 @@ def _run(args: argparse.Namespace) -> int:
         for level, path in build_geography(paths, region=args.region, force=args.force).items():
             print(f"{level:<14}{path}")
         return 0
+    if args.command == "report":
+        return _report(args, paths)
     if args.command == "register":
         from .register import run_register
 
@@ -156,6 +178,38 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{len(places)} places written to {paths.processed_table('register')}")
         return 0
     raise AssertionError(args.command)
+
+
+def _report(args: argparse.Namespace, paths) -> int:
+    """``tlresearch report``: resolve the options, run, print the summary."""
+    from pathlib import Path
+
+    from .api import load_table
+    from .config import NOTEBOOK_DIR, SITE_DIR
+    from .errors import UsageError
+    from .georef import departements
+    from .runner import run_reports
+
+    if args.year:
+        years = args.year
+    else:
+        years = [int(load_table("conservation", paths.root)["wave"].max())]
+    if args.territory == "all":
+        territories = [args.region] + departements(args.region)["code"].tolist()
+    else:
+        territories = [t.strip() for t in args.territory.split(",") if t.strip()]
+    notebooks = [Path(n) for n in args.notebooks] if args.notebooks else sorted(
+        NOTEBOOK_DIR.glob("*.ipynb"))
+    missing = [str(n) for n in notebooks if not n.is_file()]
+    if missing or not notebooks:
+        raise UsageError(f"notebook(s) not found: {', '.join(missing) or NOTEBOOK_DIR}")
+    summary = run_reports(paths, notebooks=notebooks, years=years, territories=territories,
+                          out_dir=Path(args.out) if args.out else SITE_DIR,
+                          workers=args.workers, force=args.force,
+                          retry_failed=args.retry_failed, timeout=args.timeout,
+                          progress=not args.no_progress)
+    print(summary.format())
+    return summary.exit_code
 
 
 def format_conservation(conservation) -> str:

@@ -18,6 +18,10 @@ VOCAB_DIR = PACKAGE_DIR / "vocab"
 SCHEMA_DIR = PACKAGE_DIR / "schema"
 DEMO_CODEBOOK_DIR = PACKAGE_DIR / "demo" / "codebooks"
 
+#: The notebooks of the project and the folder where the published site is built.
+NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
+SITE_DIR = PACKAGE_DIR.parent / "site"
+
 #: Environment variable that points the library at another data folder.
 DATA_DIR_ENV = "TLRESEARCH_DATA_DIR"
 

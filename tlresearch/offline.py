@@ -346,9 +346,17 @@ def _stable_ids(figure, key: str) -> Iterator[str]:
     return ids
 
 
+#: Inline ``data:`` URIs (base64 images, CSV downloads): their bytes are content, not
+#: addresses, and base64 text can spell "//cdn" by chance.
+_DATA_URI = re.compile(r"data:[\w/+.-]+(?:;[\w=.-]+)*,[^\s\"')<>]*", re.IGNORECASE)
+
+
 def network_references(page: str) -> list[str]:
-    """Every substring of ``page`` that would reach, or looks like it reaches, the network."""
-    return [m.group(0) for m in _NETWORK.finditer(page)]
+    """Every substring of ``page`` that would reach, or looks like it reaches, the network.
+
+    The contents of ``data:`` URIs are skipped: they are inline bytes, not addresses.
+    """
+    return [m.group(0) for m in _NETWORK.finditer(_DATA_URI.sub("data:", page))]
 
 
 def _snapshot(figure) -> list[tuple]:

@@ -1,0 +1,48 @@
+"""The index page: French states and dates, relative links, escaping, no network."""
+from __future__ import annotations
+
+from tlresearch.runner import ReportResult, RunSummary
+from tlresearch.site import build_index, french_date, status_label
+
+
+def report(**kw) -> ReportResult:
+    base = dict(name="2025-33-ok", notebook="ok.ipynb", year=2025, territory="33",
+                status="fresh", reason="new", output="2025/33/ok.html",
+                published_at="2025-03-07T10:00:00")
+    return ReportResult(**{**base, **kw})
+
+
+def test_index_lists_reports_by_year_and_territory(tmp_path):
+    summary = RunSummary(reports=[
+        report(),
+        report(name="2024-33-ok", year=2024, status="skipped", reason="unchanged",
+               output="2024/33/ok.html"),
+        report(name="2025-87-fail", notebook="fail.ipynb", territory="87", status="failed",
+               reason="execution error", output="2025/87/fail.html",
+               published_at="2025-01-02T08:00:00"),
+        report(name="2025-64-fail", notebook="fail.ipynb", territory="64", status="failed",
+               output=None, published_at=None)])
+    page = build_index(tmp_path, summary).read_text(encoding="utf-8")
+    assert page.index("<h2>2025</h2>") < page.index("<h2>2024</h2>")
+    assert "à jour" in page and "inchangé" in page
+    assert "échec — dernière version conservée (du 02/01/2025)" in page
+    assert "échec — aucune version publiée" in page
+    assert 'href="2025/33/ok.html"' in page and "07/03/2025" in page
+    assert 'href="2025/64/fail.html"' not in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert '<html lang="fr">' in page
+
+
+def test_every_string_is_escaped(tmp_path):
+    evil = report(territory="<script>alert(1)</script>", notebook="<b>x</b>.ipynb",
+                  output='a"b.html')
+    page = build_index(tmp_path, RunSummary(reports=[evil])).read_text(encoding="utf-8")
+    assert "<script>" not in page and "<b>x</b>" not in page
+    assert "&lt;script&gt;" in page and 'href="a&quot;b.html"' in page
+
+
+def test_labels_and_dates():
+    assert french_date("2026-11-23T19:00:00") == "23/11/2026"
+    assert french_date(None) == ""
+    assert status_label("fresh", None) == "à jour"
+    assert status_label("skipped", "2026-01-01") == "inchangé"
