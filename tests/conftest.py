@@ -37,3 +37,23 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory) -> Path:
+    """The demo survey written and ingested once for all xdist workers of the session."""
+    from filelock import FileLock
+
+    from tlresearch.config import DataPaths
+    from tlresearch.demo import write_demo
+    from tlresearch.ingest import run_ingest
+
+    shared = tmp_path_factory.getbasetemp().parent
+    folder = shared / "notebooks-demo"
+    with FileLock(str(shared / "notebooks-demo.lock")):
+        if not (folder / "ready").is_file():
+            paths = DataPaths(folder / "data")
+            write_demo(paths)
+            run_ingest(paths)
+            (folder / "ready").write_text("ok\n")
+    return folder / "data"

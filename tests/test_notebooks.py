@@ -20,26 +20,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [path.name for path in NOTEBOOKS]
 
 
-@pytest.fixture(scope="session")
-def demo_data_dir(tmp_path_factory) -> Path:
-    """The demo survey written and ingested once for all workers of the session."""
-    from filelock import FileLock
-
-    from tlresearch.config import DataPaths
-    from tlresearch.demo import write_demo
-    from tlresearch.ingest import run_ingest
-
-    shared = tmp_path_factory.getbasetemp().parent
-    folder = shared / "notebooks-demo"
-    with FileLock(str(shared / "notebooks-demo.lock")):
-        if not (folder / "ready").is_file():
-            paths = DataPaths(folder / "data")
-            write_demo(paths)
-            run_ingest(paths)
-            (folder / "ready").write_text("ok\n")
-    return folder / "data"
-
-
 def _code_cells(path: Path):
     return [cell for cell in nbformat.read(path, as_version=4).cells
             if cell.cell_type == "code"]
