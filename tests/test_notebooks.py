@@ -63,16 +63,22 @@ def _parameters(path: Path) -> set[str]:
     return {node.target.id for node in ast.parse(cell.source).body}
 
 
+def _runs() -> list:
+    """(notebook, territory) pairs: the region for all, a department for those that take one."""
+    from tlresearch.runner import notebook_parameters
+
+    return [pytest.param(path, territory, id=f"{path.name}-{territory}")
+            for path in NOTEBOOKS for territory in ("75", "33")
+            if territory == "75" or "territory" in notebook_parameters(path)]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("territory", ["75", "33"])
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+@pytest.mark.parametrize("path, territory", _runs())
 def test_notebook_runs(path, territory, demo_data_dir, tmp_path):
     import papermill
 
     parameters = {"data_dir": str(demo_data_dir), "territory": territory, "year": 2025}
     declared = _parameters(path)
-    if "territory" not in declared and territory != "75":
-        pytest.skip(f"{path.name} has no territory parameter")
     papermill.execute_notebook(
         str(path), str(tmp_path / path.name), kernel_name="python3", progress_bar=False,
         parameters={k: v for k, v in parameters.items() if k in declared}, cwd=str(ROOT))
