@@ -19,12 +19,17 @@ from tlresearch.ingest import build_panel, ingest_wave
 BAD = Path(__file__).parent / "data" / "bad"
 
 
-def run_wave(tmp_path, file_name):
+def run_wave(tmp_path, file_name, source=None, **codebook_changes):
+    """Ingest one file of the corpus (or ``source``) as wave 2024 with the shared codebook;
+    ``codebook_changes`` replace top-level keys or, for ``variables``, add variables."""
+    source = Path(source) if source else BAD / file_name
     paths = DataPaths(tmp_path / "data")
     (paths.raw / "2024").mkdir(parents=True)
-    shutil.copy(BAD / file_name, paths.raw / "2024" / file_name)
+    shutil.copy(source, paths.raw / "2024" / file_name)
     raw = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
     raw["file"] = f"2024/{file_name}"
+    raw["variables"].update(codebook_changes.pop("variables", {}))
+    raw.update(codebook_changes)
     return ingest_wave(paths, parse_codebook(raw))
 
 
@@ -213,12 +218,7 @@ def test_values_of_restricted_columns_are_masked_in_the_log(tmp_path):
     path = tmp_path / "mail_formula.csv"
     path.write_bytes((BAD / "good.csv").read_bytes().replace(b"bocal@example.org",
                                                              b"=bocal@example.org"))
-    paths = DataPaths(tmp_path / "data2")
-    (paths.raw / "2024").mkdir(parents=True)
-    shutil.copy(path, paths.raw / "2024" / path.name)
-    raw = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
-    raw["file"] = f"2024/{path.name}"
-    result = ingest_wave(paths, parse_codebook(raw))
+    result = run_wave(tmp_path / "mail", path.name, source=path)
     email = [i for i in result.harmonised.issues if i.column == "EMAIL"]
     assert [(i.rule, i.value) for i in email] == [("formula_injection", "[masqué]")]
 
@@ -236,25 +236,15 @@ def test_a_place_named_ensemble_is_not_a_total_row(tmp_path):
 
 
 def test_blank_zero_does_not_invent_zeros_for_a_missing_column(tmp_path):
-    paths = DataPaths(tmp_path / "data")
-    (paths.raw / "2024").mkdir(parents=True)
-    shutil.copy(BAD / "good.csv", paths.raw / "2024" / "good.csv")
-    raw = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
-    raw["file"] = "2024/good.csv"
-    raw["variables"]["volunteers"] = {"column": "BENEVOLES", "blank": "zero"}
-    result = ingest_wave(paths, parse_codebook(raw))
+    result = run_wave(tmp_path, "good.csv",
+                      variables={"volunteers": {"column": "BENEVOLES", "blank": "zero"}})
     assert result.kept["volunteers"].isna().all()
 
 
 def test_missing_completeness_column_is_an_error(tmp_path):
-    paths = DataPaths(tmp_path / "data")
-    (paths.raw / "2024").mkdir(parents=True)
-    shutil.copy(BAD / "good.csv", paths.raw / "2024" / "good.csv")
-    raw = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
-    raw["file"] = "2024/good.csv"
-    raw["completeness"] = {"column": "lastpage", "complete_values": ["6"]}
     with pytest.raises(MissingColumnError, match="completeness column"):
-        ingest_wave(paths, parse_codebook(raw))
+        run_wave(tmp_path, "good.csv",
+                 completeness={"column": "lastpage", "complete_values": ["6"]})
 
 
 @pytest.mark.parametrize("variables", [
