@@ -42,6 +42,7 @@ bench: $(STAMP) browser
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_xlsx_reader.py
 	$(BIN)/python benchmarks/bench_maps.py
+	$(BIN)/python benchmarks/bench_reports.py
 
 ## clean: delete what the library built (never data/raw)
 clean:
