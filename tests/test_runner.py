@@ -208,3 +208,18 @@ def test_summary_json(paths, notebooks, tmp_path):
     manifest = json.loads((out / ".state" / "manifest.json").read_text())
     assert set(manifest["reports"]["2025-33-ok"]["inputs"]) == {
         "data", "codebooks", "notebook", "parameters", "version"}
+
+
+def test_cli_checks_parameters_before_any_kernel(demo_data_dir, tmp_path):
+    """An unknown territory or year stops `tlresearch report` with exit code 2 and one
+    line, and nothing is run or published."""
+    import subprocess
+    import sys
+
+    for args in (["--territory", "99"], ["--year", "2031"]):
+        done = subprocess.run([sys.executable, "-m", "tlresearch.cli", "--data-dir",
+                               str(demo_data_dir), "report", "--out", str(tmp_path / "site"),
+                               *args], capture_output=True, text=True)
+        assert done.returncode == 2
+        assert done.stderr.count("\n") == 1
+        assert not (tmp_path / "site").exists()

@@ -198,6 +198,13 @@ def _report(args: argparse.Namespace, paths) -> int:
         territories = [args.region] + departements(args.region)["code"].tolist()
     else:
         territories = [t.strip() for t in args.territory.split(",") if t.strip()]
+    # Check every year and territory before any kernel starts: a typo in a cron line
+    # must fail in a second with one clear line, not after the first kernel.
+    from .panorama import validate_parameters
+
+    for year in years:
+        for territory in territories:
+            validate_parameters(year, territory, paths.root, region=args.region)
     notebooks = [Path(n) for n in args.notebooks] if args.notebooks else sorted(
         NOTEBOOK_DIR.glob("*.ipynb"))
     missing = [str(n) for n in notebooks if not n.is_file()]
