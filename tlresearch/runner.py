@@ -12,8 +12,12 @@ One report is one notebook run with one parameter set (``year``, ``territory``,
 * leaves a manifest, a log and a machine-readable summary under ``out_dir/.state/``.
 
 Workers are processes that import papermill and nbconvert once (see
-:func:`_warm_worker`); each report still starts its own kernel, which keeps reports
-independent of one another (no state leaks between parameter sets).
+:func:`_warm_worker`) and keep one warm kernel each (:func:`_warm_kernel`): the
+kernel starts once and imports pandas, geopandas, folium and seaborn once, and every
+report runs in a fresh namespace of it (``%reset -f``, figures closed, working folder
+set), which is where plain papermill loses most of its time (a kernel start and the
+heavy imports for every report). A kernel killed by the timeout, or dead, is replaced
+before the next report. ``reuse_kernels=False`` gives each report a kernel of its own.
 """
 from __future__ import annotations
 
@@ -218,6 +222,52 @@ def _warm_worker() -> None:
     import papermill  # noqa: F401
 
 
+#: This worker's warm kernel (one per worker process), started on first use.
+_KERNEL = None
+
+#: What every report of the project imports: paid once per warm kernel.
+PRELOAD = ("import pandas, geopandas, folium, seaborn, matplotlib.pyplot\n"
+           "import tlresearch, tlresearch.maps, tlresearch.indicators, tlresearch.trends, "
+           "tlresearch.charts, tlresearch.html_report, tlresearch.panorama")
+
+#: Run in the warm kernel before each report: nothing of the previous one remains
+#: in the namespace, no figure stays open, the working folder is the notebook's.
+RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
+         "import matplotlib.pyplot as _plt, os as _os\n"
+         "_plt.close('all'); _os.chdir({folder!r}); del _plt, _os")
+
+
+def _warm_kernel(folder: Path):
+    """This worker's kernel, started and preloaded if needed, reset for a new report."""
+    global _KERNEL
+    from jupyter_client.manager import KernelManager
+
+    if _KERNEL is None or not _KERNEL.is_alive():
+        if _KERNEL is not None:
+            _KERNEL.cleanup_resources()
+        from multiprocessing.util import Finalize
+
+        _KERNEL = KernelManager(kernel_name="python3")
+        _KERNEL.start_kernel(cwd=str(folder))
+        # Shut it down with the worker process (multiprocessing runs finalizers on exit).
+        Finalize(_KERNEL, _KERNEL.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+        _run_in_kernel(_KERNEL, PRELOAD, allow_errors=True)  # a missing extra is no reason to fail
+    _run_in_kernel(_KERNEL, RESET.format(folder=str(folder)))
+    return _KERNEL
+
+
+def _run_in_kernel(km, code: str, allow_errors: bool = False, timeout: float = 120) -> None:
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=timeout)
+        reply = client.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok" and not allow_errors:
+            raise RuntimeError(f"warm kernel: {reply['content'].get('ename')}")
+    finally:
+        client.stop_channels()
+
+
 def _default_render(nb, *, title: str, provenance: dict) -> str:
     try:
         from .html_report import render_report
@@ -279,12 +329,19 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _execute(job: _Job, params: dict, work_nb: Path, html_tmp: Path, timeout: float,
-             render: Render | None, title: str, provenance: dict) -> dict:
+             render: Render | None, title: str, provenance: dict,
+             reuse_kernels: bool = True) -> dict:
     """Run one report in a worker; return status, reason, error and seconds."""
     import nbformat
     import papermill
 
     started = time.monotonic()
+    kernel = {}
+    if reuse_kernels:
+        try:
+            kernel = {"km": _warm_kernel(job.notebook.parent)}
+        except Exception:  # noqa: BLE001 - fall back to a kernel of the report's own
+            kernel = {}
     ready, done, fired = threading.Event(), threading.Event(), threading.Event()
     guard = threading.Thread(target=_watchdog, args=(timeout, ready, done, fired), daemon=True)
     guard.start()
@@ -292,7 +349,7 @@ def _execute(job: _Job, params: dict, work_nb: Path, html_tmp: Path, timeout: fl
         papermill.execute_notebook(
             str(job.notebook), str(work_nb), parameters=params, kernel_name="python3",
             execution_timeout=timeout, progress_bar=False, log_output=False,
-            cwd=str(job.notebook.parent),
+            cwd=str(job.notebook.parent), **kernel,
             on_notebook_start=lambda **_: ready.set())  # nbclient hook: kernel is up
     except BaseException as exc:  # noqa: BLE001 - every failure is the report's, not the run's
         done.set()
@@ -332,7 +389,8 @@ def _start_log(state: Path) -> tuple[logging.Handler, Path]:
 def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
                 territories: list[str], out_dir: Path, workers: int | None = None,
                 force: bool = False, retry_failed: bool = False, timeout: float = 600,
-                render: Render | None = None, progress: bool = True) -> RunSummary:
+                render: Render | None = None, progress: bool = True,
+                reuse_kernels: bool = True) -> RunSummary:
     """Run notebooks x years x territories into HTML reports under ``out_dir``.
 
     Parameters
@@ -380,7 +438,7 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
         try:
             summary = _run_locked(paths, notebooks, years, territories, out_dir, state,
                                   workers, force, retry_failed, timeout, render, progress,
-                                  __version__)
+                                  __version__, reuse_kernels)
             summary.log_path = str(log_path)
             atomic_write_text(state / "last_run.json",
                               json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
@@ -394,7 +452,8 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
 
 
 def _run_locked(paths, notebooks, years, territories, out_dir, state, workers, force,
-                retry_failed, timeout, render, progress, version) -> RunSummary:
+                retry_failed, timeout, render, progress, version,
+                reuse_kernels=True) -> RunSummary:
     from tqdm import tqdm
 
     summary = RunSummary(started=datetime.now().isoformat(timespec="seconds"))
@@ -450,7 +509,8 @@ def _run_locked(paths, notebooks, years, territories, out_dir, state, workers, f
                               "run_date": run_date.date().isoformat()}
                 title = f"{job.notebook.stem} — {job.territory} — {job.year}"
                 fut = pool.submit(_execute, job, params, work / f"{job.name}.ipynb",
-                                  work / f"{job.name}.html", timeout, render, title, provenance)
+                                  work / f"{job.name}.html", timeout, render, title, provenance,
+                                  reuse_kernels)
                 futures[fut] = (job, inputs, why)
             for fut in as_completed(futures):
                 job, inputs, why = futures[fut]
