@@ -163,7 +163,7 @@ def test_render_receives_title_and_provenance(paths, notebooks, tmp_path):
     run(paths, notebooks, out, notebooks=[notebooks["ok"]], years=[2025], territories=["33"],
         render=render_provenance)
     page = json.loads((out / "2025" / "33" / "ok.html").read_text())
-    assert page["title"] == "ok — 33 — 2025"
+    assert page["title"] == "Rapport de test — Gironde (33) — 2025"
     assert page["waves"] == [2024] and len(page["data_hash"]) == 64
     assert page["parameters"] == {"year": 2025, "territory": "33", "data_dir": str(paths.root)}
     assert page["version"] and page["run_date"].count("-") == 2

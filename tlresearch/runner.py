@@ -456,6 +456,8 @@ def _run_locked(paths, notebooks, years, territories, out_dir, state, workers, f
                 reuse_kernels=True) -> RunSummary:
     from tqdm import tqdm
 
+    from .site import report_title, territory_name
+
     summary = RunSummary(started=datetime.now().isoformat(timespec="seconds"))
     manifest_path = state / "manifest.json"
     manifest = _read_manifest(manifest_path)
@@ -507,7 +509,8 @@ def _run_locked(paths, notebooks, years, territories, out_dir, state, workers, f
                 provenance = {"data_hash": inputs["data"], "waves": waves,
                               "parameters": params, "version": version,
                               "run_date": run_date.date().isoformat()}
-                title = f"{job.notebook.stem} — {job.territory} — {job.year}"
+                title = (f"{report_title(str(job.notebook))} — "
+                         f"{territory_name(job.territory)} — {job.year}")
                 fut = pool.submit(_execute, job, params, work / f"{job.name}.ipynb",
                                   work / f"{job.name}.html", timeout, render, title, provenance,
                                   reuse_kernels)

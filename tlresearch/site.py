@@ -46,10 +46,48 @@ def status_label(status: str, published_at: str | None) -> str:
     return "échec — aucune version publiée"
 
 
+def territory_name(code: str) -> str:
+    """"Gironde (33)" for a department, "Nouvelle-Aquitaine (75)" for the region;
+    the bare code when it is neither (a test territory)."""
+    try:
+        from .panorama import territory_label
+
+        return territory_label(code)
+    except Exception:  # noqa: BLE001 - an unknown code is still listed, by its code
+        return code
+
+
+def _is_region(code: str) -> bool:
+    try:
+        from .panorama import territory_level
+
+        return territory_level(code) == "region"
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def report_title(notebook: str) -> str:
+    """The notebook's first heading ("Panorama annuel ..."), else its file name."""
+    import json
+
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return Path(notebook).stem
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            for line in "".join(cell.get("source", [])).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return Path(notebook).stem
+
+
 def index_html(summary) -> str:
     """The index page of ``summary`` (a :class:`tlresearch.runner.RunSummary`) as a string."""
+    # The region first, then its departments by code.
     reports = sorted([*summary.reports, *getattr(summary, "others", [])],
-                     key=lambda r: (-r.year, r.territory, r.notebook))
+                     key=lambda r: (-r.year, not _is_region(r.territory), r.territory,
+                                    r.notebook))
     parts = ["<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>Rapports — tiers-lieux</title>", f"<style>{_CSS}</style></head><body>",
@@ -60,11 +98,11 @@ def index_html(summary) -> str:
     for year, by_year in groupby(reports, key=lambda r: r.year):
         parts.append(f"<h2>{escape(str(year))}</h2>")
         for territory, rows in groupby(by_year, key=lambda r: r.territory):
-            parts.append(f"<h3>Territoire : {escape(territory)}</h3>")
+            parts.append(f"<h3>{escape(territory_name(territory))}</h3>")
             parts.append("<table><thead><tr><th>Rapport</th><th>État</th><th>Date</th>"
                          "</tr></thead><tbody>")
             for r in rows:
-                title = escape(Path(r.notebook).stem)
+                title = escape(report_title(r.notebook))
                 cell = (f'<a href="{escape(r.output, quote=True)}">{title}</a>'
                         if r.output else title)
                 parts.append(f'<tr><td>{cell}</td><td class="{escape(r.status)}">'
