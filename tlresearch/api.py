@@ -55,6 +55,13 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     return frame
 
 
+def _of_waves(frame: pd.DataFrame, waves: list[int] | None) -> pd.DataFrame:
+    """Rows of the given waves (all when ``waves`` is None); ``attrs`` kept."""
+    if waves is None:
+        return frame
+    return frame[frame["wave"].isin(waves)].reset_index(drop=True)
+
+
 def load_responses(waves: list[int] | None = None, data_dir=None) -> pd.DataFrame:
     """Responses: one row per place and wave, canonical variables, current commune.
 
@@ -63,10 +70,7 @@ def load_responses(waves: list[int] | None = None, data_dir=None) -> pd.DataFram
     waves
         Keep only these survey waves (default: all).
     """
-    frame = load_table("responses", data_dir)
-    if waves is not None:
-        frame = frame[frame["wave"].isin(waves)].reset_index(drop=True)
-    return frame
+    return _of_waves(load_table("responses", data_dir), waves)
 
 
 def load_places(data_dir=None) -> pd.DataFrame:
@@ -76,10 +80,7 @@ def load_places(data_dir=None) -> pd.DataFrame:
 
 def load_staff(waves: list[int] | None = None, data_dir=None) -> pd.DataFrame:
     """Staff: one row per job slot (place × wave × job) with raw title, contract and role."""
-    frame = load_table("staff", data_dir)
-    if waves is not None:
-        frame = frame[frame["wave"].isin(waves)].reset_index(drop=True)
-    return frame
+    return _of_waves(load_table("staff", data_dir), waves)
 
 
 def load_quality_log(data_dir=None) -> pd.DataFrame:
