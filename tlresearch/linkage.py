@@ -340,23 +340,18 @@ class _Linker:
                 place_id, linked_to, score, other_name = found
                 self.attach(response, place_id, method, score, linked_to)
                 if method == "address_commune":
-                    self.issues.append(Issue(
-                        file=response.file, row=response.row,
-                        rule="address_link", action="flagged", column="address",
-                        value=response.name, wave=response.wave,
-                        message=f"response {response.response_id} linked to {linked_to} "
-                                f"(place {place_id}) by the same address in the same "
-                                "commune under another name: a renamed place?",
-                    ))
+                    self.issues.append(_issue_about(
+                        response, "address_link", "flagged", "address", response.name,
+                        f"response {response.response_id} linked to {linked_to} "
+                        f"(place {place_id}) by the same address in the same "
+                        "commune under another name: a renamed place?"))
                 if method == "fuzzy_name_commune":
-                    self.issues.append(Issue(
-                        file=response.file, row=response.row,
-                        rule="fuzzy_link", action="flagged", column="place_name",
-                        value=f"{response.name} ~ {other_name}", wave=response.wave,
-                        message=f"response {response.response_id} linked to {linked_to} "
-                                f"(place {place_id}) by a similar name in the same "
-                                f"commune, score {score:.1f}",
-                    ))
+                    self.issues.append(_issue_about(
+                        response, "fuzzy_link", "flagged", "place_name",
+                        f"{response.name} ~ {other_name}",
+                        f"response {response.response_id} linked to {linked_to} "
+                        f"(place {place_id}) by a similar name in the same commune, "
+                        f"score {score:.1f}"))
             pending = unmatched
         for response in pending:
             self.attach(response, None, "new")
@@ -467,19 +462,23 @@ def link_places(
     return _links_frame(responses, linker.links), linker.issues
 
 
+def _issue_about(response: _Response, rule: str, action: str, column: str, value: str,
+                 message: str) -> Issue:
+    """A quality-log entry about one response, located where a person can open it."""
+    return Issue(rule, action, message, file=response.file, row=response.row,
+                 column=column, value=value, wave=response.wave)
+
+
 def _link_to_partner(linker: _Linker, response: _Response, earlier: list[str],
                      order: dict[str, int]) -> None:
     """Join the place of the most recent earlier partner named by an override."""
     target = max(earlier, key=order.__getitem__)
     places = {linker.links[p][0] for p in earlier}
     if len(places) > 1:
-        linker.issues.append(Issue(
-            file=response.file, row=response.row,
-            rule="override_conflict", action="reported", column="same_place_as",
-            value=response.response_id, wave=response.wave,
-            message=f"response {response.response_id} is forced into {len(places)} "
-                    f"different places; it joins the place of {target}, its most "
-                    "recent partner"))
+        linker.issues.append(_issue_about(
+            response, "override_conflict", "reported", "same_place_as", response.response_id,
+            f"response {response.response_id} is forced into {len(places)} different "
+            f"places; it joins the place of {target}, its most recent partner"))
     linker.attach(response, linker.links[target][0], "override", 100.0, target)
 
 
