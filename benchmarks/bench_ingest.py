@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -20,8 +19,8 @@ from pathlib import Path
 
 CHILD = """
 import json, resource, sys, time
-from tlresearch.config import DataPaths
-from tlresearch.ingest import run_ingest
+from tlresearch.core.paths import DataPaths
+from tlresearch.ingest.pipeline import run_ingest
 paths = DataPaths(__import__("pathlib").Path(sys.argv[1]))
 started = time.perf_counter()
 result = run_ingest(paths)
@@ -38,7 +37,7 @@ print(json.dumps({
 
 
 def generate(root: Path, scale: float) -> None:
-    from tlresearch.config import DataPaths
+    from tlresearch.core.paths import DataPaths
     from tlresearch.demo import write_demo
 
     write_demo(DataPaths(root), scale=scale)

@@ -9,8 +9,8 @@ timed):
 * **naive**: ``folium.Choropleth`` of the region's 4 293 communes straight from the
   full reference outlines (``load_boundaries("commune", web=False)``), folium's
   defaults (OpenStreetMap tiles, CDN links for Leaflet, jQuery, Bootstrap...);
-* **ours**: :func:`tlresearch.maps.area_map` for communes, EPCI and departments,
-  saved by :func:`tlresearch.offline.save_map` (self-contained, web outlines).
+* **ours**: :func:`tlresearch.viz.maps.area_map` for communes, EPCI and departments,
+  saved by :func:`tlresearch.viz.standalone_html.save_map` (self-contained, web outlines).
 
 Each page is opened in headless Chromium from disk, rounds interleaved (every page once
 per round), median reported. Ours run with every non-file request aborted. The naive
@@ -39,12 +39,12 @@ def build_pages(folder: Path) -> tuple[dict[str, Path], dict[str, int]]:
     import folium
 
     from tlresearch import load_places
-    from tlresearch.config import DataPaths
+    from tlresearch.core.paths import DataPaths
     from tlresearch.demo import write_demo
-    from tlresearch.geography import load_boundaries
-    from tlresearch.ingest import run_ingest
-    from tlresearch.maps import area_map, places_per_area
-    from tlresearch.offline import save_map
+    from tlresearch.geo.reference import load_boundaries
+    from tlresearch.ingest.pipeline import run_ingest
+    from tlresearch.viz.maps import area_map, places_per_area
+    from tlresearch.viz.standalone_html import save_map
 
     paths = DataPaths(folder / "data")
     write_demo(paths)
@@ -78,7 +78,7 @@ def build_pages(folder: Path) -> tuple[dict[str, Path], dict[str, int]]:
 
 
 def _leaflet_file(name: str) -> bytes:
-    from tlresearch.offline import LEAFLET_SOURCE, _package_dir
+    from tlresearch.viz.standalone_html import LEAFLET_SOURCE, _package_dir
 
     return (_package_dir("leaflet", LEAFLET_SOURCE[0]) / "static" / "leaflet" / name).read_bytes()
 

@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/bench_reports.py [--territories N] [--noteboo
 nothing; exits non-zero only when a report cannot be produced at all.
 
 Set-up, not timed: the demo survey is generated and ingested in a temporary folder
-(``tlresearch.demo.write_demo`` then ``tlresearch.ingest.run_ingest``). The reports are
+(``tlresearch.demo.write_demo`` then ``tlresearch.ingest.pipeline.run_ingest``). The reports are
 one notebook (default ``notebooks/40-panorama.ipynb``, the annual Panorama) for the
 wave 2025 and the region ("75") plus its 12 departments: 13 reports, or the first N of
 them with ``--territories N`` (the region first) for a quick run.
@@ -114,10 +114,10 @@ def main() -> None:
                         help="runs of the empty notebook, fastest kept (default 2)")
     args = parser.parse_args()
 
-    from tlresearch.config import DataPaths
+    from tlresearch.core.paths import DataPaths
     from tlresearch.demo import write_demo
-    from tlresearch.georef import departements
-    from tlresearch.ingest import run_ingest
+    from tlresearch.geo.datafrance import departements
+    from tlresearch.ingest.pipeline import run_ingest
 
     notebook = (ROOT / args.notebook).resolve() if not Path(args.notebook).is_absolute() \
         else Path(args.notebook)

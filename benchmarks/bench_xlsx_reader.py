@@ -53,7 +53,7 @@ def write_workbook(path: Path, rows: int, seed: int = 2024) -> None:
 
 
 def demo_files(root: Path, scale: float) -> list[tuple[Path, dict]]:
-    from tlresearch.config import DataPaths
+    from tlresearch.core.paths import DataPaths
     from tlresearch.demo import write_demo
 
     write_demo(DataPaths(root), scale=scale)
@@ -88,7 +88,7 @@ def best_of(repeat: int, run) -> tuple[float, object]:
 
 
 def bench(path: Path, options: dict, repeat: int) -> tuple[float, float]:
-    from tlresearch.readers import read_table
+    from tlresearch.io.raw_tables import read_table
 
     data = path.read_bytes()
     before, _ = best_of(repeat, lambda: two_full_loads(data))

@@ -20,9 +20,9 @@ def reference_dir() -> Path:
 @pytest.fixture(scope="session")
 def demo_panel(tmp_path_factory):
     """The demo survey written and ingested once: (paths, IngestResult, raw hashes before)."""
-    from tlresearch.config import DataPaths
+    from tlresearch.core.paths import DataPaths
     from tlresearch.demo import write_demo
-    from tlresearch.ingest import run_ingest
+    from tlresearch.ingest.pipeline import run_ingest
 
     paths = DataPaths(tmp_path_factory.mktemp("demo") / "data")
     write_demo(paths)
@@ -44,9 +44,9 @@ def demo_data_dir(tmp_path_factory) -> Path:
     """The demo survey written and ingested once for all xdist workers of the session."""
     from filelock import FileLock
 
-    from tlresearch.config import DataPaths
+    from tlresearch.core.paths import DataPaths
     from tlresearch.demo import write_demo
-    from tlresearch.ingest import run_ingest
+    from tlresearch.ingest.pipeline import run_ingest
 
     shared = tmp_path_factory.getbasetemp().parent
     folder = shared / "notebooks-demo"

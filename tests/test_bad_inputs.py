@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tlresearch.codebook import parse_codebook
-from tlresearch.config import DataPaths
-from tlresearch.errors import CodebookError, MissingColumnError, ReadError
-from tlresearch.ingest import build_panel, ingest_wave
+from tlresearch.core.errors import CodebookError, MissingColumnError, ReadError
+from tlresearch.core.paths import DataPaths
+from tlresearch.ingest.pipeline import build_panel, ingest_wave
+from tlresearch.spec.codebook import parse_codebook
 
 BAD = Path(__file__).parent / "data" / "bad"
 

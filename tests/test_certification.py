@@ -8,20 +8,22 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tlresearch.certification import (
+from tlresearch.core.errors import MissingColumnError, UsageError
+from tlresearch.core.paths import DataPaths
+from tlresearch.core.quality_log import issues_frame
+from tlresearch.demo.graduates import (
     DEMO_COHORTS,
     DEMO_FILE,
-    classify_graduates,
     demo_graduates_bytes,
+    write_demo_graduates,
+)
+from tlresearch.stats.certification import (
+    classify_graduates,
     outcome_tables,
     read_graduates,
     share,
     vocabulary,
-    write_demo_graduates,
 )
-from tlresearch.config import DataPaths
-from tlresearch.errors import MissingColumnError, UsageError
-from tlresearch.quality import issues_frame
 
 DATA = Path(__file__).parent / "data" / "certification"
 

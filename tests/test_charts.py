@@ -10,12 +10,17 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from test_indicators import hand_panel  # noqa: E402
 
-from tlresearch.charts import (axis_formatter, plot_series, plot_shares_by,  # noqa: E402
-                               save_figure, value_formatter)
-from tlresearch.errors import UsageError  # noqa: E402
-from tlresearch.formats import NBSP, NNBSP  # noqa: E402
-from tlresearch.indicators import compute_indicators  # noqa: E402
-from tlresearch.trends import indicator_series  # noqa: E402
+from tlresearch.core.errors import UsageError  # noqa: E402
+from tlresearch.core.formats import NBSP, NNBSP  # noqa: E402
+from tlresearch.stats.indicators import compute_indicators  # noqa: E402
+from tlresearch.stats.trends import indicator_series  # noqa: E402
+from tlresearch.viz.charts import (  # noqa: E402
+    axis_formatter,
+    plot_series,
+    plot_shares_by,
+    save_figure,
+    value_formatter,
+)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +132,7 @@ def test_save_figure_is_atomic_and_reproducible(series, tmp_path):
 def test_figures_under_secrecy_are_never_drawn():
     import pandas as pd
 
-    from tlresearch.charts import SECRET_NOTE, plot_shares_by
+    from tlresearch.viz.charts import SECRET_NOTE, plot_shares_by
 
     tidy = pd.DataFrame({
         "indicator": ["share_employers"] * 3, "label": ["Part des lieux employeurs"] * 3,

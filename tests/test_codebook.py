@@ -1,9 +1,16 @@
 """Codebooks: parsing, checks against a header, and the errors that name the problem."""
 import pytest
 
-from tlresearch.codebook import (ColumnMapping, JobSlots, MultiColumns, MultiDelimited,
-                                 find_codebooks, load_codebook, parse_codebook)
-from tlresearch.errors import CodebookError, MissingColumnError
+from tlresearch.core.errors import CodebookError, MissingColumnError
+from tlresearch.spec.codebook import (
+    ColumnMapping,
+    JobSlots,
+    MultiColumns,
+    MultiDelimited,
+    find_codebooks,
+    load_codebook,
+    parse_codebook,
+)
 
 MINIMAL = {
     "wave": 2026, "file": "2026/export.csv",

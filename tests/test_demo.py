@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tlresearch.codebook import load_codebook
-from tlresearch.config import DataPaths
-from tlresearch.demo import (CALIBRATION, calibration_report, generate_population,
-                             true_jobs, true_responses, write_demo)
+from tlresearch.core.errors import UsageError
+from tlresearch.core.paths import DataPaths
+from tlresearch.demo import (
+    CALIBRATION,
+    calibration_report,
+    generate_population,
+    true_jobs,
+    true_responses,
+    write_demo,
+)
 from tlresearch.demo.population import luhn_complete
-from tlresearch.errors import UsageError
+from tlresearch.spec.codebook import load_codebook
 
 DELIMITERS = {2017: ";", 2018: ";", 2019: ";", 2020: ",", 2021: ",", 2022: ";", 2025: "\t"}
 ENCODINGS = {2017: "cp1252", 2018: "utf-8-sig", 2019: "utf-8-sig"}

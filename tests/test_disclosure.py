@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tlresearch.disclosure import (
+from tlresearch.core.errors import UsageError
+from tlresearch.secrecy.protection import (
     FOOTNOTE,
     PRIMARY_COUNT,
     PRIMARY_DOMINANCE,
@@ -17,7 +18,6 @@ from tlresearch.disclosure import (
     footnote,
     protect_table,
 )
-from tlresearch.errors import UsageError
 
 #: Places by department × typology. 16/fablab (2) is the only small cell of its row, so
 #: the row total gives it away unless a second cell of the row is hidden; 64/atelier is a

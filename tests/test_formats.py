@@ -7,9 +7,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tlresearch.formats import (MISSING, NBSP, NNBSP, format_count, format_date,
-                                format_interval, format_number, format_percent,
-                                format_points)
+from tlresearch.core.formats import (
+    MISSING,
+    NBSP,
+    NNBSP,
+    format_count,
+    format_date,
+    format_interval,
+    format_number,
+    format_percent,
+    format_points,
+)
 
 
 def test_number_uses_comma_and_narrow_no_break_space():

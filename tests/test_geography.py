@@ -7,11 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tlresearch.config import DataPaths
-from tlresearch.errors import UsageError
-from tlresearch.geography import (LEVELS, boundaries_path, build_geography, commune_at,
-                                  load_boundaries)
-from tlresearch.typology import TERRITORIAL_CLASSES, territorial_class
+from tlresearch.core.errors import UsageError
+from tlresearch.core.paths import DataPaths
+from tlresearch.geo.reference import (
+    LEVELS,
+    boundaries_path,
+    build_geography,
+    commune_at,
+    load_boundaries,
+)
+from tlresearch.geo.territorial_class import TERRITORIAL_CLASSES, territorial_class
 
 geopandas = pytest.importorskip("geopandas")
 shapely = pytest.importorskip("shapely")
@@ -114,7 +119,7 @@ def test_levels_tile_the_region(built, level, web):
 
 def test_cleaning_and_simplification_keep_the_territory(built):
     """The region is the raw outlines' union, and its web version barely differs."""
-    from tlresearch import georef
+    from tlresearch.geo import datafrance as georef
 
     _, files = built
     region = read(files, "region", crs=2154).geometry.item()
@@ -144,7 +149,7 @@ def test_web_versions_are_much_smaller(built):
     geojson_full, geojson_web = len(full.geometry.to_json()), len(web.geometry.to_json())
     wkb_full = sum(map(len, shapely.to_wkb(full.geometry.to_numpy())))
     wkb_web = sum(map(len, shapely.to_wkb(web.geometry.to_numpy())))
-    # Measured for region 75: GeoJSON 30 %, WKB 47 % (see tlresearch.geography).
+    # Measured for region 75: GeoJSON 30 %, WKB 47 % (see tlresearch.geo.reference).
     assert geojson_web < 0.35 * geojson_full, (geojson_web, geojson_full)
     assert wkb_web < 0.55 * wkb_full, (wkb_web, wkb_full)
     assert files["commune_web"].stat().st_size < 0.5 * files["commune"].stat().st_size
@@ -244,7 +249,7 @@ def test_territorial_classes_of_known_communes(built):
 
 
 def test_territorial_shares_for_nouvelle_aquitaine(built):
-    """The shares documented in tlresearch.typology, with some slack."""
+    """The shares documented in tlresearch.geo.territorial_class, with some slack."""
     _, files = built
     communes = read(files, "commune")
     by_count = communes["territorial_class"].value_counts(normalize=True)

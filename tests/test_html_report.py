@@ -14,10 +14,17 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
-from tlresearch.config import DataPaths
-from tlresearch.html_report import (SIZE_LIMITS, ReportError, render_report, show_map,
-                                    table_download, unsafe_markup, write_report)
-from tlresearch.offline import network_references
+from tlresearch.core.paths import DataPaths
+from tlresearch.report.renderer import (
+    SIZE_LIMITS,
+    ReportError,
+    render_report,
+    show_map,
+    table_download,
+    unsafe_markup,
+    write_report,
+)
+from tlresearch.viz.standalone_html import network_references
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -49,7 +56,7 @@ def geo(tmp_path_factory):
     """Boundaries built once in a data folder the kernels read too; places as Parquet."""
     from test_maps import make_places
 
-    from tlresearch.geography import load_boundaries
+    from tlresearch.geo.reference import load_boundaries
 
     root = tmp_path_factory.mktemp("report") / "data"
     paths = DataPaths(root)
@@ -72,9 +79,9 @@ def report_cells(root: Path, places_file: Path, departement: str | None):
              "warnings.warn('avertissement interne')\nprint('Bonjour depuis stdout')"),
         md("## Carte des lieux"),
         code("from pathlib import Path\nimport pandas as pd\n"
-             "from tlresearch import maps\nfrom tlresearch.config import DataPaths\n"
-             "from tlresearch.geography import load_boundaries\n"
-             "from tlresearch.html_report import show_map, table_download\n"
+             "from tlresearch.viz import maps\nfrom tlresearch.core.paths import DataPaths\n"
+             "from tlresearch.geo.reference import load_boundaries\n"
+             "from tlresearch.report.renderer import show_map, table_download\n"
              f"paths = DataPaths(Path({str(root)!r}))\n"
              "boundaries = {l: load_boundaries(l, paths=paths) for l in "
              "('commune', 'departement')}\n"
@@ -278,7 +285,7 @@ def test_write_report_is_atomic_and_utf8(tmp_path):
 
 def test_show_map_keeps_the_page_unchanged_in_srcdoc():
     folium = pytest.importorskip("folium")
-    from tlresearch.offline import render_html
+    from tlresearch.viz.standalone_html import render_html
 
     m = folium.Map(location=[45.8, 1.2], zoom_start=8, tiles=None)
     folium.Marker([45.8, 1.2], tooltip="L'Atelier & \"Quai\"").add_to(m)

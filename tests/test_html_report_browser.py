@@ -10,7 +10,7 @@ import pytest
 from browser import chromium, open_offline
 from test_html_report import PROVENANCE, execute, geo, report_cells  # noqa: F401  (fixture)
 
-from tlresearch.html_report import render_report, write_report
+from tlresearch.report.renderer import render_report, write_report
 
 
 @pytest.fixture(scope="module")

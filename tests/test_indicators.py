@@ -8,10 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tlresearch.errors import DataError, UsageError
-from tlresearch.indicators import (AMONG_RESPONDENTS, RESULT_COLUMNS, catalogue,
-                                   catalogue_table,
-                                   compute_indicators, open_places_from_directory, split_label)
+from tlresearch.core.errors import DataError, UsageError
+from tlresearch.stats.indicators import (
+    AMONG_RESPONDENTS,
+    RESULT_COLUMNS,
+    catalogue,
+    catalogue_table,
+    compute_indicators,
+    open_places_from_directory,
+    split_label,
+)
 
 DATA = Path(__file__).parent / "data" / "indicators"
 TEXT = ["response_id", "place_id", "place_name", "region_code", "departement_code",
@@ -44,7 +50,7 @@ def by_code(table: pd.DataFrame) -> pd.DataFrame:
 # --- the catalogue ---------------------------------------------------------------
 
 def test_catalogue_is_complete_and_french():
-    from tlresearch.variables import catalogue as variables
+    from tlresearch.spec.variables import catalogue as variables
 
     known = set(variables()) | {"jobs"}
     for indicator in catalogue().values():

@@ -6,11 +6,12 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import tree_hashes
 
 import tlresearch
-from conftest import tree_hashes
-from tlresearch.config import DEMO_WAVES, DataPaths
-from tlresearch.ingest import run_ingest
+from tlresearch.core.paths import DataPaths
+from tlresearch.demo.constants import DEMO_WAVES
+from tlresearch.ingest.pipeline import run_ingest
 
 pytestmark = pytest.mark.slow
 

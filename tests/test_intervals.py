@@ -6,9 +6,15 @@ import math
 import numpy as np
 import pytest
 
-from tlresearch.intervals import (bootstrap_difference, bootstrap_interval,
-                                  cluster_ratio_difference, cluster_ratio_interval,
-                                  newcombe_difference, wilson, z_value)
+from tlresearch.stats.intervals import (
+    bootstrap_difference,
+    bootstrap_interval,
+    cluster_ratio_difference,
+    cluster_ratio_interval,
+    newcombe_difference,
+    wilson,
+    z_value,
+)
 
 
 def test_z_value():

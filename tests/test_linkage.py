@@ -6,8 +6,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from tlresearch.errors import DataError
-from tlresearch.linkage import (
+from tlresearch.core.errors import DataError
+from tlresearch.ingest.linkage import (
     LINK_COLUMNS,
     link_places,
     load_link_overrides,

@@ -8,12 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tlresearch import maps
-from tlresearch.config import DataPaths
-from tlresearch.errors import UsageError
-from tlresearch.formats import NNBSP
-from tlresearch.offline import (OSM_TILES_URL, OfflineError, escape_text, inline_assets,
-                                network_references, render_html, save_map, script_json)
+from tlresearch.core.errors import UsageError
+from tlresearch.core.formats import NNBSP
+from tlresearch.core.paths import DataPaths
+from tlresearch.viz import maps
+from tlresearch.viz.standalone_html import (
+    OSM_TILES_URL,
+    OfflineError,
+    escape_text,
+    inline_assets,
+    network_references,
+    render_html,
+    save_map,
+    script_json,
+)
 
 geopandas = pytest.importorskip("geopandas")
 shapely = pytest.importorskip("shapely")
@@ -81,7 +89,7 @@ def toy():
 @pytest.fixture(scope="session")
 def region(tmp_path_factory):
     """The real boundaries of Nouvelle-Aquitaine (web versions), built once."""
-    from tlresearch.geography import load_boundaries
+    from tlresearch.geo.reference import load_boundaries
 
     paths = DataPaths(tmp_path_factory.mktemp("mapgeo") / "data")
     return {level: load_boundaries(level, paths=paths)
@@ -314,7 +322,7 @@ def test_assets_come_from_the_installed_packages():
 
 
 def test_a_choropleth_does_not_need_the_marker_cluster_package(toy, monkeypatch):
-    from tlresearch import offline
+    from tlresearch.viz import standalone_html as offline
 
     def missing():
         return offline._package_dir("no_such_module_here", "xstatic-leaflet-markercluster")
@@ -356,7 +364,7 @@ def test_commune_map_keeps_every_commune(region, region_pages):
 
 
 def test_base64_that_spells_cdn_is_not_a_network_reference():
-    from tlresearch.offline import network_references
+    from tlresearch.viz.standalone_html import network_references
 
     page = '<img src="data:image/png;base64,iVBOR//cdNw0KGgo+/=="><a href="data:text/csv;charset=utf-8,%EF%BB%BF">x</a>'
     assert network_references(page) == []

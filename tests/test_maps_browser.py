@@ -12,9 +12,9 @@ import pytest
 from browser import chromium, open_offline
 from test_maps import PAYLOADS, make_places, region  # noqa: F401  (fixture)
 
-from tlresearch import maps
-from tlresearch.formats import NNBSP
-from tlresearch.offline import save_map
+from tlresearch.core.formats import NNBSP
+from tlresearch.viz import maps
+from tlresearch.viz.standalone_html import save_map
 
 #: A department name planted with payloads, to see the choropleth tooltip show it as text.
 HOSTILE_NAME = "Pyrénées <img src=x onerror=alert(1)> ${alert(1)} {{ 7*7 }}"
@@ -134,7 +134,7 @@ def test_choropleths_draw_every_area_with_a_french_legend(browser, region, place
 
 
 def test_tiles_layer_asks_the_network_only_once_ticked(browser, region, places, tmp_path):
-    from tlresearch.offline import OSM_TILES_URL
+    from tlresearch.viz.standalone_html import OSM_TILES_URL
 
     m = maps.area_map(places, "departement", boundaries=region, with_tiles=True)
     page, log = open_offline(browser, save_map(m, tmp_path / "tuiles.html"))

@@ -65,7 +65,7 @@ def _parameters(path: Path) -> set[str]:
 
 def _runs() -> list:
     """(notebook, territory) pairs: the region for all, a department for those that take one."""
-    from tlresearch.runner import notebook_parameters
+    from tlresearch.batch.runner import notebook_parameters
 
     return [pytest.param(path, territory, id=f"{path.name}-{territory}")
             for path in NOTEBOOKS for territory in ("75", "33")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tlresearch import panorama
-from tlresearch.errors import UsageError
+from tlresearch.core.errors import UsageError
+from tlresearch.report import notebook_helpers as panorama
 
 
 def test_territory_level_and_label():

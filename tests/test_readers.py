@@ -1,4 +1,4 @@
-"""Tests of tlresearch.readers: raw bytes in, a RawTable of strings and issues out.
+"""Tests of tlresearch.io.raw_tables: raw bytes in, a RawTable of strings and issues out.
 
 Files are written as exact bytes (encodings matter) into ``tmp_path``; two small real
 exports live in ``tests/data/readers/``. XLSX workbooks are built with openpyxl.
@@ -16,10 +16,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tlresearch.errors import ReadError
-from tlresearch.quality import Issue
-from tlresearch.readers import RawTable, read_table
-from tlresearch.values import parse_date
+from tlresearch.core.errors import ReadError
+from tlresearch.core.quality_log import Issue
+from tlresearch.io.cells import parse_date
+from tlresearch.io.raw_tables import RawTable, read_table
 
 DATA = Path(__file__).parent / "data" / "readers"
 
@@ -698,7 +698,7 @@ def full_load_cells(data: bytes) -> dict[tuple[int, int], tuple]:
 
 
 def streamed_cells(data: bytes) -> dict[tuple[int, int], tuple]:
-    from tlresearch.readers_xlsx import _read_workbook
+    from tlresearch.io.xlsx_reader import _read_workbook
 
     sheet = _read_workbook(data, "x.xlsx", None)
     return {(row, column): cell for row, cells in sheet.cells.items()

@@ -1,7 +1,7 @@
 """The real CGET 2019 register goes through the same readers and value parsers."""
 import pandas as pd
 
-from tlresearch.register import read_register
+from tlresearch.ingest.register import read_register
 
 
 def test_cget_register_reads_every_row(reference_dir):

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from tlresearch.resolve import ColumnChoice, detect_columns, read_places, resolve_table
+from tlresearch.geo.resolve import ColumnChoice, detect_columns, read_places, resolve_table
 
 CGET = "cget_tiers_lieux_2019_nouvelle_aquitaine.csv"
 
@@ -25,7 +25,7 @@ def test_columns_detected_from_common_spellings():
 
 
 def test_explicit_column_must_exist():
-    from tlresearch.errors import UsageError
+    from tlresearch.core.errors import UsageError
 
     with pytest.raises(UsageError, match="'CODE' .* not in the table"):
         detect_columns(["a", "b"], code="CODE")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tlresearch.errors import DataError
-from tlresearch.roles import (
+from tlresearch.core.errors import DataError
+from tlresearch.ingest.roles import (
     ROLES,
     assign_roles,
     load_role_overrides,

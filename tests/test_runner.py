@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tlresearch.config import DataPaths
-from tlresearch.errors import LockBusyError
-from tlresearch.runner import run_reports
-from tlresearch.storage import exclusive_run
+from tlresearch.batch.runner import run_reports
+from tlresearch.core.errors import LockBusyError
+from tlresearch.core.paths import DataPaths
+from tlresearch.core.storage import exclusive_run
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 

@@ -1,8 +1,8 @@
 """Secrecy of indicator results: primary (count, dominance) and secondary marks."""
 import pandas as pd
 
-from tlresearch.indicators import compute_indicators
-from tlresearch.secrecy_marks import publishable
+from tlresearch.secrecy.marks import publishable
+from tlresearch.stats.indicators import compute_indicators
 
 
 def panel(rows):

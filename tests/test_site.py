@@ -1,8 +1,8 @@
 """The index page: French states and dates, relative links, escaping, no network."""
 from __future__ import annotations
 
-from tlresearch.runner import ReportResult, RunSummary
-from tlresearch.site import build_index, french_date, status_label
+from tlresearch.batch.runner import ReportResult, RunSummary
+from tlresearch.report.site import build_index, french_date, status_label
 
 
 def report(**kw) -> ReportResult:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from browser import chromium, open_offline, require_chromium
-from tlresearch.config import NOTEBOOK_DIR, DataPaths
-from tlresearch.runner import run_reports
+
+from tlresearch.batch.runner import run_reports
+from tlresearch.core.paths import NOTEBOOK_DIR, DataPaths
 
 pytestmark = pytest.mark.slow
 

@@ -7,10 +7,10 @@ import matplotlib
 import pytest
 from test_maps import SECRETS, make_places, toy  # noqa: F401  (toy is a fixture)
 
-from tlresearch import maps
-from tlresearch.errors import UsageError
-from tlresearch.formats import NNBSP
-from tlresearch.static_maps import figure_bytes, save_figure, static_choropleth, static_places
+from tlresearch.core.errors import UsageError
+from tlresearch.core.formats import NNBSP
+from tlresearch.viz import maps
+from tlresearch.viz.static_maps import figure_bytes, save_figure, static_choropleth, static_places
 
 # The figures are built without pyplot; Agg is what renders them in tests.
 matplotlib.use("Agg")

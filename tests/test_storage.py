@@ -6,9 +6,14 @@ import time
 import pandas as pd
 import pytest
 
-from tlresearch.errors import LockBusyError
-from tlresearch.storage import (atomic_write_bytes, exclusive_run, parquet_bytes,
-                                read_parquet_metadata, write_parquet)
+from tlresearch.core.errors import LockBusyError
+from tlresearch.core.storage import (
+    atomic_write_bytes,
+    exclusive_run,
+    parquet_bytes,
+    read_parquet_metadata,
+    write_parquet,
+)
 
 
 def sample():

@@ -6,10 +6,17 @@ import pandas as pd
 import pytest
 from test_indicators import hand_panel
 
-from tlresearch.errors import UsageError
-from tlresearch.indicators import RESULT_COLUMNS, COLUMNS, open_places_from_directory
-from tlresearch.trends import (CHANGE_COLUMNS, SHARE_CHANGE_UNIT, TRANSITION_COLUMNS,
-                               compare_waves, indicator_series, place_states, transitions)
+from tlresearch.core.errors import UsageError
+from tlresearch.stats.indicators import COLUMNS, RESULT_COLUMNS, open_places_from_directory
+from tlresearch.stats.trends import (
+    CHANGE_COLUMNS,
+    SHARE_CHANGE_UNIT,
+    TRANSITION_COLUMNS,
+    compare_waves,
+    indicator_series,
+    place_states,
+    transitions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +235,7 @@ def test_place_states_and_errors(panel):
     with pytest.raises(UsageError, match="no responses for wave 2030"):
         transitions(responses, 2021, 2030)
     twice = pd.concat([responses, responses[responses["place_id"] == "P01"]])
-    from tlresearch.errors import DataError
+    from tlresearch.core.errors import DataError
     with pytest.raises(DataError, match="P01 answers twice"):
         transitions(twice, 2021, 2022)
 

@@ -1,7 +1,7 @@
 """Validation: range and cross-field rules name the failing rule and column."""
 import pandas as pd
 
-from tlresearch.validate import validate_responses
+from tlresearch.ingest.validate import validate_responses
 
 
 def frame(**columns):

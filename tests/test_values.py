@@ -1,4 +1,4 @@
-"""Tests of tlresearch.values: every parser returns an exact (value, rule) pair."""
+"""Tests of tlresearch.io.cells: every parser returns an exact (value, rule) pair."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +6,18 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from tlresearch.values import (
-    fold, luhn_valid, normalise_commune_code, normalise_postcode, normalise_siret,
-    normalise_text, parse_count, parse_date, parse_decimal, parse_tick, parse_year,
+from tlresearch.io.cells import (
+    fold,
+    luhn_valid,
+    normalise_commune_code,
+    normalise_postcode,
+    normalise_siret,
+    normalise_text,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_tick,
+    parse_year,
     split_multi,
 )
 

@@ -5,19 +5,27 @@ Importing the package is cheap; heavy libraries load when a function needs them.
 >>> import tlresearch
 >>> panel = tlresearch.load_panel()   # doctest: +SKIP
 """
-from .api import (data_dictionary, load_panel, load_places, load_quality_log,
-                  load_quarantine, load_responses, load_staff, load_table)
-from .errors import DataError, TLResearchError, UsageError
-
-__version__ = "0.1.0"
+from tlresearch.api import (
+    data_dictionary,
+    load_panel,
+    load_places,
+    load_quality_log,
+    load_quarantine,
+    load_responses,
+    load_staff,
+    load_table,
+)
+from tlresearch.core.errors import DataError, TLResearchError, UsageError
+from tlresearch.core.version import __version__
 
 #: Analysis functions, imported on first use so that ``import tlresearch`` stays light.
 _LAZY = {
-    "compute_indicators": "indicators", "indicator_series": "trends",
-    "open_places_from_directory": "indicators", "compare_waves": "trends",
-    "transitions": "trends", "protect_table": "disclosure", "audit_table": "disclosure",
-    "outcome_tables": "certification", "read_graduates": "certification",
-    "resolve_table": "resolve", "load_boundaries": "geography",
+    "compute_indicators": "stats.indicators", "indicator_series": "stats.trends",
+    "open_places_from_directory": "stats.indicators", "compare_waves": "stats.trends",
+    "transitions": "stats.trends", "protect_table": "secrecy.protection",
+    "audit_table": "secrecy.protection", "outcome_tables": "stats.certification",
+    "read_graduates": "stats.certification", "resolve_table": "geo.resolve",
+    "load_boundaries": "geo.reference",
 }
 
 

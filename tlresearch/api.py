@@ -6,7 +6,7 @@ Examples
 >>> responses = tlresearch.load_responses()          # doctest: +SKIP
 >>> panel = tlresearch.load_panel(waves=[2023, 2024])  # doctest: +SKIP
 
-The data folder is found as described in :mod:`tlresearch.config`; pass
+The data folder is found as described in :mod:`tlresearch.core.paths`; pass
 ``data_dir=`` to read another one. Tables built from the demo survey carry
 ``frame.attrs["demo"] == True`` (and a ``demo`` column), so a figure from fictitious
 data cannot be mistaken for a real one.
@@ -16,10 +16,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-
-
-from .config import DataPaths
-from .errors import UsageError
+from tlresearch.core.errors import UsageError
+from tlresearch.core.paths import DataPaths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +37,7 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     """
     import pandas as pd
 
-    from .storage import read_parquet_metadata
+    from tlresearch.core.storage import read_parquet_metadata
 
     if name not in TABLES:
         raise UsageError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}")
@@ -108,6 +106,6 @@ def load_panel(waves: list[int] | None = None, data_dir=None) -> pd.DataFrame:
 
 def data_dictionary(data_dir=None) -> pd.DataFrame:
     """The data dictionary (variables, types, allowed values, waves that have them)."""
-    from .dictionary import data_dictionary as build
+    from tlresearch.spec.dictionary import data_dictionary as build
 
     return build(DataPaths.resolve(data_dir))

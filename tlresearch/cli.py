@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import TLResearchError
+from tlresearch.core.errors import TLResearchError
 
 EPILOG = ("exit codes: 0 success, 1 data error, 2 usage error, 3 another run holds the lock. "
           "The data folder is ./data of the checkout unless --data-dir or "
@@ -130,18 +130,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .config import DEMO_SEED, DataPaths
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.demo.constants import DEMO_SEED
 
     paths = DataPaths.resolve(args.data_dir)
     if args.command == "demo":
-        from .demo import write_demo
+        from tlresearch.demo import write_demo
 
         summary = write_demo(paths, seed=DEMO_SEED if args.seed is None else args.seed,
                              scale=args.scale, overwrite=args.overwrite)
         print(summary)
         return 0
     if args.command == "ingest":
-        from .ingest import run_ingest
+        from tlresearch.ingest.pipeline import run_ingest
 
         result = run_ingest(paths, waves=args.waves, region=args.region,
                             keep_going=args.keep_going, wait_seconds=args.wait)
@@ -151,13 +152,18 @@ def _run(args: argparse.Namespace) -> int:
         print(f"panel written to {paths.processed}")
         return 1 if result.errors else 0
     if args.command == "dictionary":
-        from .dictionary import data_dictionary, dictionary_markdown
+        from tlresearch.spec.dictionary import data_dictionary, dictionary_markdown
 
         print(dictionary_markdown(data_dictionary(paths)), end="")
         return 0
     if args.command == "resolve":
-        from .resolve import (detect_columns, read_places, resolve_table, summary,
-                              write_resolved)
+        from tlresearch.geo.resolve import (
+            detect_columns,
+            read_places,
+            resolve_table,
+            summary,
+            write_resolved,
+        )
 
         table = read_places(args.input)
         columns = detect_columns(list(table.columns), code=args.code, postcode=args.postcode,
@@ -168,7 +174,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"written to {args.out}")
         return 0
     if args.command == "geography":
-        from .geography import build_geography
+        from tlresearch.geo.reference import build_geography
 
         for level, path in build_geography(paths, region=args.region, force=args.force).items():
             print(f"{level:<14}{path}")
@@ -176,7 +182,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "report":
         return _report(args, paths)
     if args.command == "register":
-        from .register import run_register
+        from tlresearch.ingest.register import run_register
 
         places = run_register(paths, args.path)
         print(f"{len(places)} places written to {paths.processed_table('register')}")
@@ -188,11 +194,11 @@ def _report(args: argparse.Namespace, paths) -> int:
     """``tlresearch report``: resolve the options, run, print the summary."""
     from pathlib import Path
 
-    from .config import NOTEBOOK_DIR, SITE_DIR
-    from .errors import UsageError
-    from .georef import departement_names
-    from .panorama import panel_waves, validate_parameters
-    from .runner import run_reports
+    from tlresearch.batch.runner import run_reports
+    from tlresearch.core.errors import UsageError
+    from tlresearch.core.paths import NOTEBOOK_DIR, SITE_DIR
+    from tlresearch.geo.datafrance import departement_names
+    from tlresearch.report.notebook_helpers import panel_waves, validate_parameters
 
     years = args.year or [max(panel_waves(paths.root))]
     if args.territory == "all":

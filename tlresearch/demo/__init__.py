@@ -42,7 +42,7 @@ and a "Total" row in 2017 — multiplied by ``scale``.
 
 Examples
 --------
->>> from tlresearch.config import DataPaths
+>>> from tlresearch.core.paths import DataPaths
 >>> summary = write_demo(DataPaths(tmp_path))          # doctest: +SKIP
 >>> summary.kept[2019]                                  # doctest: +SKIP
 206
@@ -57,14 +57,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..config import DEMO_SEED, DEMO_WAVES, DataPaths
-from .calibration import CALIBRATION, calibration_report
-from .files import write_file, write_if_absent
-from .junk import wave_records
-from .layouts import LAYOUTS, render, to_bytes
-from .population import Population, generate_population
-from .questionnaires import codebook_path, wave_codebook
-from .truth import true_jobs, true_responses
+from tlresearch.core.paths import DataPaths
+from tlresearch.demo.calibration import CALIBRATION, calibration_report
+from tlresearch.demo.constants import DEMO_SEED, DEMO_WAVES
+from tlresearch.demo.files import write_file, write_if_absent
+from tlresearch.demo.junk import wave_records
+from tlresearch.demo.layouts import LAYOUTS, render, to_bytes
+from tlresearch.demo.population import Population, generate_population
+from tlresearch.demo.questionnaires import codebook_path, wave_codebook
+from tlresearch.demo.truth import true_jobs, true_responses
 
 __all__ = ["CALIBRATION", "DemoSummary", "Population", "calibration_report",
            "generate_population", "true_jobs", "true_responses", "write_demo"]
@@ -168,7 +169,7 @@ def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
     raw[paths.raw / DIRECTORY_FILE] = directory
     rows[(paths.raw / DIRECTORY_FILE).relative_to(paths.root).as_posix()] = len(pop.places)
     # The certification's graduates' survey (issue of the indicators): same rules.
-    from ..certification import DEMO_FILE, demo_graduates_bytes
+    from tlresearch.demo.graduates import DEMO_FILE, demo_graduates_bytes
 
     graduates = demo_graduates_bytes(seed)
     raw[paths.raw / DEMO_FILE] = graduates

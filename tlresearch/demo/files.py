@@ -9,7 +9,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..storage import atomic_write_bytes, write_raw_file
+from tlresearch.core.errors import UsageError
+from tlresearch.core.storage import atomic_write_bytes
+
+#: Permissions of a raw file once written: nobody writes to raw data.
+READ_ONLY = 0o444
+
+
+def write_raw_file(path: Path, data: bytes, *, overwrite: bool = False,
+                   read_only: bool = True, shown: str | Path | None = None) -> bool:
+    """Put a file under ``data/raw`` the way a lab receives one (the demo's path).
+
+    The file appears whole and read-only. The same bytes again are a no-op (False);
+    different bytes are refused unless ``overwrite`` — raw data are never replaced
+    silently.
+
+    Raises
+    ------
+    UsageError
+        When ``path`` exists with different bytes and ``overwrite`` is false.
+    """
+    if path.exists():
+        if path.read_bytes() == data:
+            return False
+        if not overwrite:
+            raise UsageError(f"{shown or path} exists and differs; raw data are never "
+                             "overwritten; use --overwrite for the demo")
+    atomic_write_bytes(path, data, READ_ONLY if read_only else 0o644)
+    return True
 
 
 def write_file(path: Path, data: bytes, *, root: Path, overwrite: bool,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import georef
+from tlresearch.geo import datafrance as georef
 
 #: Population thresholds of the density proxy: rural below the first,
 #: urban from the second, periurban in between (INSEE's historical 2 000

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook
-from .population import Population
+from tlresearch.demo.population import Population
+from tlresearch.spec.codebook import Codebook
 
 JUNK_COUNTS = {"duplicate": (2, 4), "incomplete": (1, 3), "impossible": (1, 2)}
 TOTAL_VARIABLES = ["staff_total", "cdi", "cdd", "etp", "volunteers", "interns", "users_count"]
@@ -58,7 +58,7 @@ def wave_records(rng: np.random.Generator, pop: Population, wave: int, cb: Codeb
 
 
 def _former(rng, place) -> tuple[str, str] | None:
-    from .mess import RATES
+    from tlresearch.demo.mess import RATES
 
     if isinstance(place["former_code"], str) and rng.random() < RATES["former_commune"]:
         return place["former_code"], place["former_name"]

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook, ColumnMapping, JobSlots, MultiColumns, MultiDelimited
-from . import mess
-from .junk import TOTAL_VARIABLES
-from .mess import Style
+from tlresearch.demo import mess
+from tlresearch.demo.junk import TOTAL_VARIABLES
+from tlresearch.demo.mess import Style
+from tlresearch.spec.codebook import Codebook, ColumnMapping, JobSlots, MultiColumns, MultiDelimited
 
 #: Fixed time stamped inside XLSX files, so two runs give the same bytes.
 FIXED_TIME = dt.datetime(2017, 6, 1, 0, 0, 0)

@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from ..config import DEFAULT_REGION, DEMO_SEED, DEMO_WAVES
-from ..errors import UsageError
-from . import calibration as cal
-from . import names, staffing, typology
-from .geography import DENSITY_CLASSES, commune_pool
-from .questionnaires import job_slot_count, offered_types
+from tlresearch.core.errors import UsageError
+from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.demo import calibration as cal
+from tlresearch.demo import names, staffing, typology
+from tlresearch.demo.constants import DEMO_SEED, DEMO_WAVES
+from tlresearch.demo.geography import DENSITY_CLASSES, commune_pool
+from tlresearch.demo.questionnaires import job_slot_count, offered_types
 
 ALL_TYPES = ["coworking", "fablab", "atelier_partage", "cafe_associatif",
              "mediation_numerique", "tiers_lieu_nourricier", "culturel", "autre"]

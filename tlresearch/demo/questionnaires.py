@@ -10,9 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..codebook import Codebook, JobSlots, MultiColumns, MultiDelimited, load_codebook
-from ..config import DEMO_CODEBOOK_DIR, DEMO_WAVES
-from ..errors import UsageError
+from tlresearch.core.paths import PACKAGE_DIR
+from tlresearch.demo.constants import DEMO_WAVES
+from tlresearch.spec.codebook import Codebook, JobSlots, MultiColumns, MultiDelimited, load_codebook
+
+#: The demo's hand-written codebooks, one per wave (package data).
+DEMO_CODEBOOK_DIR = PACKAGE_DIR / "demo" / "codebooks"
+from tlresearch.core.errors import UsageError
 
 
 def codebook_path(wave: int) -> Path:
@@ -21,7 +25,7 @@ def codebook_path(wave: int) -> Path:
 
 @lru_cache(maxsize=None)
 def wave_codebook(wave: int) -> Codebook:
-    """The demo codebook of one wave (:class:`~tlresearch.errors.UsageError` if none)."""
+    """The demo codebook of one wave (:class:`~tlresearch.core.errors.UsageError` if none)."""
     if wave not in DEMO_WAVES:
         raise UsageError(f"the demo survey has no wave {wave}; waves are "
                          f"{DEMO_WAVES[0]}-{DEMO_WAVES[-1]}")

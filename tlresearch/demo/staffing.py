@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import names
+from tlresearch.demo import names
 
 
 def quota(n: int, share: float) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .population import ALL_TYPES, COUNT_VARS, Population
-from .questionnaires import asked, job_slot_count, offered_types
+from tlresearch.demo.population import ALL_TYPES, COUNT_VARS, Population
+from tlresearch.demo.questionnaires import asked, job_slot_count, offered_types
 
 
 def true_responses(population: Population) -> pd.DataFrame:
@@ -41,7 +41,7 @@ def true_responses(population: Population) -> pd.DataFrame:
 
 
 def _maskable() -> set[str]:
-    from ..variables import catalogue
+    from tlresearch.spec.variables import catalogue
 
     return {name for name in catalogue() if name not in {"place_types", "jobs"}}
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .calibration import TYPOLOGY_2018
+from tlresearch.demo.calibration import TYPOLOGY_2018
 
 # Profiles (type sets) and their weights: coworking dominates, a quarter are hybrid.
 PROFILES: list[tuple[tuple[str, ...], float]] = [

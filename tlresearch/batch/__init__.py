@@ -1,0 +1,1 @@
+"""Running many reports: plan, key, execute and publish, with failure isolation."""

@@ -1,0 +1,97 @@
+"""Where every file of the project lives: the one place that builds data paths.
+
+The data folder holds ``raw/`` (exports as received, never written by the library),
+``codebooks/`` (one YAML file per wave), ``overrides/`` (small tables the lab edits),
+``processed/`` (everything the library builds, safe to delete) and ``restricted/``
+(contact details; no report reads it). It defaults to ``data/`` beside the package in
+a source checkout, else ``./data``; ``TLRESEARCH_DATA_DIR`` or ``--data-dir`` moves it,
+which is how the lab points the library at its private survey.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+VOCAB_DIR = PACKAGE_DIR / "vocab"
+SCHEMA_DIR = PACKAGE_DIR / "schema"
+
+#: The notebooks of the project and the folder where the published site is built.
+NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
+SITE_DIR = PACKAGE_DIR.parent / "site"
+
+#: Environment variable that points the library at another data folder.
+DATA_DIR_ENV = "TLRESEARCH_DATA_DIR"
+
+#: Region studied unless told otherwise (INSEE region code of Nouvelle-Aquitaine).
+DEFAULT_REGION = "75"
+
+
+def default_data_dir() -> Path:
+    """Return the data folder: the environment variable, the checkout's, or ./data."""
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser().resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "data"
+    return Path.cwd() / "data"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Paths of one data folder.
+
+    Examples
+    --------
+    >>> paths = DataPaths(Path("/tmp/survey"))
+    >>> paths.processed_table("responses").name
+    'responses.parquet'
+    """
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike | None = None) -> "DataPaths":
+        return cls(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def codebooks(self) -> Path:
+        return self.root / "codebooks"
+
+    @property
+    def overrides(self) -> Path:
+        return self.root / "overrides"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "processed"
+
+    @property
+    def restricted(self) -> Path:
+        return self.root / "restricted"
+
+    def codebook(self, wave: int) -> Path:
+        return self.codebooks / f"{wave}.yaml"
+
+    def processed_table(self, name: str) -> Path:
+        return self.processed / f"{name}.parquet"
+
+    def restricted_table(self, name: str) -> Path:
+        return self.restricted / f"{name}.parquet"
+
+    @property
+    def place_link_overrides(self) -> Path:
+        return self.overrides / "place_links.csv"
+
+    @property
+    def role_overrides(self) -> Path:
+        return self.overrides / "roles.csv"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.processed / ".ingest.lock"

@@ -1,0 +1,346 @@
+"""Harmonisation: one wave's raw table → canonical responses, job slots and issues.
+
+Generic code driven by the codebook: every cell is parsed according to the type of
+its canonical variable (``schema/variables.yaml``) and every change is recorded as an
+:class:`~tlresearch.core.quality_log.Issue`. Cell-level problems (``NSP`` in a count, an unknown
+label) make that cell missing and keep the row; row-level problems found here (a
+broken CSV row, a "Total" row, an unfinished response, no place name) quarantine the
+row. Range and cross-field rules are checked afterwards by :mod:`tlresearch.ingest.validate`.
+
+Parsing works on the distinct values of a column, not on every cell: a column of
+100 000 answers has a few hundred distinct spellings, so a national-scale wave is
+harmonised in seconds.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from tlresearch.core.quality_log import MASK, Issue
+from tlresearch.io import cells as values
+from tlresearch.io.raw_tables import RawTable
+from tlresearch.spec.codebook import Codebook, ColumnMapping, JobSlots, MultiColumns, MultiDelimited
+from tlresearch.spec.variables import Variable, catalogue
+
+#: Rules whose parser result is a pure reformatting: logged as "corrected".
+CORRECTING_RULES = {
+    "unit_stripped", "word_number", "fraction", "date_to_year", "excel_serial",
+    "scientific_notation", "siret_reformatted", "float_artifact", "leading_zero_restored",
+}
+
+TOTAL_ROW = re.compile(r"^(sous )?(total|totaux|somme|ensemble)\b")
+
+PARSERS: dict[str, Callable[[str], tuple[object, str | None]]] = {
+    "count": values.parse_count,
+    "decimal": values.parse_decimal,
+    "year": values.parse_year,
+    "date": values.parse_date,
+}
+
+CODE_PARSERS: dict[str, Callable[[str], tuple[object, str | None]]] = {
+    "siret": values.normalise_siret,
+    "commune_code": values.normalise_commune_code,
+    "postcode": values.normalise_postcode,
+}
+
+
+@dataclass
+class HarmonisedWave:
+    """What harmonisation made of one wave's raw table.
+
+    ``responses`` has one row per raw data row (kept or not) with ``response_id``,
+    ``wave``, ``source_file``, ``source_row``, ``complete`` and every canonical
+    variable the codebook maps (multi-choice as ``type_<code>`` booleans).
+    ``quarantine`` maps response_id → the Issue that sets the row aside.
+    """
+
+    wave: int
+    file: str
+    responses: pd.DataFrame
+    jobs: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    quarantine: dict[str, Issue] = field(default_factory=dict)
+    blank_rows: list[int] = field(default_factory=list)
+
+
+def response_ids(wave: int, rows: list[int]) -> list[str]:
+    """Stable ids of responses: the wave and the row a person sees in the raw file."""
+    return [f"{wave}-{row:06d}" for row in rows]
+
+
+def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
+    """Map a raw table to canonical variables following its codebook.
+
+    Raises
+    ------
+    MissingColumnError
+        When a required column is absent (see :meth:`Codebook.check_header`).
+    """
+    wave, name = codebook.wave, raw.name
+    header = list(raw.frame.columns)
+    report = codebook.check_header(header)
+    issues: list[Issue] = []
+    public = public_raw_columns(codebook)
+    for issue in raw.issues:
+        mask = issue.column is not None and issue.column not in public
+        issues.append(_with_wave(issue, wave, mask=mask))
+    for column in report.unmapped:
+        issues.append(Issue("unmapped_column", "reported", "raw column not in the codebook",
+                            file=name, column=column, wave=wave))
+    for column in report.missing_optional:
+        issues.append(Issue("missing_optional_column", "reported",
+                            "column named in the codebook is not in the file; variable left missing",
+                            file=name, column=column, wave=wave))
+
+    rows = raw.rows
+    out = pd.DataFrame({
+        "response_id": pd.array(response_ids(wave, rows), dtype="string"),
+        "wave": pd.array([wave] * len(rows), dtype="Int64"),
+        "source_file": pd.array([name] * len(rows), dtype="string"),
+        "source_row": pd.array(rows, dtype="Int64"),
+    })
+    frame = raw.frame.reset_index(drop=True)
+    variables = catalogue()
+    jobs = _empty_jobs()
+    for var_name, mapping in codebook.variables.items():
+        variable = variables[var_name]
+        context = _Context(wave, name, rows, issues, variable.restricted)
+        if isinstance(mapping, JobSlots):
+            jobs = _harmonise_jobs(frame, mapping, context, out["response_id"])
+        elif isinstance(mapping, MultiColumns):
+            for code, column in mapping.options.items():
+                out[f"type_{code}"] = _ticks(frame, column, context)
+        elif isinstance(mapping, MultiDelimited):
+            for code, series in _multi_delimited(frame, mapping, variable, context).items():
+                out[f"type_{code}"] = series
+        else:
+            out[var_name] = _column(frame, mapping, variable, context)
+
+    out["complete"] = _completeness(frame, codebook)
+    harmonised = HarmonisedWave(wave, name, out, jobs, issues, blank_rows=list(raw.blank_rows))
+    _quarantine_rows(harmonised, raw)
+    return harmonised
+
+
+@dataclass
+class _Context:
+    wave: int
+    file: str
+    rows: list[int]
+    issues: list[Issue]
+    restricted: bool
+
+    def log(self, positions, column, raw_values, rule, action, message) -> None:
+        for pos, value in zip(positions, raw_values):
+            shown = MASK if self.restricted else value
+            self.issues.append(Issue(rule, action, message, file=self.file,
+                                     row=self.rows[pos], column=column, value=shown,
+                                     wave=self.wave))
+
+
+def _with_wave(issue: Issue, wave: int, mask: bool) -> Issue:
+    value = MASK if (mask and issue.value is not None) else issue.value
+    return Issue(issue.rule, issue.action, issue.message, file=issue.file, row=issue.row,
+                 column=issue.column, value=value, wave=wave)
+
+
+def public_raw_columns(codebook: Codebook) -> set[str]:
+    """Raw columns mapped to a variable that is not restricted.
+
+    Deny by default: a value from any other column (contact fields, but also an
+    unmapped new question such as a phone number, or an ignored free-text column)
+    is masked before it reaches the quality log.
+    """
+    public: set[str] = set()
+    for name, mapping in codebook.variables.items():
+        if not catalogue()[name].restricted:
+            public.update(mapping.raw_columns())
+    return public
+
+
+def _source(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in frame.columns:
+        return frame[column]
+    return pd.Series(pd.NA, index=frame.index, dtype="object")
+
+
+def _parse_distinct(series: pd.Series, parse) -> tuple[pd.Series, pd.Series]:
+    """Apply ``parse`` once per distinct value; return parsed values and rules."""
+    distinct = series.dropna().unique()
+    parsed = {value: parse(value) for value in distinct}
+    result = series.map(lambda v: parsed[v][0] if v in parsed else None)
+    rules = series.map(lambda v: parsed[v][1] if v in parsed else None)
+    return result, rules
+
+
+def _log_rules(context: _Context, raw: pd.Series, result: pd.Series, rules: pd.Series,
+               column: str, label: str) -> None:
+    flagged = rules.notna()
+    for rule in sorted(rules[flagged].unique()):
+        mask = rules == rule
+        kept = result[mask].notna().all()
+        if rule in CORRECTING_RULES and kept:
+            action, message = "corrected", f"{label}: value reformatted ({rule})"
+        elif result[mask].isna().all():
+            action, message = "set_missing", f"{label}: value not usable ({rule})"
+        else:
+            action, message = "flagged", f"{label}: {rule}"
+        positions = list(mask[mask].index)
+        context.log(positions, column, list(raw[mask]), rule, action, message)
+
+
+def _column(frame: pd.DataFrame, mapping: ColumnMapping, variable: Variable,
+            context: _Context) -> pd.Series:
+    raw = _source(frame, mapping.column)
+    if variable.type in {"string"}:
+        return raw.map(values.normalise_text, na_action="ignore").astype("string")
+    if variable.type == "code":
+        parse = CODE_PARSERS.get(variable.name, lambda v: (values.normalise_text(v), None))
+        result, rules = _parse_distinct(raw, parse)
+        _log_rules(context, raw, result, rules, mapping.column, variable.label)
+        return result.astype("string")
+    if variable.type == "category":
+        return _category(raw, mapping, variable, context)
+    result, rules = _parse_distinct(raw, PARSERS[variable.type])
+    _log_rules(context, raw, result, rules, mapping.column, variable.label)
+    if (mapping.blank == "zero" and variable.type in {"count", "decimal"}
+            and mapping.column in frame.columns):  # a column absent from the file stays NA
+        result = result.where(raw.notna(), 0)
+    if variable.type == "date":
+        return pd.to_datetime(result, errors="coerce").astype("datetime64[s]")
+    dtype = "Float64" if variable.type == "decimal" else "Int64"
+    return pd.array(result.tolist(), dtype=dtype) if len(result) else pd.Series([], dtype=dtype)
+
+
+def _label_lookup(labels: dict[str, str]) -> dict[str, str]:
+    """Labels matched insensitive to case, accents, spacing and punctuation."""
+    return {values.fold(label): code for label, code in labels.items()}
+
+
+def _category(raw: pd.Series, mapping: ColumnMapping, variable: Variable,
+              context: _Context) -> pd.Series:
+    lookup = _label_lookup(mapping.labels) if mapping.labels else {
+        values.fold(code): code for code in variable.values}
+    folded = raw.map(values.fold, na_action="ignore")
+    result = folded.map(lookup)
+    unknown = raw.notna() & result.isna()
+    if unknown.any():
+        positions = list(unknown[unknown].index)
+        context.log(positions, mapping.column, list(raw[unknown]), "unknown_label",
+                    "set_missing", f"{variable.label}: answer not in the codebook's labels")
+    return result.astype("string")
+
+
+def _ticks(frame: pd.DataFrame, column: str, context: _Context) -> pd.Series:
+    raw = _source(frame, column)
+    if column not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    result, rules = _parse_distinct(raw.fillna(""), values.parse_tick)
+    _log_rules(context, raw, result, rules, column, "multi-choice option")
+    return result.astype("boolean")
+
+
+def _multi_delimited(frame: pd.DataFrame, mapping: MultiDelimited, variable: Variable,
+                     context: _Context) -> dict[str, pd.Series]:
+    raw = _source(frame, mapping.column)
+    lookup = _label_lookup(mapping.labels)
+    ticked = {code: pd.Series(False, index=frame.index, dtype="boolean") for code in variable.values}
+    answered = raw.notna()
+    unknown_positions, unknown_values = [], []
+    for pos, cell in raw[answered].items():
+        for label in values.split_multi(cell, mapping.separator):
+            code = lookup.get(values.fold(label))
+            if code is None:
+                unknown_positions.append(pos)
+                unknown_values.append(label)
+                code = "autre"
+            ticked[code].iat[pos] = True
+    if unknown_positions:
+        context.log(unknown_positions, mapping.column, unknown_values, "unknown_label",
+                    "corrected", f"{variable.label}: unknown option counted as 'autre'")
+    # A question left blank is unanswered, not "no type".
+    return {code: series.where(answered, pd.NA) for code, series in ticked.items()
+            if code in set(lookup.values()) | {"autre"}}
+
+
+def _empty_jobs() -> pd.DataFrame:
+    return pd.DataFrame({
+        "response_id": pd.Series([], dtype="string"),
+        "job_index": pd.Series([], dtype="Int64"),
+        "title_raw": pd.Series([], dtype="string"),
+        "contract": pd.Series([], dtype="string"),
+    })
+
+
+def _harmonise_jobs(frame: pd.DataFrame, mapping: JobSlots, context: _Context,
+                    ids: pd.Series) -> pd.DataFrame:
+    lookup = _label_lookup(mapping.contract_labels)
+    parts = []
+    for index, (title_column, contract_column) in enumerate(mapping.slots, start=1):
+        titles = _source(frame, title_column).map(values.normalise_text, na_action="ignore")
+        contracts_raw = _source(frame, contract_column) if contract_column else pd.Series(
+            pd.NA, index=frame.index, dtype="object")
+        contracts = contracts_raw.map(values.fold, na_action="ignore").map(lookup)
+        unknown = contracts_raw.notna() & contracts.isna()
+        if unknown.any():
+            context.log(list(unknown[unknown].index), contract_column, list(contracts_raw[unknown]),
+                        "unknown_label", "set_missing", "job contract not in the codebook's labels")
+        present = titles.notna() | contracts.notna()
+        parts.append(pd.DataFrame({
+            "response_id": ids[present].astype("string"),
+            "job_index": pd.array([index] * int(present.sum()), dtype="Int64"),
+            "title_raw": titles[present].astype("string"),
+            "contract": contracts[present].fillna("unknown").astype("string"),
+        }))
+    if not parts:
+        return _empty_jobs()
+    jobs = pd.concat(parts, ignore_index=True)
+    return jobs.sort_values(["response_id", "job_index"], kind="stable").reset_index(drop=True)
+
+
+def _completeness(frame: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    if codebook.completeness is None:
+        return pd.Series(True, index=frame.index, dtype="boolean")
+    raw = _source(frame, codebook.completeness.column)
+    complete_values = set(codebook.completeness.complete_values)
+    return raw.map(lambda v: v in complete_values if isinstance(v, str) else False).astype("boolean")
+
+
+def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
+    """Set aside rows that cannot be responses, with the first reason found."""
+    out = wave.responses
+    by_row = dict(zip(out["source_row"].tolist(), out["response_id"].tolist()))
+
+    def put(response_id: str, issue: Issue) -> None:
+        if response_id not in wave.quarantine:
+            wave.quarantine[response_id] = issue
+            wave.issues.append(issue)
+
+    for row, problem in sorted(raw.row_problems.items()):
+        if row not in by_row:
+            continue  # the reader dropped it as blank: counted with the blank rows
+        put(by_row[row], Issue(problem.rule, "quarantined", problem.message, file=wave.file,
+                               row=row, column=problem.column, wave=wave.wave))
+    names = out["place_name"] if "place_name" in out else pd.Series(pd.NA, index=out.index)
+    folded = names.map(values.fold, na_action="ignore").fillna("")
+    commune = out["commune_name"] if "commune_name" in out else pd.Series(pd.NA, index=out.index)
+    # "Ensemble Coworking" is a place; a total row names no commune.
+    is_total = folded.str.match(TOTAL_ROW.pattern) & commune.isna()
+    incomplete = ~out["complete"].fillna(False).astype(bool)
+    nameless = folded == ""
+    reasons = [
+        (is_total, "total_row", "a total row, not a response", "place_name"),
+        (~is_total & incomplete, "incomplete_response",
+         "the respondent did not finish the questionnaire", None),
+        (~is_total & ~incomplete & nameless, "missing_place_name",
+         "no place name: the response cannot be attributed", "place_name"),
+    ]
+    for mask, rule, message, column in reasons:
+        for pos in mask[mask].index:
+            value = names.iat[pos] if rule == "total_row" else None
+            put(out.at[pos, "response_id"], Issue(rule, "quarantined", message, file=wave.file,
+                                                  row=int(out.at[pos, "source_row"]),
+                                                  column=column, value=value, wave=wave.wave))

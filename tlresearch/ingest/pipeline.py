@@ -1,0 +1,347 @@
+"""Ingest: every wave's raw export → the validated multi-year panel in ``data/processed``.
+
+One run reads each wave through its codebook, harmonises, validates, removes
+duplicate submissions, resolves communes, follows places across waves, normalises job
+titles to roles, and writes (atomically, deterministically) the tables below. Rows in
+= rows kept + rows quarantined, for every file, and the run says so.
+
+Outputs (``data/processed/``): ``responses`` (place × wave), ``places``, ``staff``
+(place × wave × job), ``place_links`` (how each response was attached to its place,
+for review), ``quality_log`` (every value corrected, set missing or flagged),
+``quarantine`` (every row set aside, with its reason), ``conservation`` (row counts
+per file), ``data_dictionary`` (CSV and Markdown). Contact details and free text go
+to ``data/restricted/contacts.parquet`` and nowhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tlresearch.core.errors import CodebookError, DataError, UsageError
+from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.quality_log import Issue, issues_frame
+from tlresearch.core.version import __version__
+from tlresearch.geo.communes import resolve_communes
+from tlresearch.ingest.harmonise import HarmonisedWave, harmonise
+from tlresearch.ingest.validate import validate_responses
+from tlresearch.io.raw_tables import read_table
+from tlresearch.spec.codebook import Codebook, find_codebooks, load_codebook
+from tlresearch.spec.variables import catalogue, restricted_names
+
+#: Canonical type options in the order reports list them.
+TYPE_CODES = list(catalogue()["place_types"].values)
+
+
+@dataclass
+class WaveResult:
+    """One wave after harmonisation, validation and de-duplication."""
+
+    harmonised: HarmonisedWave
+    codebook: Codebook
+    rows_in: int
+    quarantine: dict[str, Issue] = field(default_factory=dict)
+
+    @property
+    def kept(self) -> pd.DataFrame:
+        responses = self.harmonised.responses
+        return responses[~responses["response_id"].isin(self.quarantine)]
+
+
+@dataclass
+class IngestResult:
+    """What an ingest run produced, for the command line and for tests."""
+
+    tables: dict[str, pd.DataFrame]
+    restricted: dict[str, pd.DataFrame]
+    conservation: pd.DataFrame
+    errors: list[DataError] = field(default_factory=list)
+
+
+def raw_waves_without_codebook(paths: DataPaths) -> list[int]:
+    """Waves that have a raw folder with files but no codebook to read them."""
+    codebooks = find_codebooks(paths.codebooks)
+    waves = []
+    if paths.raw.is_dir():
+        for folder in sorted(paths.raw.iterdir()):
+            if folder.is_dir() and folder.name.isdigit() and any(folder.iterdir()):
+                if int(folder.name) not in codebooks:
+                    waves.append(int(folder.name))
+    return waves
+
+
+def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGION) -> WaveResult:
+    """Read, harmonise, validate and de-duplicate one wave (no file is written)."""
+    source = paths.raw / codebook.file
+    if not source.is_file():
+        raise CodebookError("the raw file named by the codebook does not exist",
+                            wave=codebook.wave, file=codebook.file, rule="raw_file_missing")
+    raw = read_table(source, name=codebook.file, sheet=codebook.sheet,
+                     header_row=codebook.header_row)
+    harmonised = harmonise(raw, codebook)
+    result = WaveResult(harmonised, codebook, rows_in=len(raw.rows) + len(raw.blank_rows),
+                        quarantine=dict(harmonised.quarantine))
+    for row in harmonised.blank_rows:
+        issue = Issue("blank_row", "quarantined", "an empty row", file=codebook.file,
+                      row=row, wave=codebook.wave)
+        result.quarantine[f"{codebook.wave}-{row:06d}"] = issue
+        harmonised.issues.append(issue)
+    _quarantine_invalid(result)
+    _resolve(result, region)
+    _quarantine_duplicates(result)
+    return result
+
+
+def _quarantine_invalid(result: WaveResult) -> None:
+    responses = result.harmonised.responses
+    candidates = responses[~responses["response_id"].isin(result.quarantine)]
+    failures = validate_responses(candidates)
+    rows = dict(zip(responses["response_id"], responses["source_row"]))
+    raw_columns = {name: m.raw_columns()[0] for name, m in result.codebook.variables.items()}
+    for failure in failures.itertuples(index=False):
+        if failure.response_id in result.quarantine:
+            continue
+        issue = Issue(failure.rule, "quarantined", f"rule {failure.rule} not met",
+                      file=result.codebook.file, row=int(rows[failure.response_id]),
+                      column=raw_columns.get(failure.column, failure.column),
+                      value=failure.value, wave=result.codebook.wave)
+        result.quarantine[failure.response_id] = issue
+        result.harmonised.issues.append(issue)
+
+
+def _resolve(result: WaveResult, region: str) -> None:
+    responses = result.harmonised.responses
+    declared = responses.rename(columns={
+        "commune_code": "declared_commune_code", "postcode": "declared_postcode",
+        "commune_name": "declared_commune_name"})
+    resolved = resolve_communes(responses, region=region)
+    result.harmonised.responses = pd.concat([declared, resolved], axis=1)
+    kept = ~responses["response_id"].isin(result.quarantine)
+    method, note = resolved["resolution_method"], resolved["resolution_note"]
+    names = responses["commune_name"] if "commune_name" in responses else pd.Series(
+        pd.NA, index=responses.index)
+    unresolved = kept & (method == "unresolved").fillna(False)
+    noted = kept & ~unresolved & note.notna()
+    for mask, rule, with_value in ((unresolved, "commune_unresolved", True),
+                                   (noted, "commune_resolution_note", False)):
+        for row, text, value in zip(responses.loc[mask, "source_row"], note[mask], names[mask]):
+            result.harmonised.issues.append(Issue(
+                rule, "flagged", str(text), file=result.codebook.file, row=int(row),
+                column="commune_name", value=value if with_value and pd.notna(value) else None,
+                wave=result.codebook.wave))
+
+
+def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
+    from tlresearch.io.cells import fold
+
+    name = responses["place_name"].map(fold, na_action="ignore").fillna("")
+    where = responses["commune_code"].fillna(
+        responses.get("declared_commune_name", pd.Series("", index=responses.index))
+        .map(fold, na_action="ignore")).fillna("")
+    # Without a commune, a shared name proves nothing: such rows get a key of their own.
+    key = (name + "|" + where).where(where != "", "row:" + responses["response_id"])
+    if "siret" in responses:
+        key = ("siret:" + responses["siret"]).fillna(key)
+    return key
+
+
+def _quarantine_duplicates(result: WaveResult) -> None:
+    """Keep the last submission of a place in a wave; set the earlier ones aside."""
+    responses = result.kept.copy()
+    if responses.empty:
+        return
+    responses["_key"] = _duplicate_key(responses)
+    order = ["_key", "submitted_at", "source_row"] if "submitted_at" in responses else ["_key", "source_row"]
+    responses = responses.sort_values(order, kind="stable", na_position="first")
+    latest = responses.groupby("_key", sort=False).tail(1)
+    for pos in responses.index.difference(latest.index):
+        response_id = responses.at[pos, "response_id"]
+        kept_id = latest.loc[latest["_key"] == responses.at[pos, "_key"], "response_id"].iloc[0]
+        row = int(responses.at[pos, "source_row"])
+        issue = Issue("duplicate_submission", "quarantined",
+                      f"same place submitted again in this wave; response {kept_id} kept",
+                      file=result.codebook.file, row=row, column="place_name",
+                      value=responses.at[pos, "place_name"], wave=result.codebook.wave)
+        result.quarantine[response_id] = issue
+        result.harmonised.issues.append(issue)
+
+
+def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = DEFAULT_REGION,
+                keep_going: bool = False) -> IngestResult:
+    """Build every table of the panel in memory (nothing is written).
+
+    Parameters
+    ----------
+    waves
+        Waves to ingest (default: every wave that has a codebook).
+    keep_going
+        When a wave fails (missing column, unreadable file), go on with the others
+        and report the error; by default the first error stops the run, so that a
+        panel is never silently published without one of its waves.
+    """
+    from tlresearch.ingest.linkage import link_places, load_link_overrides
+    from tlresearch.ingest.panel import attach_jobs, build_places, build_staff, stack_responses
+    from tlresearch.ingest.roles import assign_roles, load_role_overrides
+    from tlresearch.io.cells import fold
+
+    codebooks = find_codebooks(paths.codebooks)
+    orphans = raw_waves_without_codebook(paths)
+    errors: list[DataError] = []
+    for wave in orphans:
+        if waves is None or wave in waves:
+            error = CodebookError(f"raw files but no codebook {paths.codebook(wave).name}",
+                                  wave=wave, file=f"{wave}/", rule="no_codebook")
+            if not keep_going:
+                raise error
+            errors.append(error)
+    selected = sorted(codebooks) if waves is None else waves
+    unknown = [w for w in selected if w not in codebooks and w not in orphans]
+    if unknown:
+        raise UsageError(f"no codebook for wave(s) {unknown} in {paths.codebooks}")
+    results: list[WaveResult] = []
+    for wave in selected:
+        if wave not in codebooks:
+            continue
+        try:
+            codebook = load_codebook(codebooks[wave])
+            if codebook.wave != wave:
+                raise CodebookError(f"codebook says wave {codebook.wave}", wave=wave,
+                                    file=codebooks[wave].name, rule="codebook_wave")
+            results.append(ingest_wave(paths, codebook, region))
+        except DataError as error:
+            if not keep_going:
+                raise
+            errors.append(error)
+    if not results:
+        raise UsageError(f"no wave to ingest in {paths.codebooks}")
+
+    restricted_columns = [c for c in restricted_names()]
+    frames, jobs_frames, contacts_frames = [], [], []
+    for result in results:
+        kept = result.kept.copy()
+        kept["demo"] = result.codebook.demo
+        contacts_frames.append(kept[["response_id", "wave"] +
+                                    [c for c in restricted_columns if c in kept]])
+        frames.append(kept.drop(columns=[c for c in restricted_columns if c in kept] + ["complete"]))
+        jobs_frames.append(result.harmonised.jobs)
+    responses = stack_responses(frames)
+    responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
+
+    link_input = pd.DataFrame({
+        "response_id": responses["response_id"], "wave": responses["wave"].astype(int),
+        "place_name": responses["place_name"],
+        "address": responses["address"] if "address" in responses else pd.NA,
+        "source_file": responses["source_file"], "source_row": responses["source_row"],
+        "commune_key": responses["commune_code"].fillna(
+            responses["declared_commune_name"].map(fold, na_action="ignore")),
+        "siret": responses["siret"] if "siret" in responses else pd.NA,
+    })
+    links, link_issues = link_places(link_input, load_link_overrides(paths.place_link_overrides))
+    responses["place_id"] = responses["response_id"].map(
+        dict(zip(links["response_id"], links["place_id"]))).astype("string")
+    places = build_places(responses)
+
+    jobs = attach_jobs(pd.concat(jobs_frames, ignore_index=True), responses)
+    roles = assign_roles(jobs["title_raw"], load_role_overrides(paths.role_overrides))
+    staff = build_staff(jobs, roles)
+
+    issues = [i for r in results for i in r.harmonised.issues]
+    issues += link_issues
+    issues += _unknown_title_issues(staff, responses)
+    contacts = pd.concat(contacts_frames, ignore_index=True)
+    contacts["place_id"] = contacts["response_id"].map(
+        dict(zip(responses["response_id"], responses["place_id"])))
+    contacts = contacts.astype({c: "string" for c in contacts.columns if c != "wave"})
+    contacts = contacts.sort_values("response_id").reset_index(drop=True)
+    tables = {
+        "responses": responses,
+        "places": places,
+        "staff": staff,
+        "place_links": links.sort_values("response_id").reset_index(drop=True),
+        "quality_log": issues_frame(issues),
+        "quarantine": _quarantine_frame(results),
+    }
+    conservation = conservation_table(results)
+    tables["conservation"] = conservation
+    return IngestResult(tables, {"contacts": contacts}, conservation, errors)
+
+
+def territorial_classes(paths: DataPaths, region: str, codes: pd.Series) -> pd.Series:
+    """Urban / periurban / rural class of each commune code (NA outside the region)."""
+    from tlresearch.geo.reference import load_boundaries
+
+    communes = load_boundaries("commune", region, web=True, paths=paths)
+    classes = dict(zip(communes["code"], communes["territorial_class"].astype("string")))
+    return codes.map(classes).astype("string")
+
+
+def _unknown_title_issues(staff: pd.DataFrame, responses: pd.DataFrame) -> list[Issue]:
+    where = responses.set_index("response_id")[["source_file", "source_row"]]
+    out = []
+    unknown = staff[(staff["role"] == "unknown")]
+    for job in unknown.itertuples(index=False):
+        file, row = where.loc[job.response_id]
+        out.append(Issue("unknown_job_title", "flagged",
+                         "job title matches no role rule; add an override in overrides/roles.csv",
+                         file=file, row=int(row), column=f"jobs[{job.job_index}].title",
+                         value=job.title_raw, wave=int(job.wave)))
+    return out
+
+
+def _quarantine_frame(results: list[WaveResult]) -> pd.DataFrame:
+    rows = []
+    for result in results:
+        for response_id, issue in result.quarantine.items():
+            rows.append({"response_id": response_id, "wave": result.codebook.wave,
+                         "file": issue.file, "row": issue.row, "rule": issue.rule,
+                         "column": issue.column, "value": issue.value, "message": issue.message})
+    frame = pd.DataFrame(rows, columns=["response_id", "wave", "file", "row", "rule", "column",
+                                        "value", "message"])
+    frame = frame.astype({"wave": "Int64", "row": "Int64", **{c: "string" for c in (
+        "response_id", "file", "rule", "column", "value", "message")}})
+    return frame.sort_values("response_id").reset_index(drop=True)
+
+
+def conservation_table(results: list[WaveResult]) -> pd.DataFrame:
+    """Rows in, kept and quarantined per file; ``balanced`` must be true everywhere."""
+    rows = []
+    for result in results:
+        kept = len(result.kept)
+        quarantined = len(result.quarantine)
+        rows.append({"wave": result.codebook.wave, "file": result.codebook.file,
+                     "rows_in": result.rows_in, "kept": kept, "quarantined": quarantined,
+                     "balanced": result.rows_in == kept + quarantined})
+    frame = pd.DataFrame(rows, columns=["wave", "file", "rows_in", "kept", "quarantined", "balanced"])
+    return frame.astype({"wave": "Int64", "file": "string", "rows_in": "Int64", "kept": "Int64",
+                         "quarantined": "Int64", "balanced": "boolean"})
+
+
+def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = DEFAULT_REGION,
+               keep_going: bool = False, wait_seconds: float = 0) -> IngestResult:
+    """Build the panel and write it to ``data/processed`` and ``data/restricted``.
+
+    Holds the folder's lock for the whole run; every file is written atomically and
+    only once the whole panel is built, so a failed run leaves the previous outputs.
+    """
+    from tlresearch.core.storage import atomic_write_text, exclusive_run, write_parquet
+    from tlresearch.spec.dictionary import data_dictionary, dictionary_markdown
+
+    with exclusive_run(paths.lock_file, wait_seconds):
+        result = build_panel(paths, waves, region, keep_going)
+        if not result.conservation["balanced"].all():
+            bad = result.conservation[~result.conservation["balanced"]]
+            raise DataError(f"row conservation broken for {bad['file'].tolist()}",
+                            rule="row_conservation")
+        demo = bool(result.tables["responses"]["demo"].all())
+        metadata = {"demo": str(demo).lower(), "version": __version__,
+                    "waves": ",".join(str(w) for w in result.conservation["wave"])}
+        if demo:
+            metadata["notice"] = "DONNÉES FICTIVES : enquête de démonstration générée par tlresearch demo"
+        for name, frame in result.tables.items():
+            write_parquet(paths.processed_table(name), frame, metadata)
+        for name, frame in result.restricted.items():
+            write_parquet(paths.restricted_table(name), frame, metadata)
+        dictionary = data_dictionary(paths)
+        write_parquet(paths.processed_table("data_dictionary"), dictionary, metadata)
+        atomic_write_text(paths.processed / "data_dictionary.md", dictionary_markdown(dictionary, demo))
+        return result

@@ -1,0 +1,1 @@
+"""Reading exports as received: raw tables from CSV/XLSX with their layout detected, and cell parsers."""

@@ -1,0 +1,298 @@
+"""Read one raw export (CSV or XLSX) into a table of strings, noting every change made.
+
+Survey tools and the people who re-save their exports produce every flavour of file:
+Windows-1252 or UTF-16 text, ``;`` or tab delimiters, group headings merged above the
+column names, rows broken by a stray quote, accents decomposed by a Mac, text that went
+through the wrong encoding twice. The reader turns all of them into a
+:class:`RawTable` of plain strings (parsing values is :mod:`tlresearch.io.cells`' job)
+and says what it noticed as :class:`~tlresearch.core.quality_log.Issue` records.
+
+Rows the reader knows are broken stay in the frame and are listed in
+``RawTable.row_problems``: the caller quarantines them, so that every data row of the
+file is accounted for (rows in = rows kept + rows quarantined). Raw files are only ever
+opened with ``"rb"``; the library never writes under ``data/raw``.
+
+This module holds the public API and what both formats share (header names, cell
+cleaning); :mod:`tlresearch.io.csv_reader` and :mod:`tlresearch.io.xlsx_reader` cut each
+format into a :class:`Grid` of raw cells.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from tlresearch.core.errors import ReadError
+from tlresearch.core.quality_log import Issue
+from tlresearch.io.cells import normalise_text
+
+#: Invisible characters str.strip() keeps (it already strips no-break spaces).
+_INVISIBLE = "\ufeff\u200b"
+
+#: Magic numbers of binary formats: XLSX (a zip archive) and the old OLE2 .xls.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: Characters a UTF-8 continuation byte (0x80-0xBF) becomes when read as cp1252/latin-1.
+_CONTINUATION = "".join(sorted({
+    bytes([b]).decode(enc, errors="ignore") for b in range(0x80, 0xC0)
+    for enc in ("cp1252", "latin-1")} - {""}))
+_CONT = f"[{re.escape(_CONTINUATION)}]"
+
+#: Telltale mojibake of French text: é→Ã©, nbsp→Â\xa0, œ→Å“, ’→â€™.
+_MOJIBAKE = re.compile(f"[ÃÂÅ]{_CONT}|â€")
+
+#: One UTF-8 multi-byte sequence rendered as cp1252/latin-1 characters.
+_UTF8_SEQUENCE = re.compile(
+    f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+
+#: Text a spreadsheet would run as a formula (CWE-1236)...
+_FORMULA_START = re.compile(r"[=+@-]")
+#: ...unless it is a signed number or a phone number: -1, -2,5, +33 5 56 00 00 00, -1E+2.
+_SIGNED_NUMBER = re.compile(
+    r"[+-][\d\s\u00a0\u202f.,()/+-]*|[+-]\d+(?:[.,]\d+)?[eE][+-]?\d+")
+
+
+@dataclass
+class RawTable:
+    """One raw export as strings, with where each row came from and what was changed.
+
+    Attributes
+    ----------
+    name : str
+        Display name used in messages, e.g. ``"2019/export.csv"``.
+    frame : pandas.DataFrame
+        One column per header, ``object`` dtype; every cell is a ``str`` or ``pd.NA``.
+        Blank and whitespace-only cells are ``pd.NA``. Index is 0..n-1.
+    rows : list of int
+        For each frame row, the row number a person sees opening the file (header
+        row = ``header_row``; CSV counts logical records, XLSX uses sheet rows).
+    encoding, delimiter, sheet : str or None
+        How the file was read (``None`` where it does not apply).
+    issues : list of Issue
+        What the reader noticed or changed (``wave`` left ``None``, ``file=name``).
+    row_problems : dict of int to Issue
+        Source row -> reason, for broken rows still present in ``frame``.
+    blank_rows : list of int
+        Source rows that were completely empty and were dropped from ``frame``.
+    header_row : int
+        Row number of the column names.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    rows: list[int]
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    issues: list[Issue] = field(default_factory=list)
+    row_problems: dict[int, Issue] = field(default_factory=dict)
+    blank_rows: list[int] = field(default_factory=list)
+    header_row: int = 1
+
+
+@dataclass
+class Grid:
+    """A file cut into header and records, before cells are cleaned.
+
+    What :mod:`~tlresearch.io.csv_reader` and :mod:`~tlresearch.io.xlsx_reader` hand back to
+    :func:`read_table`; cells are raw text (``None`` for an empty one).
+    """
+
+    columns: list[str]
+    records: list[list[str | None]]
+    rows: list[int]
+    header_row: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    row_problems: dict[int, Issue] = field(default_factory=dict)
+
+
+def read_table(path: str | Path, *, name: str | None = None, sheet: str | None = None,
+               header_row: int | None = None) -> RawTable:
+    """Read a CSV or XLSX export into a :class:`RawTable` of strings.
+
+    The format is decided by the content (an XLSX file is a zip archive), never by the
+    extension: exports are often renamed by hand.
+
+    Parameters
+    ----------
+    path : str or Path
+        The raw file; it is opened read-only.
+    name : str, optional
+        Name used in messages and issues (default: the file name).
+    sheet : str, optional
+        XLSX sheet to read (default: the first sheet holding a table). Ignored for CSV.
+    header_row : int, optional
+        Row of the column names; rows above it are skipped (default: the first
+        non-empty row). Needed when group headings sit above the column names.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    ReadError
+        When the file cannot be read as a table; ``rule`` says why (``empty_file``,
+        ``encoding``, ``delimiter``, ``duplicate_header``, ``merged_header``, ``sheet``,
+        ``no_data_rows``...).
+
+    Examples
+    --------
+    >>> table = read_table("data/raw/2019/export.csv", name="2019/export.csv")  # doctest: +SKIP
+    >>> table.frame.columns.tolist()[:2], table.rows[:2]  # doctest: +SKIP
+    (['id', 'Nom du lieu'], [2, 3])
+    """
+    path = Path(path)
+    name = name or path.name
+    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+        raise ReadError(f"header_row must be a row number >= 1, not {header_row!r}",
+                        file=name, rule="header_row")
+    data = _read_bytes(path, name)
+    if not data.strip():
+        raise ReadError("the file is empty", file=name, rule="empty_file")
+    if data.startswith(_OLE2_MAGIC):
+        raise ReadError("an old Excel .xls file (binary): save it as .xlsx or CSV (UTF-8)",
+                        file=name, rule="encoding")
+    # Imported here: both build on Grid and normalise_header below, and openpyxl (behind
+    # readers_xlsx) is heavy.
+    if data.startswith(_ZIP_MAGIC):
+        from tlresearch.io.xlsx_reader import xlsx_grid
+        grid = xlsx_grid(data, name, sheet, header_row)
+    else:
+        from tlresearch.io.csv_reader import csv_grid
+        grid = csv_grid(data, name, header_row)
+        if sheet is not None:
+            grid.issues.append(Issue("sheet_ignored", "reported",
+                                     f"sheet {sheet!r} ignored: the file is CSV text", file=name))
+    return _finish(grid, name)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ReadError(f"cannot open the file ({exc.strerror or exc})", file=name,
+                        rule="unreadable_file") from None
+
+
+# --- header and cells, both formats -------------------------------------------------------
+
+def normalise_header(raw: list[str | None], name: str, row: int) -> tuple[list[str], list[Issue]]:
+    """Clean column names; empty ones get a position name; duplicates are refused."""
+    columns, issues = [], []
+    for position, original in enumerate(raw, start=1):
+        text = normalise_text((original or "").replace("\ufeff", ""))
+        if text is None:
+            text = f"column_{position}"
+            issues.append(Issue("empty_header", "reported", f"column {position} has no name",
+                                file=name, row=row, column=text))
+        else:
+            repaired, fixed = _repair_mojibake(text)
+            if fixed:
+                text = repaired
+            if text != original:
+                issues.append(Issue("header_normalised", "corrected",
+                                    "column name cleaned (spaces, accents, encoding)",
+                                    file=name, row=row, column=text, value=original))
+        if text in columns:
+            raise ReadError("two columns have this name (after trimming spaces)",
+                            file=name, row=row, column=text, rule="duplicate_header")
+        columns.append(text)
+    return columns, issues
+
+
+def _finish(grid: Grid, name: str) -> RawTable:
+    """Clean every cell, drop blank rows and build the table."""
+    issues, kept, rows, blank_rows = grid.issues, [], [], []
+    decomposed = 0
+    for row, record in zip(grid.rows, grid.records):
+        cells = []
+        for column, value in zip(grid.columns, record):
+            cell, was_nfd = _clean_cell(value, name, row, column, issues)
+            cells.append(cell)
+            decomposed += was_nfd
+        if all(cell is pd.NA for cell in cells):
+            blank_rows.append(row)
+            issues.append(Issue("blank_row", "reported", "empty row dropped: not a response",
+                                file=name, row=row))
+            continue
+        kept.append(cells)
+        rows.append(row)
+    if not kept:
+        raise ReadError(f"the file has a header (row {grid.header_row}) but no data row",
+                        file=name, rule="no_data_rows")
+    if decomposed:
+        issues.append(Issue("unicode_normalised", "corrected",
+                            f"{decomposed} cells had decomposed accents (NFD), recomposed (NFC)",
+                            file=name))
+    frame = pd.DataFrame(kept, columns=grid.columns, dtype=object)
+    return RawTable(name=name, frame=frame, rows=rows, encoding=grid.encoding,
+                    delimiter=grid.delimiter, sheet=grid.sheet, issues=issues,
+                    row_problems=grid.row_problems, blank_rows=blank_rows,
+                    header_row=grid.header_row)
+
+
+def _clean_cell(value: str | None, name: str, row: int, column: str,
+                issues: list[Issue]) -> tuple[object, bool]:
+    """One cell: NFC, trimmed, mojibake repaired, formula neutralised. Returns (cell, was NFD)."""
+    if value is None:
+        return pd.NA, False
+    composed = unicodedata.normalize("NFC", value)
+    text = _trim(composed)
+    if not text:
+        return pd.NA, False
+    if _MOJIBAKE.search(composed):
+        # Repaired before trimming: "à" read as cp1252 is "Ã" + no-break space.
+        repaired, fixed = _repair_mojibake(composed)
+        where = dict(file=name, row=row, column=column, value=text)
+        if fixed:
+            issues.append(Issue("mojibake", "corrected",
+                                "UTF-8 text that had been read as Windows-1252, repaired", **where))
+            text = _trim(repaired)
+        else:
+            issues.append(Issue("mojibake", "flagged",
+                                "looks like UTF-8 read as Windows-1252 but cannot be "
+                                "repaired safely", **where))
+    if _FORMULA_START.match(text) and not _SIGNED_NUMBER.fullmatch(text):
+        issues.append(Issue("formula_injection", "neutralised",
+                            "text a spreadsheet would run as a formula, prefixed with '",
+                            file=name, row=row, column=column, value=text))
+        text = "'" + text
+    return text, composed != value
+
+
+def _trim(text: str) -> str:
+    """Strip any Unicode space (no-break and narrow no-break included), BOM and ZWSP."""
+    text = text.strip()
+    while text and (text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
+        text = text.strip(_INVISIBLE).strip()
+    return text
+
+
+def _repair_mojibake(text: str) -> tuple[str, bool]:
+    """Undo UTF-8 read as cp1252 (twice at most); True only if nothing suspect remains."""
+    repaired = text
+    for _ in range(2):
+        repaired = _UTF8_SEQUENCE.sub(_decode_sequence, repaired)
+        if not _MOJIBAKE.search(repaired):
+            break
+    repaired = unicodedata.normalize("NFC", repaired)
+    return repaired, repaired != text and not _MOJIBAKE.search(repaired)
+
+
+def _decode_sequence(match: re.Match) -> str:
+    chars = match.group()
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            return chars.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return chars

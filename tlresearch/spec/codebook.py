@@ -1,0 +1,284 @@
+"""Codebooks: one YAML file per wave mapping its raw columns to canonical variables.
+
+A new wave is a new file, not new code. The format, by example::
+
+    wave: 2026
+    tool: LimeSurvey
+    file: 2026/export_2026.csv        # path under data/raw/
+    sheet: null                       # XLSX only: a sheet name (default: first data sheet)
+    header_row: 1                     # optional: row of the column names (merged group headers above)
+    variables:
+      place_name: Q01                 # a plain raw column
+      cdi: {column: Q10, blank: zero} # a blank answer means 0 in this wave
+      legal_status:                   # answer labels mapped to canonical codes
+        column: STATUT
+        labels: {"Association loi 1901": association, "SCIC": scic}
+      place_types:                    # multi-choice, one column per option
+        columns: {coworking: "TYPE[SQ001]", fablab: "TYPE[SQ002]"}
+      # or, multi-choice in one delimited cell:
+      #   {column: "Type de lieu", separator: ", ", labels: {"Fablab": fablab}}
+      jobs:                           # job slots: a title and a contract each
+        slots:
+          - {title: POSTE1, contract: POSTE1_CONTRAT}
+        contract_labels: {CDI: cdi, CDD: cdd, "Contrat aidé": other}
+    completeness: {column: lastpage, complete_values: ["6"]}  # optional
+    ignore: [id, startlanguage]       # raw columns known and deliberately unused
+
+Canonical variables are those of ``schema/variables.yaml``. A raw column that is
+neither mapped nor ignored is reported (the wave goes on); a required variable that
+is not mapped, or whose column is absent from the file, stops the wave with a
+:class:`~tlresearch.core.errors.MissingColumnError` naming the wave, the file and the column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from tlresearch.core.errors import CodebookError, MissingColumnError
+from tlresearch.spec.variables import catalogue, contract_labels, required_names
+
+BLANK_POLICIES = {"missing", "zero"}
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """A canonical variable read from one raw column, labels optionally recoded."""
+
+    column: str
+    labels: dict[str, str] | None = None
+    blank: str = "missing"
+
+    def raw_columns(self) -> list[str]:
+        return [self.column]
+
+
+@dataclass(frozen=True)
+class MultiColumns:
+    """A multi-choice question exported as one column per option (Y / Oui / X / 1)."""
+
+    options: dict[str, str]  # canonical code -> raw column
+
+    def raw_columns(self) -> list[str]:
+        return list(self.options.values())
+
+
+@dataclass(frozen=True)
+class MultiDelimited:
+    """A multi-choice question exported as one cell of labels joined by a separator."""
+
+    column: str
+    separator: str
+    labels: dict[str, str]
+
+    def raw_columns(self) -> list[str]:
+        return [self.column]
+
+
+@dataclass(frozen=True)
+class JobSlots:
+    """Job slots: each a free-text title column and a contract column."""
+
+    slots: list[tuple[str, str | None]]
+    contract_labels: dict[str, str]
+
+    def raw_columns(self) -> list[str]:
+        return [c for pair in self.slots for c in pair if c]
+
+
+Mapping = Union[ColumnMapping, MultiColumns, MultiDelimited, JobSlots]
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How the survey tool marks a response the respondent did not finish."""
+
+    column: str
+    complete_values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The mapping of one wave's raw export to canonical variables."""
+
+    wave: int
+    file: str
+    variables: dict[str, Mapping]
+    path: Path | None = None
+    tool: str = ""
+    sheet: str | None = None
+    header_row: int | None = None
+    demo: bool = False
+    ignore: tuple[str, ...] = ()
+    completeness: Completeness | None = None
+    notes: str = ""
+
+    def raw_columns(self) -> list[str]:
+        """Every raw column the codebook reads, in mapping order."""
+        columns = [c for m in self.variables.values() for c in m.raw_columns()]
+        if self.completeness:
+            columns.append(self.completeness.column)
+        return columns
+
+    def check_header(self, header: list[str]) -> "HeaderReport":
+        """Compare the codebook with a file's header.
+
+        Raises
+        ------
+        MissingColumnError
+            When a required variable is unmapped or its column is not in the header.
+        """
+        present = set(header)
+        for name in required_names():
+            mapping = self.variables.get(name)
+            if mapping is None:
+                raise MissingColumnError(
+                    f"the codebook maps no column to the required variable {name!r}",
+                    wave=self.wave, file=self.file, column=name, rule="required_variable",
+                )
+            for column in mapping.raw_columns():
+                if column not in present:
+                    raise MissingColumnError(
+                        f"required column for {name!r} is missing{_suggest(column, header)}",
+                        wave=self.wave, file=self.file, column=column, rule="required_column",
+                    )
+        if self.completeness and self.completeness.column not in present:
+            raise MissingColumnError(
+                "the completeness column is missing: every response would look unfinished",
+                wave=self.wave, file=self.file, column=self.completeness.column,
+                rule="required_column")
+        used = set(self.raw_columns()) | set(self.ignore)
+        missing = [c for c in self.raw_columns() if c not in present]
+        unmapped = [c for c in header if c not in used]
+        return HeaderReport(missing_optional=missing, unmapped=unmapped)
+
+
+@dataclass(frozen=True)
+class HeaderReport:
+    """What a header check found that does not stop the wave."""
+
+    missing_optional: list[str] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+
+
+def _suggest(column: str, header: list[str]) -> str:
+    from rapidfuzz import process
+
+    match = process.extractOne(column, header, score_cutoff=80)
+    return f" (closest header: {match[0]!r})" if match else ""
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and check one codebook file.
+
+    Raises
+    ------
+    CodebookError
+        When the file is not valid YAML or names unknown variables or codes.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CodebookError(f"cannot read codebook: {exc}", file=str(path),
+                            rule="codebook_syntax") from None
+    return parse_codebook(raw, path)
+
+
+def parse_codebook(raw: object, path: Path | None = None) -> Codebook:
+    """Build a :class:`Codebook` from its YAML content (a dict).
+
+    Raises
+    ------
+    CodebookError
+        For any malformed content, naming the file (never a bare KeyError).
+    """
+    try:
+        return _parse_codebook(raw, path)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CodebookError(f"malformed codebook entry: {type(exc).__name__}: {exc}",
+                            file=str(path) if path else "<codebook>",
+                            rule="codebook_content") from None
+
+
+def _parse_codebook(raw: object, path: Path | None = None) -> Codebook:
+    where = str(path) if path else "<codebook>"
+
+    def fail(message: str, column: str | None = None) -> CodebookError:
+        return CodebookError(message, file=where, column=column, rule="codebook_content")
+
+    if not isinstance(raw, dict):
+        raise fail("a codebook must be a mapping with 'wave', 'file' and 'variables'")
+    for key in ("wave", "file", "variables"):
+        if key not in raw:
+            raise fail(f"missing key {key!r}")
+    known = catalogue()
+    variables: dict[str, Mapping] = {}
+    for name, spec in (raw["variables"] or {}).items():
+        if name not in known:
+            raise fail(f"unknown canonical variable {name!r}", column=name)
+        variables[name] = _parse_mapping(name, spec, fail)
+    completeness = None
+    if raw.get("completeness"):
+        spec = raw["completeness"]
+        completeness = Completeness(str(spec["column"]),
+                                    tuple(str(v) for v in spec["complete_values"]))
+    return Codebook(
+        wave=int(raw["wave"]), file=str(raw["file"]), variables=variables, path=path,
+        tool=str(raw.get("tool", "")), sheet=raw.get("sheet"), header_row=raw.get("header_row"), demo=bool(raw.get("demo", False)),
+        ignore=tuple(str(c) for c in raw.get("ignore") or ()), completeness=completeness,
+        notes=str(raw.get("notes", "")),
+    )
+
+
+def _parse_mapping(name: str, spec: object, fail) -> Mapping:
+    variable = catalogue()[name]
+    if variable.type == "jobs":
+        if not isinstance(spec, dict) or "slots" not in spec:
+            raise fail("jobs needs 'slots' (a list of {title, contract})", column=name)
+        labels = {str(k): str(v) for k, v in (spec.get("contract_labels") or {}).items()}
+        bad = sorted(set(labels.values()) - set(contract_labels()))
+        if bad:
+            raise fail(f"unknown contract codes {bad}", column=name)
+        slots = [(str(s["title"]), str(s["contract"]) if s.get("contract") else None)
+                 for s in spec["slots"]]
+        return JobSlots(slots=slots, contract_labels=labels)
+    if isinstance(spec, str):
+        return ColumnMapping(column=spec)
+    if not isinstance(spec, dict):
+        raise fail(f"mapping of {name!r} must be a column name or a mapping", column=name)
+    if variable.type == "multi":
+        if "columns" in spec:
+            options = {str(k): str(v) for k, v in spec["columns"].items()}
+            _check_codes(name, options.keys(), variable.values, fail)
+            return MultiColumns(options=options)
+        labels = {str(k): str(v) for k, v in (spec.get("labels") or {}).items()}
+        _check_codes(name, labels.values(), variable.values, fail)
+        return MultiDelimited(column=str(spec["column"]), separator=str(spec.get("separator", ",")),
+                              labels=labels)
+    labels = spec.get("labels")
+    if labels is not None:
+        labels = {str(k): str(v) for k, v in labels.items()}
+        if variable.values:
+            _check_codes(name, labels.values(), variable.values, fail)
+    blank = spec.get("blank", "missing")
+    if blank not in BLANK_POLICIES:
+        raise fail(f"blank must be one of {sorted(BLANK_POLICIES)}", column=name)
+    return ColumnMapping(column=str(spec["column"]), labels=labels, blank=blank)
+
+
+def _check_codes(name, codes, allowed, fail) -> None:
+    bad = sorted(set(codes) - set(allowed))
+    if bad:
+        raise fail(f"{name}: unknown codes {bad}; allowed: {sorted(allowed)}", column=name)
+
+
+def find_codebooks(directory: Path) -> dict[int, Path]:
+    """Codebook files of a folder, by wave (file names ``<wave>.yaml``)."""
+    out = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.stem.isdigit():
+            out[int(path.stem)] = path
+    return out

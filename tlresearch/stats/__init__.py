@@ -1,0 +1,1 @@
+"""Estimates from the panel: indicators with intervals, trends and transitions, the certification survey."""
