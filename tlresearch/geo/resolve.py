@@ -80,7 +80,7 @@ def detect_columns(header: list[str], **explicit: str | None) -> ColumnChoice:
     Examples
     --------
     >>> detect_columns(["ID", "NOM_TL", "CP", "INSEECOM", "NOMCOM", "LAT", "LONG"])
-    ColumnChoice(code='INSEECOM', postcode='CP', name='NOMCOM', lat='LAT', lon='LONG')
+    ColumnChoice(code='INSEECOM', postcode='CP', name='NOMCOM', lat='LAT', lon='LONG', fallbacks=())
     """
     folded = {values.fold(column): column for column in reversed(header)}
     chosen: dict = {}
