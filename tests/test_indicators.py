@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 
 from tlresearch.core.errors import DataError, UsageError
-from tlresearch.stats.indicators import (
+from tlresearch.stats.indicator_catalogue import (
     AMONG_RESPONDENTS,
     RESULT_COLUMNS,
     catalogue,
     catalogue_table,
-    compute_indicators,
-    open_places_from_directory,
     split_label,
 )
+from tlresearch.stats.indicators import compute_indicators
+from tlresearch.stats.open_places import open_places_from_directory
 
 DATA = Path(__file__).parent / "data" / "indicators"
 TEXT = ["response_id", "place_id", "place_name", "region_code", "departement_code",

@@ -7,7 +7,8 @@ import pytest
 from test_indicators import hand_panel
 
 from tlresearch.core.errors import UsageError
-from tlresearch.stats.indicators import COLUMNS, RESULT_COLUMNS, open_places_from_directory
+from tlresearch.stats.indicator_catalogue import COLUMNS, RESULT_COLUMNS
+from tlresearch.stats.open_places import open_places_from_directory
 from tlresearch.stats.trends import (
     CHANGE_COLUMNS,
     SHARE_CHANGE_UNIT,

@@ -21,7 +21,7 @@ from tlresearch.core.version import __version__
 #: Analysis functions, imported on first use so that ``import tlresearch`` stays light.
 _LAZY = {
     "compute_indicators": "stats.indicators", "indicator_series": "stats.trends",
-    "open_places_from_directory": "stats.indicators", "compare_waves": "stats.trends",
+    "open_places_from_directory": "stats.open_places", "compare_waves": "stats.trends",
     "transitions": "stats.trends", "protect_table": "secrecy.protection",
     "audit_table": "secrecy.protection", "outcome_tables": "stats.certification",
     "read_graduates": "stats.certification", "resolve_table": "geo.resolve",

@@ -202,7 +202,7 @@ def indicator_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from tlresearch.stats.indicators import split_label
+    from tlresearch.stats.indicator_catalogue import split_label
 
     table = tidy.copy()
     if "suppressed" in table.columns:

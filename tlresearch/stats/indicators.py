@@ -66,129 +66,33 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from tlresearch.core.errors import DataError, UsageError
-from tlresearch.core.paths import DEFAULT_REGION, VOCAB_DIR
+from tlresearch.core.errors import UsageError
+from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.stats import intervals as iv
+from tlresearch.stats.indicator_catalogue import (
+    AMONG_RESPONDENTS,
+    COLUMNS,
+    CONTRACT_VARIABLES,
+    MISSING_SPLIT,
+    Indicator,
+    in_territory,
+    require,
+    select,
+    territory_column,
+    typed,
+    vocabulary,
+)
+from tlresearch.stats.open_places import open_counter
 
-#: Columns of every table this module and :mod:`tlresearch.stats.trends` return.
-COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "split",
-           "split_value", "value", "low", "high", "n", "unit", "note"]
-#: Columns of :func:`compute_indicators`: the tidy columns and the secrecy marks.
-RESULT_COLUMNS = COLUMNS + ["suppressed", "suppression_reason"]
-DTYPES = {"wave": "Int64", "value": "Float64", "low": "Float64", "high": "Float64",
-          "n": "Int64"}
-#: Every note starts with this: the figures describe respondents, not all places.
-AMONG_RESPONDENTS = "parmi les répondants"
-#: split_value of the respondents who left the split variable blank.
-MISSING_SPLIT = "non_renseigne"
-CONTRACT_VARIABLES = ("staff_total", "cdi", "cdd", "other_contracts")
-METHODS = ("count", "response_rate", "share", "sum", "mean", "median", "place_role",
-           "job_role")
 NAN = float("nan")
 
 
-# --- catalogue ----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Indicator:
-    """One entry of ``vocab/indicators.yaml``."""
-
-    code: str
-    label: str
-    unit: str
-    method: str
-    needs: tuple = ()
-    base: str = ""
-    definition: str = ""
-    flag: str | None = None
-    positive: str | None = None
-    variable: str | None = None
-    among: str | None = None
-    role: str | None = None
-    contracts: tuple = ()
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> dict:
-    """The raw content of ``vocab/indicators.yaml``."""
-    with open(VOCAB_DIR / "indicators.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-@lru_cache(maxsize=1)
-def catalogue() -> dict[str, Indicator]:
-    """Every indicator, by code, in the order of the output tables."""
-    out = {}
-    for code, spec in vocabulary()["indicators"].items():
-        spec = dict(spec)
-        if spec["method"] not in METHODS:
-            raise ValueError(f"indicators.yaml: {code} has unknown method {spec['method']!r}")
-        spec["needs"] = tuple(tuple(n) if isinstance(n, list) else n for n in spec.get("needs", []))
-        spec["contracts"] = tuple(spec.get("contracts", ()))
-        out[code] = Indicator(code=code, **spec)
-    return out
-
-
-def catalogue_table() -> pd.DataFrame:
-    """The catalogue as a table (code, label, unit, method, needs, base, definition)."""
-    rows = [{"indicator": i.code, "label": i.label, "unit": i.unit, "method": i.method,
-             "needs": ", ".join("|".join(n) if isinstance(n, tuple) else n for n in i.needs),
-             "base": i.base, "definition": i.definition} for i in catalogue().values()]
-    return pd.DataFrame(rows).astype("string")
-
-
-def split_label(split: str | None, value: Any) -> str:
-    """French label of a split value (``atelier_partage`` → ``Atelier partagé``)."""
-    from tlresearch.spec.variables import catalogue as variables
-
-    if value is None or value is pd.NA:
-        return ""
-    labels = dict(vocabulary()["split_value_labels"])
-    variable = {"typology": "place_types"}.get(split or "", split or "")
-    if variable in variables():
-        labels = {**variables()[variable].values, **labels}
-    return labels.get(str(value), str(value))
-
-
-def _select(indicators) -> list[Indicator]:
-    known = catalogue()
-    if indicators is None:
-        return list(known.values())
-    if isinstance(indicators, str):
-        indicators = [indicators]
-    unknown = [c for c in indicators if c not in known]
-    if unknown:
-        raise UsageError(f"unknown indicator(s) {', '.join(unknown)}; "
-                         f"known: {', '.join(known)}")
-    return [known[c] for c in indicators]
-
-
-# --- territory, split and columns ------------------------------------------------
-
-def territory_column(territory) -> tuple[str, str, str]:
-    """``("departement", "33")`` → ``("departement", "33", "departement_code")``."""
-    levels = vocabulary()["territories"]
-    if not (isinstance(territory, (tuple, list)) and len(territory) == 2):
-        raise UsageError(f"territory must be a pair (level, code) such as ('region', "
-                         f"'{DEFAULT_REGION}'), got {territory!r}")
-    level, code = territory
-    if level not in levels:
-        raise UsageError(f"unknown territory level {level!r}; use one of {', '.join(levels)}")
-    return level, str(code), levels[level]["column"]
-
-
-def _require(frame: pd.DataFrame, columns, table: str) -> None:
-    for column in columns:
-        if column not in frame.columns:
-            raise DataError(f"the {table} table has no {column!r} column", column=column)
-
+# --- split and columns ---------------------------------------------------------------
 
 def _check_split(responses: pd.DataFrame, split: str | None) -> None:
     if split is None:
@@ -201,11 +105,6 @@ def _check_split(responses: pd.DataFrame, split: str | None) -> None:
                 if split == "territorial_class" else "")
         raise UsageError(f"cannot split by {split!r}: the responses have no {split!r} "
                          f"column{hint}")
-
-
-def in_territory(frame: pd.DataFrame, column: str, code: str) -> pd.Series:
-    """Boolean mask of the rows of ``frame`` in the territory (NA codes are outside)."""
-    return frame[column].astype("string").eq(code).fillna(False).astype(bool)
 
 
 def numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -384,140 +283,6 @@ def _estimate(indicator: Indicator, group: pd.DataFrame, jobs: pd.DataFrame | No
     return est
 
 
-# --- open places -------------------------------------------------------------------
-
-def _open_counter(open_places, wave: int, column: str, code: str, split: str | None):
-    """A function split_value -> (number of open places or None, reason)."""
-    if open_places is None:
-        return lambda _: (None, "lieux ouverts inconnus (passer open_places)")
-    if isinstance(open_places, dict):
-        open_places = open_places.get(wave)
-        if open_places is None:
-            return lambda _: (None, f"lieux ouverts inconnus en {wave}")
-    if isinstance(open_places, (int, np.integer)):
-        if split is not None:
-            return lambda _: (None, f"lieux ouverts non ventilés par {split}")
-        return lambda _: (int(open_places), "décompte fourni")
-    if not isinstance(open_places, pd.DataFrame):
-        raise UsageError("open_places must be a count, a {wave: count} mapping, a table "
-                         "(see open_places_from_directory) or None")
-    _require(open_places, ["wave", column], "open_places")
-    table = open_places[(pd.to_numeric(open_places["wave"]) == wave).to_numpy()
-                        & in_territory(open_places, column, code).to_numpy()]
-    weights = (pd.to_numeric(table["n_open"]) if "n_open" in table
-               else pd.Series(1, index=table.index))
-    if split is None:
-        return lambda _: (int(weights.sum()), "annuaire")
-    if split not in table.columns:
-        return lambda _: (None, f"l'annuaire n'indique pas : {split}")
-    by_value = weights.groupby(table[split].astype("string").fillna(MISSING_SPLIT)).sum()
-    return lambda value: (int(by_value.get(value, 0)), "annuaire")
-
-
-def open_places_from_directory(directory: pd.DataFrame, waves=None, *,
-                               region: str = DEFAULT_REGION) -> pd.DataFrame:
-    """Count the places open at each wave from the network's directory.
-
-    A place is open at wave ``w`` when ``opening_year <= w < closing_year`` (the closing
-    year is the first year it no longer runs; blank while it runs).
-
-    Parameters
-    ----------
-    directory
-        One row per known place, with the opening year (``opening_year`` or
-        ``annee_ouverture``), the closing year (``closing_year`` or
-        ``annee_fermeture``, blank when open) and the commune (``commune_code`` or
-        ``code_commune``). Département, EPCI and region are looked up from the commune
-        unless the table already has ``departement_code`` / ``epci_code`` /
-        ``region_code`` (a place whose commune is unknown is counted in ``region``
-        only). Extra columns named like a split (``typology``, ``territorial_class``…)
-        are kept as keys so response rates can be split by them.
-    waves
-        Waves to count (default: every year from the first opening to the last year
-        the directory mentions).
-    region
-        Region of the whole directory (it lists one regional network).
-
-    Returns
-    -------
-    DataFrame with ``wave``, ``region_code``, ``departement_code``, ``epci_code`` (and
-    split columns when present), ``n_open``: the ``open_places`` argument of
-    :func:`compute_indicators`.
-
-    Raises
-    ------
-    DataError
-        When an opening year is blank or not a year, or a closing year is not a year
-        (``row`` is the line of the CSV file, the header being line 1).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> d = pd.DataFrame({"annee_ouverture": ["2015", "2021"], "annee_fermeture": ["2022", ""],
-    ...                   "departement_code": ["33", "33"]})
-    >>> open_places_from_directory(d, waves=[2021, 2022])[["wave", "n_open"]].to_numpy().tolist()
-    [[2021, 2], [2022, 1]]
-    """
-    frame = directory.rename(columns={"annee_ouverture": "opening_year",
-                                      "annee_fermeture": "closing_year",
-                                      "code_commune": "commune_code"})
-    _require(frame, ["opening_year"], "directory")
-    opening = _years(frame, "opening_year", blank_ok=False)
-    closing = (_years(frame, "closing_year", blank_ok=True) if "closing_year" in frame
-               else pd.Series(np.nan, index=frame.index))
-    keys = _directory_geography(frame, region)
-    if waves is None:
-        last = int(np.nanmax([opening.max(), closing.max() if closing.notna().any() else 0]))
-        waves = range(int(opening.min()), last + 1)
-    split_keys = [s for s in vocabulary()["splits"] if s in frame.columns]
-    for column in split_keys:
-        keys[column] = frame[column].astype("string").fillna(MISSING_SPLIT).to_numpy()
-    parts = []
-    for wave in waves:
-        open_ = (opening.to_numpy() <= wave) & ~(closing.to_numpy() <= wave)
-        part = keys[open_].copy()
-        part.insert(0, "wave", wave)
-        parts.append(part)
-    columns = ["wave", "region_code", "departement_code", "epci_code", *split_keys]
-    stacked = pd.concat(parts, ignore_index=True)
-    out = stacked.groupby(columns, dropna=False, sort=True).size().rename("n_open").reset_index()
-    return out.astype({"wave": "Int64", "n_open": "Int64", **{c: "string" for c in columns[1:]}})
-
-
-def _years(frame: pd.DataFrame, column: str, blank_ok: bool) -> pd.Series:
-    """A year column as floats; a value that is not a year stops with its line number."""
-    raw = frame[column].astype("string").str.strip()
-    years = pd.to_numeric(raw, errors="coerce").astype("float64")
-    bad = years.isna()
-    if blank_ok:
-        bad &= raw.fillna("").ne("").astype(bool)
-    for position in np.flatnonzero(bad.to_numpy()):
-        value = frame[column].iloc[position]
-        raise DataError(f"{column} {value!r} is not a year", row=int(position) + 2,
-                        column=column, rule="directory_year")
-    return years.set_axis(frame.index)
-
-
-def _directory_geography(frame: pd.DataFrame, region: str) -> pd.DataFrame:
-    """Region, département and EPCI of each directory row (from its commune if needed)."""
-    keys = pd.DataFrame(index=frame.index)
-    for column in ("region_code", "departement_code", "epci_code"):
-        keys[column] = frame[column].astype("string") if column in frame else pd.NA
-    if "commune_code" in frame and keys[["departement_code", "epci_code"]].isna().any().any():
-        from tlresearch.geo.datafrance import all_communes
-
-        reference = all_communes().copy()
-        reference["_current"] = reference["type"] != "COM"
-        reference = (reference.sort_values(["code", "_current"], kind="stable")
-                     .drop_duplicates("code").set_index("code"))
-        codes = frame["commune_code"].astype("string").str.strip().str.zfill(5)
-        for column in ("region_code", "departement_code", "epci_code"):
-            looked_up = codes.map(reference[column]).astype("string")
-            keys[column] = keys[column].fillna(looked_up)
-    keys["region_code"] = keys["region_code"].fillna(region)
-    return keys.reset_index(drop=True).astype("string")
-
-
 # --- the public function -------------------------------------------------------------
 
 def wave_estimates(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: int,
@@ -526,11 +291,11 @@ def wave_estimates(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: in
                    resamples: int = iv.DEFAULT_RESAMPLES,
                    confidence: float = iv.DEFAULT_CONFIDENCE) -> list[Estimate]:
     """The :class:`Estimate` objects behind :func:`compute_indicators` (same arguments)."""
-    _require(responses, ["wave", "place_id"], "responses")
+    require(responses, ["wave", "place_id"], "responses")
     level, code, column = territory_column(territory)
-    _require(responses, [column], "responses")
+    require(responses, [column], "responses")
     _check_split(responses, split)
-    selected = _select(indicators)
+    selected = select(indicators)
     waves = pd.to_numeric(responses["wave"])
     wave_frame = responses[(waves == wave).to_numpy()]
     if wave_frame.empty:
@@ -538,10 +303,10 @@ def wave_estimates(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: in
         raise UsageError(f"no responses for wave {wave}; waves present: {present}")
     wave_staff = None
     if staff is not None:
-        _require(staff, ["wave", "place_id", "contract", "role"], "staff")
+        require(staff, ["wave", "place_id", "contract", "role"], "staff")
         wave_staff = staff[(pd.to_numeric(staff["wave"]) == wave).to_numpy()]
     ctx = _Context(wave, asked_variables(wave_frame, wave_staff), seed, resamples, confidence,
-                   _open_counter(open_places, wave, column, code, split))
+                   open_counter(open_places, wave, column, code, split))
     scope = wave_frame[in_territory(wave_frame, column, code).to_numpy()].reset_index(drop=True)
     if split is None:
         groups = [(pd.NA, scope)]
@@ -577,18 +342,6 @@ def to_frame(estimates: list[Estimate], territory, wave: int, split: str | None)
              "value": e.value, "low": e.low, "high": e.high, "n": e.n,
              "unit": e.indicator.unit, "note": e.note} for e in estimates]
     return typed(pd.DataFrame(rows, columns=COLUMNS))
-
-
-def typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give a tidy table its canonical dtypes (nullable numbers, ``string`` text)."""
-    for column in frame.columns:
-        dtype = DTYPES.get(column, "string" if column in COLUMNS else None)
-        if dtype is not None:
-            if dtype == "Float64":
-                frame[column] = pd.to_numeric(frame[column]).astype("Float64")
-            else:
-                frame[column] = frame[column].astype(dtype)
-    return frame.reset_index(drop=True)
 
 
 def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: int,

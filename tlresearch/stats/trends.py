@@ -1,7 +1,7 @@
 """Indicators over time: yearly series, change between two waves, transitions of places.
 
 Three questions, three functions, each returning a tidy table with the columns of
-:data:`tlresearch.stats.indicators.COLUMNS` (plus a few documented extra columns):
+:data:`tlresearch.stats.indicator_catalogue.COLUMNS` (plus a few documented extra columns):
 
 - :func:`indicator_series`: each indicator at every wave where it is defined (a wave
   that did not ask a question has no row for it, rather than a zero);
@@ -25,18 +25,20 @@ import pandas as pd
 from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.stats import intervals as iv
-from tlresearch.stats.indicators import (
+from tlresearch.stats.indicator_catalogue import (
     AMONG_RESPONDENTS,
     COLUMNS,
+    in_territory,
+    territory_column,
+    typed,
+    vocabulary,
+)
+from tlresearch.stats.indicators import (
     Estimate,
     asked_variables,
     compute_indicators,
     employer_flag,
-    in_territory,
     numeric,
-    territory_column,
-    typed,
-    vocabulary,
     volunteer_run_flag,
     wave_estimates,
 )
@@ -76,7 +78,7 @@ def indicator_series(responses: pd.DataFrame, staff: pd.DataFrame | None, indica
 
     Returns
     -------
-    Tidy table (:data:`~tlresearch.stats.indicators.COLUMNS`) sorted by indicator (catalogue
+    Tidy table (:data:`~tlresearch.stats.indicator_catalogue.COLUMNS`) sorted by indicator (catalogue
     order), split value and wave. Rows whose value is NA (question not asked that
     wave, no response open-places count, empty group) are left out.
 
@@ -136,7 +138,7 @@ def compare_waves(responses: pd.DataFrame, staff: pd.DataFrame | None, from_wave
 
     Returns
     -------
-    Tidy table with :data:`~tlresearch.stats.indicators.COLUMNS` and
+    Tidy table with :data:`~tlresearch.stats.indicator_catalogue.COLUMNS` and
     :data:`CHANGE_COLUMNS` (``from_wave``, ``value_from``, ``value_to``, ``n_from``,
     ``n_to``). An indicator not defined at either wave has a NA change and a note
     naming the wave.
@@ -209,7 +211,7 @@ def transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
 
     Returns
     -------
-    Tidy table with :data:`~tlresearch.stats.indicators.COLUMNS` and
+    Tidy table with :data:`~tlresearch.stats.indicator_catalogue.COLUMNS` and
     :data:`TRANSITION_COLUMNS`; ``value`` and ``n`` are both the number of places;
     ``wave`` is ``to_wave``. Rows:
 

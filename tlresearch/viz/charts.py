@@ -160,7 +160,7 @@ def plot_series(tidy: pd.DataFrame, indicator: str, *, title: str | None = None,
     """
     import seaborn as sns
 
-    from tlresearch.stats.indicators import split_label
+    from tlresearch.stats.indicator_catalogue import split_label
 
     rows = _rows(tidy, indicator).sort_values("wave")
     unit = str(rows["unit"].iloc[0])
@@ -241,7 +241,7 @@ def plot_shares_by(tidy: pd.DataFrame, split: str, indicator: str | None = None,
         Bars sorted by value; each bar carries its value and base
         (``56,3 % (n = 25)``), its interval as an error bar.
     """
-    from tlresearch.stats.indicators import split_label
+    from tlresearch.stats.indicator_catalogue import split_label
 
     rows = tidy[(tidy["split"] == split).fillna(False).astype(bool)]
     rows = rows[(rows["unit"] == "part").to_numpy()]
