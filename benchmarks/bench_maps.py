@@ -43,7 +43,8 @@ def build_pages(folder: Path) -> tuple[dict[str, Path], dict[str, int]]:
     from tlresearch.demo import write_demo
     from tlresearch.geo.reference import load_boundaries
     from tlresearch.ingest.pipeline import run_ingest
-    from tlresearch.viz.maps import area_map, places_per_area
+    from tlresearch.viz.map_data import places_per_area
+    from tlresearch.viz.maps import area_map
     from tlresearch.viz.standalone_html import save_map
 
     paths = DataPaths(folder / "data")

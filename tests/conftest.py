@@ -57,3 +57,22 @@ def demo_data_dir(tmp_path_factory) -> Path:
             run_ingest(paths)
             (folder / "ready").write_text("ok\n")
     return folder / "data"
+
+
+@pytest.fixture(scope="module")
+def toy():
+    """Four square communes in two départements and two EPCI (EPSG:4326)."""
+    from helpers.geography import toy_boundaries
+
+    return toy_boundaries()
+
+
+@pytest.fixture(scope="session")
+def region(tmp_path_factory):
+    """The real boundaries of Nouvelle-Aquitaine (web versions), built once."""
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.geo.reference import load_boundaries
+
+    paths = DataPaths(tmp_path_factory.mktemp("mapgeo") / "data")
+    return {level: load_boundaries(level, paths=paths)
+            for level in ("commune", "epci", "departement")}

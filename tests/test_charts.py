@@ -8,7 +8,6 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from test_indicators import hand_panel  # noqa: E402
 
 from tlresearch.core.errors import UsageError  # noqa: E402
 from tlresearch.core.formats import NBSP, NNBSP  # noqa: E402
@@ -21,6 +20,8 @@ from tlresearch.viz.charts import (  # noqa: E402
     save_figure,
     value_formatter,
 )
+
+from helpers.panels import hand_panel  # noqa: E402
 
 
 @pytest.fixture(scope="module")

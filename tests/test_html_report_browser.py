@@ -7,10 +7,11 @@ page, no error is logged and no payload runs (no dialog, no ``window.__pwned``).
 from __future__ import annotations
 
 import pytest
-from browser import chromium, open_offline
 from test_html_report import PROVENANCE, execute, geo, report_cells  # noqa: F401  (fixture)
 
 from tlresearch.report.renderer import render_report, write_report
+
+from browser import chromium, open_offline
 
 
 @pytest.fixture(scope="module")

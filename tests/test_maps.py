@@ -10,8 +10,7 @@ import pytest
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import NNBSP
-from tlresearch.core.paths import DataPaths
-from tlresearch.viz import maps
+from tlresearch.viz import coordinate_packing, map_classes, map_data, maps
 from tlresearch.viz.standalone_html import (
     OSM_TILES_URL,
     OfflineError,
@@ -23,78 +22,11 @@ from tlresearch.viz.standalone_html import (
     script_json,
 )
 
+from helpers.places import PAYLOADS, SECRETS, make_places
+
 geopandas = pytest.importorskip("geopandas")
 shapely = pytest.importorskip("shapely")
 folium = pytest.importorskip("folium")
-
-#: Names that try to break out of every context a map puts them in.
-PAYLOADS = [
-    "La Fabrique <img src=x onerror=alert(1)>",
-    "Le Hangar ${alert(1)}",
-    "Le Four `+alert(1)+`",
-    "L'Atelier </script><script>window.__pwned=1</script>",
-    "Café {{ 7*7 }} {% if true %}jinja{% endif %}",
-    'Le "Quai" <b onmouseover="window.__pwned=2">x</b>',
-]
-#: Values of non-public columns planted in the input: none may reach a page.
-SECRETS = {"siret": "73282932000074", "email": "secret.contact@example.org",
-           "telephone": "05 55 12 34 56", "contact_name": "Jeanne Secrète"}
-
-
-def make_places(communes: pd.DataFrame, n: int = 400, payloads: bool = True) -> pd.DataFrame:
-    """``n`` places spread over ``communes`` (deterministic), with payloads and secrets."""
-    codes = communes.sort_values("code")
-    step = max(1, len(codes) // n)
-    chosen = codes.iloc[[(i * step) % len(codes) for i in range(n)]]
-    types = [*maps.TYPOLOGY_COLOURS, None]
-    names = [f"Lieu {i:03d}" for i in range(n)]
-    if payloads:
-        names[: len(PAYLOADS)] = PAYLOADS[:n]
-    frame = pd.DataFrame({
-        "place_id": [f"TL{i:010x}" for i in range(n)],
-        "place_name": names,
-        "commune_code": chosen["code"].astype(str).to_numpy(),
-        "commune_name": chosen["name"].astype(str).to_numpy(),
-        "epci_code": chosen["epci_code"].astype(str).to_numpy(),
-        "departement_code": chosen["departement_code"].astype(str).to_numpy(),
-        "typology": pd.array([types[i % len(types)] for i in range(n)], dtype="string"),
-        "waves": ["2017,2018,2019,2022" if i % 2 else "2025" for i in range(n)],
-        **{column: value for column, value in SECRETS.items()},
-    })
-    return frame
-
-
-@pytest.fixture(scope="module")
-def toy():
-    """Four square communes in two departments and two EPCI (EPSG:4326)."""
-    squares = [shapely.box(0 + i * 0.1, 45, 0.1 + i * 0.1, 45.1) for i in range(4)]
-    communes = geopandas.GeoDataFrame({
-        "code": ["16001", "16002", "17001", "17002"],
-        "name": ["Alpha", "Béta <img src=x onerror=alert(1)>", "Gamma", "Delta"],
-        "population": pd.array([1200, 800, 150_000, pd.NA], dtype="Int64"),
-        "departement_code": ["16", "16", "17", "17"],
-        "epci_code": ["200000001", "200000001", "200000002", "200000002"],
-    }, geometry=squares, crs=4326)
-
-    def dissolve(key):
-        out = communes.dissolve(key, aggfunc={"population": "sum"}).reset_index()
-        out = out.rename(columns={key: "code"})
-        out["name"] = "Zone " + out["code"]
-        return out[["code", "name", "population", "geometry"]]
-
-    return {"commune": communes, "departement": dissolve("departement_code"),
-            "epci": dissolve("epci_code")}
-
-
-@pytest.fixture(scope="session")
-def region(tmp_path_factory):
-    """The real boundaries of Nouvelle-Aquitaine (web versions), built once."""
-    from tlresearch.geo.reference import load_boundaries
-
-    paths = DataPaths(tmp_path_factory.mktemp("mapgeo") / "data")
-    return {level: load_boundaries(level, paths=paths)
-            for level in ("commune", "epci", "departement")}
-
 
 @pytest.fixture(scope="session")
 def region_pages(region):
@@ -140,43 +72,43 @@ def test_script_json_keeps_the_value_and_cannot_close_the_script():
 
 def test_classes_have_french_labels_with_narrow_no_break_spaces():
     values = [0, 0, 1.5, 2.25, 12.5, 1123.6, 2272.7, float("nan")]
-    classes = maps.classify(values, maps.MEASURES["places_per_100k"], k=3)
+    classes = map_classes.classify(values, map_classes.MEASURES["places_per_100k"], k=3)
     assert classes.title == f"Lieux pour 100{NNBSP}000 habitants"
     assert classes.labels[0].startswith("de 1,5 à ")
     assert classes.labels[-1] == f"plus de 1{NNBSP}123,6 à 2{NNBSP}272,7"
     labels = [label for _, label in classes.legend_items()]
     assert labels[0] == "Aucun lieu" and labels[-1] == "Non disponible"
     assert classes.note == "Classes : seuils naturels (Fisher-Jenks), 3 classes"
-    assert classes.colour_of(0) == maps.ZERO_COLOUR
-    assert classes.colour_of(float("nan")) == maps.MISSING_COLOUR
+    assert classes.colour_of(0) == map_classes.ZERO_COLOUR
+    assert classes.colour_of(float("nan")) == map_classes.MISSING_COLOUR
     assert classes.colour_of(2272.7) == classes.colours[-1]
 
 
 def test_counts_get_integer_ranges_and_k_shrinks_to_the_distinct_values():
-    classes = maps.classify([1, 1, 2, 2], "Nombre de lieux", k=5)
+    classes = map_classes.classify([1, 1, 2, 2], "Nombre de lieux", k=5)
     assert classes.k == 2 and classes.labels == ("1", "2")
-    quantiles = maps.classify(list(range(1, 101)), "Nombre de lieux", scheme="quantiles", k=4)
+    quantiles = map_classes.classify(list(range(1, 101)), "Nombre de lieux", scheme="quantiles", k=4)
     assert quantiles.labels == ("1 à 25", "26 à 50", "51 à 75", "76 à 100")
     with pytest.raises(UsageError):
-        maps.classify([1, 2], "x", scheme="natural_breaks")
+        map_classes.classify([1, 2], "x", scheme="natural_breaks")
     with pytest.raises(UsageError):
-        maps.classify([1, 2], "x", k=9)
+        map_classes.classify([1, 2], "x", k=9)
 
 
 def test_waves_are_summarised_in_french():
-    assert maps.format_waves("2017,2018,2019,2022") == "4 vagues : 2017 à 2019, 2022"
-    assert maps.format_waves("2025") == "1 vague : 2025"
-    assert maps.typology_label("atelier_partage") == "Atelier partagé"
-    assert maps.typology_label(pd.NA) == "Type non renseigné"
+    assert map_classes.format_waves("2017,2018,2019,2022") == "4 vagues : 2017 à 2019, 2022"
+    assert map_classes.format_waves("2025") == "1 vague : 2025"
+    assert map_classes.typology_label("atelier_partage") == "Atelier partagé"
+    assert map_classes.typology_label(pd.NA) == "Type non renseigné"
 
 
 def test_packed_coordinates_decode_to_the_rounded_originals():
     ring = [[0.12344, 45.0], [0.5, 45.00004], [0.5, 45.00004], [0.12344, 45.0]]
-    packed = maps.pack_coordinates([[ring]])
+    packed = coordinate_packing.pack_coordinates([[ring]])
     flat, x, y, decoded = packed[0][0], 0, 0, []
     for i in range(0, len(flat), 2):
         x, y = x + flat[i], y + flat[i + 1]
-        decoded.append([x / maps.PACK_SCALE, y / maps.PACK_SCALE])
+        decoded.append([x / coordinate_packing.PACK_SCALE, y / coordinate_packing.PACK_SCALE])
     assert decoded == [[0.1234, 45.0], [0.5, 45.0], [0.1234, 45.0]]
 
 
@@ -185,10 +117,10 @@ def test_packed_coordinates_decode_to_the_rounded_originals():
 
 def test_place_points_are_deterministic_near_their_commune_and_public_only(toy):
     places = make_places(toy["commune"], n=8)
-    points = maps.place_points(places, toy["commune"], jitter_m=400)
-    again = maps.place_points(places, toy["commune"], jitter_m=400)
+    points = map_data.place_points(places, toy["commune"], jitter_m=400)
+    again = map_data.place_points(places, toy["commune"], jitter_m=400)
     assert points.geometry.equals(again.geometry)
-    assert set(points.columns) == {*maps.PUBLIC_PLACE_FIELDS, "geometry"}
+    assert set(points.columns) == {*map_data.PUBLIC_PLACE_FIELDS, "geometry"}
     anchors = toy["commune"].set_index("code").geometry.representative_point()
     metric = points.to_crs(2154).geometry.to_numpy()
     anchor = geopandas.GeoSeries(anchors.loc[points["commune_code"]].to_numpy(),
@@ -201,19 +133,19 @@ def test_place_points_are_deterministic_near_their_commune_and_public_only(toy):
 def test_places_outside_the_map_are_counted_not_lost(toy):
     places = make_places(toy["commune"], n=4)
     places.loc[0, ["commune_code", "departement_code"]] = ["99999", "99"]
-    assert maps.place_points(places, toy["commune"]).attrs["unplaced"] == 1
-    stats = maps.places_per_area(places, toy["departement"], "departement")
+    assert map_data.place_points(places, toy["commune"]).attrs["unplaced"] == 1
+    stats = map_data.places_per_area(places, toy["departement"], "departement")
     assert stats.attrs["unmatched"] == 1
     assert stats.set_index("code")["n_places"].to_dict() == {"16": 1, "17": 2}
 
 
 def test_rates_per_100k_and_unknown_population(toy):
     places = make_places(toy["commune"], n=4)
-    stats = maps.places_per_area(places, toy["commune"], "commune").set_index("code")
+    stats = map_data.places_per_area(places, toy["commune"], "commune").set_index("code")
     assert stats.loc["16001", "places_per_100k"] == pytest.approx(100_000 / 1200)
     assert np.isnan(stats.loc["17002", "places_per_100k"])
     with pytest.raises(UsageError):
-        maps.places_per_area(places, toy["commune"], "canton")
+        map_data.places_per_area(places, toy["commune"], "canton")
 
 
 # --------------------------------------------------------------------------- pages

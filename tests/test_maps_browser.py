@@ -9,12 +9,13 @@ from __future__ import annotations
 import html
 
 import pytest
-from browser import chromium, open_offline
-from test_maps import PAYLOADS, make_places, region  # noqa: F401  (fixture)
 
 from tlresearch.core.formats import NNBSP
 from tlresearch.viz import maps
 from tlresearch.viz.standalone_html import save_map
+
+from browser import chromium, open_offline
+from helpers.places import PAYLOADS, make_places
 
 #: A department name planted with payloads, to see the choropleth tooltip show it as text.
 HOSTILE_NAME = "Pyrénées <img src=x onerror=alert(1)> ${alert(1)} {{ 7*7 }}"

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import chromium, open_offline, require_chromium
 
 from tlresearch.batch.runner import run_reports
 from tlresearch.core.paths import NOTEBOOK_DIR, DataPaths
+
+from browser import chromium, open_offline, require_chromium
 
 pytestmark = pytest.mark.slow
 

@@ -5,12 +5,13 @@ import warnings
 
 import matplotlib
 import pytest
-from test_maps import SECRETS, make_places, toy  # noqa: F401  (toy is a fixture)
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import NNBSP
-from tlresearch.viz import maps
+from tlresearch.viz import map_classes, map_data
 from tlresearch.viz.static_maps import figure_bytes, save_figure, static_choropleth, static_places
+
+from helpers.places import SECRETS, make_places
 
 # The figures are built without pyplot; Agg is what renders them in tests.
 matplotlib.use("Agg")
@@ -27,8 +28,8 @@ def _legend(figure):
 def test_choropleth_uses_the_same_classes_and_words_as_the_html_map(toy, tmp_path,
                                                                     monkeypatch):
     monkeypatch.chdir(tmp_path)
-    stats = maps.places_per_area(make_places(toy["commune"], n=12), toy["commune"], "commune")
-    classes = maps.classify(stats["places_per_100k"], maps.MEASURES["places_per_100k"], k=3)
+    stats = map_data.places_per_area(make_places(toy["commune"], n=12), toy["commune"], "commune")
+    classes = map_classes.classify(stats["places_per_100k"], map_classes.MEASURES["places_per_100k"], k=3)
     figure = static_choropleth(stats, k=3, boundaries={"departement": toy["departement"]},
                                source="Source : enquête")
     legend = _legend(figure)
@@ -37,7 +38,7 @@ def test_choropleth_uses_the_same_classes_and_words_as_the_html_map(toy, tmp_pat
     colours = [matplotlib.colors.to_hex(h.get_facecolor()) for h in legend.legend_handles]
     assert colours == [c.lower() for c, _ in classes.legend_items()]
     texts = _texts(figure)
-    assert f"{maps.MEASURES['places_per_100k']}, par commune" in texts
+    assert f"{map_classes.MEASURES['places_per_100k']}, par commune" in texts
     assert any(t.startswith("Classes : seuils naturels (Fisher-Jenks), 3 classes") for t in texts)
     assert "50 km" in texts
     assert list(tmp_path.iterdir()) == []  # building a figure writes nothing
@@ -59,7 +60,7 @@ def test_places_map_names_types_in_french_and_shows_no_secret(toy):
 
 @pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
 def test_figures_give_the_same_bytes_every_time(toy, fmt):
-    stats = maps.places_per_area(make_places(toy["commune"], n=8), toy["departement"],
+    stats = map_data.places_per_area(make_places(toy["commune"], n=8), toy["departement"],
                                  "departement")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # e.g. a glyph missing for the narrow space

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_indicators import hand_panel
 
 from tlresearch.core.errors import UsageError
 from tlresearch.stats.indicator_catalogue import COLUMNS, RESULT_COLUMNS
@@ -18,6 +17,8 @@ from tlresearch.stats.trends import (
     place_states,
     transitions,
 )
+
+from helpers.panels import hand_panel
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ before anything else, so a SIRET or a contact column in the input cannot reach a
 Every data string goes through :func:`tlresearch.viz.standalone_html.escape_text` before it enters
 folium, and :func:`save_map` writes a self-contained page (see :mod:`tlresearch.viz.standalone_html`).
 
-The pure parts (palettes, class breaks and their French labels, points of places,
-counts per area) are shared with :mod:`tlresearch.viz.static_maps`, so a printed map and
+The pure parts (palettes, class breaks and their French labels in
+:mod:`tlresearch.viz.map_classes`, points of places and counts per area in
+:mod:`tlresearch.viz.map_data`) are shared with :mod:`tlresearch.viz.static_maps`, so a printed map and
 an interactive one show the same classes with the same words; numbers are written by
 :mod:`tlresearch.core.formats` (``1 234,5`` with narrow no-break spaces).
 
@@ -21,19 +22,26 @@ Examples
 """
 from __future__ import annotations
 
-import hashlib
-import math
-import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import NNBSP, format_count, format_number
 from tlresearch.core.paths import DEFAULT_REGION
-from tlresearch.spec.variables import catalogue
+from tlresearch.viz.coordinate_packing import _UNPACK_JS, PACK_SCALE, pack_coordinates
+from tlresearch.viz.map_classes import (
+    LEVEL_WORDS,
+    MEASURES,
+    TYPOLOGY_COLOURS,
+    UNKNOWN_COLOUR,
+    UNKNOWN_TYPOLOGY,
+    Classes,
+    classify,
+    format_waves,
+    typology_label,
+)
+from tlresearch.viz.map_data import LEVEL_KEYS, place_points, places_per_area
 from tlresearch.viz.standalone_html import OSM_TILES_URL, escape_text, save_map, script_json
 
 if TYPE_CHECKING:
@@ -44,313 +52,6 @@ __all__ = [
     "typology_label", "classify", "Classes", "place_points",
     "places_per_area", "places_map", "choropleth_map", "area_map", "save_map",
 ]
-
-# --------------------------------------------------------------------------- words
-
-#: The public fields a map may show; nothing else of a place is read.
-PUBLIC_PLACE_FIELDS = ("place_id", "place_name", "commune_code", "commune_name",
-                       "departement_code", "typology", "waves")
-
-#: Levels of the reference geography and the place column that links to each.
-LEVEL_KEYS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
-LEVEL_WORDS = {"commune": "commune", "epci": "intercommunalité (EPCI)",
-               "departement": "département"}
-
-#: Measures an area map can show, with their French legend titles.
-MEASURES = {
-    "n_places": "Nombre de lieux",
-    "places_per_100k": f"Lieux pour 100{NNBSP}000 habitants",
-}
-
-#: Class-break schemes of mapclassify that give the same breaks on every run.
-SCHEMES = {"fisher_jenks": "seuils naturels (Fisher-Jenks)", "quantiles": "quantiles",
-           "equal_interval": "intervalles égaux"}
-
-#: Okabe & Ito (2008): eight colours told apart with every common colour-vision
-#: deficiency; grey for "autre", white for unknown. The legend names each type in words.
-TYPOLOGY_COLOURS = {
-    "coworking": "#0072B2", "fablab": "#E69F00", "atelier_partage": "#009E73",
-    "cafe_associatif": "#CC79A7", "mediation_numerique": "#56B4E9",
-    "tiers_lieu_nourricier": "#F0E442", "culturel": "#D55E00", "hybride": "#000000",
-    "autre": "#999999",
-}
-UNKNOWN_TYPOLOGY = "inconnu"
-UNKNOWN_COLOUR = "#FFFFFF"
-
-#: ColorBrewer YlGnBu, a sequential scheme that ColorBrewer rates colour-blind safe.
-SEQUENTIAL = {
-    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
-    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
-    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
-    6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
-    7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
-}
-ZERO_COLOUR = "#e3e3e3"      # "aucun lieu": neutral, outside the sequential ramp
-MISSING_COLOUR = "#ffffff"   # population unknown: no rate
-
-
-def typology_label(code: object) -> str:
-    """French label of a typology code (``hybride`` and missing included)."""
-    labels = dict(catalogue()["place_types"].values)
-    labels["hybride"] = "Lieu hybride (plusieurs types)"
-    if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)):
-        return "Type non renseigné"
-    return labels.get(str(code), str(code))
-
-
-def format_waves(waves: object) -> str:
-    """``2017,2018,2019,2022`` -> ``4 vagues : 2017 à 2019, 2022``."""
-    if waves is None or waves is pd.NA or str(waves).strip() in {"", "nan", "<NA>"}:
-        return "aucune"
-    years = sorted({int(w) for w in str(waves).replace(";", ",").split(",") if w.strip()})
-    runs: list[list[int]] = []
-    for year in years:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    parts = [f"{r[0]} à {r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
-    noun = "vague" if len(years) == 1 else "vagues"
-    return f"{len(years)} {noun} : {', '.join(parts)}"
-
-
-# --------------------------------------------------------------------------- classes
-
-@dataclass(frozen=True)
-class Classes:
-    """Class breaks of a measure, with their colours and French labels.
-
-    ``bins`` are the upper bounds (inclusive) of the classes of positive values; a
-    value of 0 has its own class ("aucun lieu") when present, and a missing value
-    (no population) its own colour. The same object drives the folium and the
-    matplotlib legends.
-    """
-
-    title: str
-    scheme: str
-    k: int
-    bins: tuple[float, ...]
-    colours: tuple[str, ...]
-    labels: tuple[str, ...]
-    has_zero: bool
-    has_missing: bool
-    zero_label: str = "Aucun lieu"
-    missing_label: str = "Non disponible"
-
-    def class_of(self, value: float) -> int | None:
-        """Index of the class of ``value``: -1 for zero, None for missing."""
-        if value is None or pd.isna(value):
-            return None
-        if value <= 0:
-            return -1
-        return int(min(np.searchsorted(self.bins, value, side="left"), len(self.bins) - 1))
-
-    def colour_of(self, value: float) -> str:
-        index = self.class_of(value)
-        if index is None:
-            return MISSING_COLOUR
-        return ZERO_COLOUR if index == -1 else self.colours[index]
-
-    def legend_items(self) -> list[tuple[str, str]]:
-        """(colour, label) pairs, lowest class first."""
-        items = [(ZERO_COLOUR, self.zero_label)] if self.has_zero else []
-        items += list(zip(self.colours, self.labels))
-        if self.has_missing:
-            items.append((MISSING_COLOUR, self.missing_label))
-        return items
-
-    @property
-    def note(self) -> str:
-        """How the classes were made, for the legend's footnote."""
-        n = len(self.bins)
-        return f"Classes : {SCHEMES[self.scheme]}, {n} classe{'s' if n > 1 else ''}"
-
-
-#: Above this many positive values, Fisher-Jenks (quadratic) runs on a systematic
-#: sample of the sorted values: same shape, bounded time, still deterministic.
-_JENKS_MAX_VALUES = 1500
-
-
-def _breaks(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
-    import mapclassify
-
-    if scheme not in SCHEMES:
-        raise UsageError(f"unknown class scheme {scheme!r}; choose one of {', '.join(SCHEMES)}")
-    k = min(k, len(np.unique(values)))
-    if k <= 1:
-        return np.array([values.max()])
-    if scheme == "fisher_jenks" and len(values) > _JENKS_MAX_VALUES:
-        ordered = np.sort(values)
-        values = ordered[np.linspace(0, len(ordered) - 1, _JENKS_MAX_VALUES).round().astype(int)]
-    with warnings.catch_warnings():
-        # "Numba not installed": the pure-Python path is fast enough at our sizes.
-        warnings.simplefilter("ignore", UserWarning)
-        classifier = {"fisher_jenks": mapclassify.FisherJenks, "quantiles": mapclassify.Quantiles,
-                      "equal_interval": mapclassify.EqualInterval}[scheme](values, k=k)
-    return np.unique(np.asarray(classifier.bins, dtype=float))
-
-
-def _labels(bins: np.ndarray, low: float, integer: bool, decimals: int) -> list[str]:
-    """``de 1 à 3``, ``4 à 7`` for counts; ``de 0,8 à 2,1``, ``plus de 2,1 à 4,0`` for rates."""
-    if integer:
-        out, lower = [], int(math.ceil(low))
-        for upper in bins:
-            upper = int(math.floor(upper))
-            out.append(format_number(lower) if lower == upper
-                       else f"{format_number(lower)} à {format_number(upper)}")
-            lower = upper + 1
-        return out
-    for places in range(decimals, 4):
-        edges = [low, *bins]
-        texts = [format_number(e, places) for e in edges]
-        if len(set(texts)) == len(texts):
-            break
-    first = f"de {texts[0]} à {texts[1]}"
-    return [first] + [f"plus de {texts[i]} à {texts[i + 1]}" for i in range(1, len(bins))]
-
-
-def classify(values: Sequence[float], title: str, scheme: str = "fisher_jenks", k: int = 5,
-             decimals: int = 1) -> Classes:
-    """Class breaks of a measure with mapclassify, shared by interactive and static maps.
-
-    Parameters
-    ----------
-    values
-        One value per area; 0 gets its own class ("aucun lieu") because no place and
-        few places are different stories; NaN (no population) its own colour.
-    title
-        French legend title (e.g. ``MEASURES["places_per_100k"]``).
-    scheme
-        ``fisher_jenks`` (default: natural breaks, exact and deterministic),
-        ``quantiles`` or ``equal_interval``.
-    k
-        Number of classes of positive values, 5 by default (3 to 7: the ColorBrewer
-        ramp); fewer when there are fewer distinct values.
-    decimals
-        Decimals of the labels of non-integer measures (more if two bounds would
-        otherwise read the same).
-
-    Examples
-    --------
-    >>> c = classify([0, 1, 2, 3, 10, 12], "Nombre de lieux", k=3)
-    >>> c.labels
-    ('1 à 3', '4 à 10', '11 à 12')
-    """
-    if not 1 <= k <= 7:
-        raise UsageError(f"k must be between 1 and 7 classes, not {k}")
-    array = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
-    finite = array[np.isfinite(array)]
-    positive = finite[finite > 0]
-    if positive.size:
-        bins = _breaks(positive, scheme, k)
-        integer = bool(np.all(np.mod(positive, 1) == 0))
-        labels = _labels(bins, positive.min(), integer, decimals)
-    else:
-        bins, labels = np.array([]), []
-    n = len(bins)
-    ramp = SEQUENTIAL[max(n, 3)]
-    colours = ramp[-n:] if n < 3 else ramp  # 1-2 classes: the darker end of the ramp
-    return Classes(title=title, scheme=scheme, k=n, bins=tuple(float(b) for b in bins),
-                   colours=tuple(colours[:n]), labels=tuple(labels),
-                   has_zero=bool((finite == 0).any()),
-                   has_missing=bool((~np.isfinite(array)).any()))
-
-
-# --------------------------------------------------------------------------- data
-
-def _public_places(places: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in ("place_id", "place_name", "commune_code") if c not in places]
-    if missing:
-        raise UsageError(f"places table lacks column(s) {', '.join(missing)}; "
-                         "pass tlresearch.load_places()")
-    out = places[[c for c in PUBLIC_PLACE_FIELDS if c in places]].copy()
-    for column in PUBLIC_PLACE_FIELDS:
-        if column not in out:
-            out[column] = pd.NA
-    return out
-
-
-def _jitter(place_id: str, lat: float, metres: float) -> tuple[float, float]:
-    """A fixed offset (up to ``metres``) drawn from the place id, never from a RNG."""
-    digest = hashlib.sha256(str(place_id).encode("utf-8")).digest()
-    u1 = int.from_bytes(digest[:8], "big") / 2**64
-    u2 = int.from_bytes(digest[8:16], "big") / 2**64
-    radius, angle = metres * math.sqrt(u2), 2 * math.pi * u1
-    dlat = radius * math.sin(angle) / 111_320
-    dlon = radius * math.cos(angle) / (111_320 * math.cos(math.radians(lat)))
-    return dlat, dlon
-
-
-def place_points(places: pd.DataFrame, communes: "gpd.GeoDataFrame",
-                 jitter_m: float = 400) -> "gpd.GeoDataFrame":
-    """One point per place: its commune's representative point, slightly jittered.
-
-    The panel has no coordinates (addresses are not public), so a place stands at a
-    point inside its commune; a fixed offset derived from ``place_id`` keeps places
-    of one commune from stacking exactly, and the same panel gives the same points.
-
-    Returns
-    -------
-    GeoDataFrame (EPSG:4326) with the public fields only; places whose commune is not
-    in ``communes`` are left out and counted in ``.attrs["unplaced"]``.
-    """
-    import geopandas as gpd
-
-    public = _public_places(places)
-    if communes.crs is not None and communes.crs.to_epsg() != 4326:
-        communes = communes.to_crs(4326)
-    # A commune without an outline cannot place its places: they count as unplaced.
-    communes = communes[~(communes.geometry.isna() | communes.geometry.is_empty)]
-    anchor = pd.DataFrame({"commune_code": communes["code"].astype(str).to_numpy(),
-                           "_point": communes.geometry.representative_point().to_numpy()})
-    merged = public.merge(anchor, on="commune_code", how="inner")
-    merged = merged.sort_values("place_id", kind="stable").reset_index(drop=True)
-    lats = np.array([p.y for p in merged["_point"]])
-    lons = np.array([p.x for p in merged["_point"]])
-    offsets = [_jitter(pid, lat, jitter_m) for pid, lat in zip(merged["place_id"], lats)]
-    if offsets:
-        lats = lats + np.array([o[0] for o in offsets])
-        lons = lons + np.array([o[1] for o in offsets])
-    geometry = gpd.points_from_xy(lons.round(5), lats.round(5))
-    points = gpd.GeoDataFrame(merged.drop(columns="_point"), geometry=geometry, crs=4326)
-    points.attrs["unplaced"] = int(len(public) - len(merged))
-    return points
-
-
-def places_per_area(places: pd.DataFrame, areas: "gpd.GeoDataFrame",
-                    level: str) -> "gpd.GeoDataFrame":
-    """Number of places and places per 100 000 inhabitants, for each area of a level.
-
-    Parameters
-    ----------
-    areas
-        Boundaries of one level (``code``, ``name``, ``population``, ``geometry``), e.g.
-        ``tlresearch.geo.reference.load_boundaries(level)``.
-    level
-        ``commune``, ``epci`` or ``departement``: which place column links to ``code``.
-
-    Returns
-    -------
-    ``areas`` with ``n_places`` (0 where none) and ``places_per_100k`` (NaN where the
-    population is unknown); places outside every area are counted in
-    ``.attrs["unmatched"]``.
-    """
-    if level not in LEVEL_KEYS:
-        raise UsageError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KEYS)}")
-    key = LEVEL_KEYS[level]
-    if key not in places:
-        raise UsageError(f"places table lacks column {key!r} needed for a {level} map")
-    codes = places[key].astype("string")
-    counts = codes.value_counts()
-    out = areas[["code", "name", "population", "geometry"]].copy()
-    out["code"] = out["code"].astype(str)
-    out["n_places"] = out["code"].map(counts).fillna(0).astype(int).to_numpy()
-    population = pd.to_numeric(out["population"], errors="coerce").astype(float)
-    out["places_per_100k"] = np.where(population > 0, out["n_places"] * 1e5 / population, np.nan)
-    out.attrs["unmatched"] = int((~codes.isin(set(out["code"]))).sum())
-    out.attrs["level"] = level
-    return out
-
 
 # --------------------------------------------------------------------------- folium
 
@@ -446,67 +147,6 @@ def _base_map(title: str, bounds: Sequence[Sequence[float]], with_tiles: bool, k
 def _bounds(frame: "gpd.GeoDataFrame") -> list[list[float]]:
     minx, miny, maxx, maxy = frame.total_bounds
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
-
-
-#: Coordinates travel as integers on a 1e-4° grid (about 11 m, far finer than the
-#: 500 m simplification of web outlines), each vertex as its difference from the
-#: previous one: the region's commune map drops from 2.3 MB (plain GeoJSON rounded to
-#: the same grid) to 1.6 MB. Digits, signs and commas are also inert in every context
-#: of the page (HTML, JS, folium's Jinja pass). :data:`_UNPACK_JS` decodes them in the
-#: browser, before Leaflet reads the features; folium.GeoJson, its style_function and
-#: its tooltip are used unchanged.
-PACK_SCALE = 10_000
-
-
-def pack_coordinates(coords: list, scale: int = PACK_SCALE) -> list:
-    """Delta-encode GeoJSON coordinates: each list of positions becomes a flat list
-    ``[x0, y0, dx1, dy1, ...]`` of integers; repeated vertices are dropped.
-
-    Examples
-    --------
-    >>> pack_coordinates([[[0.5, 45.0], [0.5001, 45.0], [0.5001, 45.0002]]])
-    [[5000, 450000, 1, 0, 0, 2]]
-    """
-    if coords and isinstance(coords[0], (int, float)):
-        raise UsageError("a single position is not packed (points travel as they are)")
-    if coords and coords[0] and isinstance(coords[0][0], (int, float)):
-        flat: list[int] = []
-        px = py = 0
-        for position in coords:
-            qx, qy = round(position[0] * scale), round(position[1] * scale)
-            if flat and qx == px and qy == py:
-                continue
-            flat += [qx - px, qy - py]
-            px, py = qx, qy
-        return flat
-    return [pack_coordinates(part, scale) for part in coords]
-
-
-_UNPACK_JS = """
-{% macro header(this, kwargs) %}<script>
-(function () {
-    /* tlresearch: coordinates of GeoJSON layers are delta-encoded integers (geometry.tl). */
-    var scale = {{ this.scale }};
-    function unpack(a) {
-        if (!a.length || typeof a[0] !== "number") { return a.map(unpack); }
-        var out = [], x = 0, y = 0;
-        for (var i = 0; i < a.length; i += 2) {
-            x += a[i]; y += a[i + 1]; out.push([x / scale, y / scale]);
-        }
-        return out;
-    }
-    var addData = L.GeoJSON.prototype.addData;
-    L.GeoJSON.prototype.addData = function (geojson) {
-        var geometry = geojson && geojson.geometry;
-        if (geometry && geometry.tl) {
-            geometry.coordinates = unpack(geometry.tl);
-            delete geometry.tl;
-        }
-        return addData.call(this, geojson);
-    };
-})();
-</script>{% endmacro %}
-"""
 
 
 def _features(frame: "gpd.GeoDataFrame", properties: Mapping[str, Sequence[str]]) -> dict:

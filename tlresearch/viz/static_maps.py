@@ -1,7 +1,7 @@
 """Static maps for print and PDF (matplotlib + geopandas), twins of the interactive ones.
 
 The classes, colours and French labels come from :mod:`tlresearch.viz.maps`
-(:func:`~tlresearch.viz.maps.classify`, :data:`~tlresearch.viz.maps.TYPOLOGY_COLOURS`), so a
+(:func:`~tlresearch.viz.map_classes.classify`, :data:`~tlresearch.viz.map_classes.TYPOLOGY_COLOURS`), so a
 printed map and the HTML map of the same data show the same breaks with the same
 words. Maps are drawn in Lambert-93 (EPSG:2154), the legal projection of metropolitan
 France, where distances and shapes read true on paper.
@@ -11,7 +11,8 @@ state, no window); nothing is written except by :func:`save_figure`.
 
 Examples
 --------
->>> from tlresearch.viz.maps import load_map_boundaries, places_per_area
+>>> from tlresearch.viz.maps import load_map_boundaries
+>>> from tlresearch.viz.map_data import places_per_area
 >>> boundaries = load_map_boundaries()                                # doctest: +SKIP
 >>> stats = places_per_area(places, boundaries["departement"], "departement")  # doctest: +SKIP
 >>> save_figure(static_choropleth(stats), "densite.pdf")            # doctest: +SKIP
@@ -26,16 +27,16 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
-from tlresearch.viz.maps import (
+from tlresearch.viz.map_classes import (
     LEVEL_WORDS,
     MEASURES,
     TYPOLOGY_COLOURS,
     UNKNOWN_COLOUR,
     UNKNOWN_TYPOLOGY,
     classify,
-    place_points,
     typology_label,
 )
+from tlresearch.viz.map_data import place_points
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -100,7 +101,7 @@ def static_choropleth(stats: "gpd.GeoDataFrame", measure: str = "places_per_100k
     Parameters
     ----------
     stats
-        :func:`tlresearch.viz.maps.places_per_area` output.
+        :func:`tlresearch.viz.map_data.places_per_area` output.
     measure, scheme, k
         As in :func:`tlresearch.viz.maps.choropleth_map` (Fisher-Jenks, 5 classes).
     boundaries
