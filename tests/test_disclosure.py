@@ -6,17 +6,16 @@ import pandas as pd
 import pytest
 
 from tlresearch.core.errors import UsageError
-from tlresearch.secrecy.protection import (
+from tlresearch.core.formats import format_number
+from tlresearch.secrecy.protection import apply_secrecy, audit_table, protect_table
+from tlresearch.secrecy.rules import (
     FOOTNOTE,
     PRIMARY_COUNT,
     PRIMARY_DOMINANCE,
     SECONDARY,
     SECRET,
     SecrecyRule,
-    apply_secrecy,
-    audit_table,
     footnote,
-    protect_table,
 )
 
 #: Places by department × typology. 16/fablab (2) is the only small cell of its row, so
@@ -218,6 +217,14 @@ def test_french_number_format():
     micro = pd.DataFrame({"dep": ["33"] * 3, "etp": [1000.25, 234.0, 0.5]})
     table = protect_table(micro, "dep", value="etp")
     assert table.display().loc["33"].iloc[0] == "1\u202f234,8"
+
+
+@pytest.mark.parametrize("value", [2.25, 0.04, 1234.45, 0.05, 99999.95])
+def test_secrecy_tables_and_reports_write_numbers_digit_for_digit_alike(value):
+    """One French formatter: a protected table prints what the report formatter prints."""
+    micro = pd.DataFrame({"dep": ["33"] * 3, "etp": [value, 0.0, 0.0]})
+    table = protect_table(micro, "dep", value="etp", rule=SecrecyRule(threshold=1, dominance=1.0))
+    assert table.display(decimals=1).loc["33"].iloc[0] == format_number(value, 1)
 
 
 def test_publishable_tidy_hides_everything_about_secret_cells():

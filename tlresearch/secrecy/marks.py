@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tlresearch.secrecy.protection import SecrecyRule
+from tlresearch.secrecy.rules import SecrecyRule
 
 
 def secrecy_marks(estimates: list, split: str | None,

@@ -68,153 +68,22 @@ np.False_
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
-
-COUNT = "count"
-MAGNITUDE = "magnitude"
-
-PRIMARY_COUNT = "primary_count"
-PRIMARY_DOMINANCE = "primary_dominance"
-SECONDARY = "secondary"
-#: Why a cell is hidden ("" for a published cell).
-REASONS = (PRIMARY_COUNT, PRIMARY_DOMINANCE, SECONDARY)
-
-#: What a hidden cell reads in a published table.
-SECRET = "s"
-
-#: Label of the margins (INSEE's usual word for a total).
-TOTAL_LABEL = "Ensemble"
-
-_NARROW_NBSP = "\u202f"
-
-
-@dataclass(frozen=True)
-class SecrecyRule:
-    """Thresholds of the secrecy rules and of the audit, in one place.
-
-    Parameters
-    ----------
-    threshold : int
-        A cell resting on fewer places than this is hidden (French rule: 3).
-    dominance : float
-        A magnitude cell where one place makes more than this share is hidden (0.85).
-    min_width : float
-        The audit calls a hidden cell recoverable when its feasible interval is
-        narrower than this, in the table's unit (1 place, 1 ETP...).
-    protection : float
-        If > 0, the feasible interval must also reach ``value × (1 ± protection)``
-        (e.g. 0.1 for ±10 %).
-    """
-
-    threshold: int = 3
-    dominance: float = 0.85
-    min_width: float = 1.0
-    protection: float = 0.0
-
-    def __post_init__(self) -> None:
-        if isinstance(self.threshold, bool) or not isinstance(self.threshold, (int, np.integer)) \
-                or self.threshold < 1:
-            raise UsageError(f"threshold must be a whole number >= 1, not {self.threshold!r}")
-        if not 0 < self.dominance <= 1:
-            raise UsageError(f"dominance must be a share in ]0, 1], not {self.dominance!r}")
-        if self.min_width < 0 or self.protection < 0:
-            raise UsageError("min_width and protection must be >= 0")
-
-
-#: Label of the rows whose category is blank.
-NOT_GIVEN = "Non renseigné"
-
-
-def footnote(rule: SecrecyRule | None = None, kind: str = MAGNITUDE) -> str:
-    """The French footnote that explains ``s`` under a table.
-
-    Examples
-    --------
-    >>> footnote(SecrecyRule(threshold=5), kind=COUNT)
-    's : secret statistique (moins de 5 lieux)'
-    """
-    rule = rule or SecrecyRule()
-    few = f"moins de {rule.threshold} lieux"
-    if kind == COUNT:
-        return f"s : secret statistique ({few})"
-    share = ("%.6g" % (rule.dominance * 100)).replace(".", ",")
-    return f"s : secret statistique ({few} ou un lieu représentant plus de {share} % de la valeur)"
-
-
-#: Footnote of the default rules.
-FOOTNOTE = footnote()
-
-
-@dataclass(frozen=True, eq=False)
-class ProtectedTable:
-    """A table with its margins, the true values and which cells are hidden, and why.
-
-    ``values``, ``counts`` and ``reason`` share one shape: the inner rows and columns
-    plus a last row and column labelled ``total_label`` (a one-dimensional table has
-    one column). ``values`` holds the true values: publish :meth:`display` or
-    ``tidy(publishable=True)``, never ``values``.
-    """
-
-    values: pd.DataFrame
-    counts: pd.DataFrame
-    reason: pd.DataFrame
-    kind: str
-    rule: SecrecyRule
-    total_label: str = TOTAL_LABEL
-    one_dimensional: bool = False
-
-    @property
-    def suppressed(self) -> pd.DataFrame:
-        """Boolean mask of hidden cells (margins included)."""
-        return self.reason.ne("")
-
-    @property
-    def footnote(self) -> str:
-        return footnote(self.rule, self.kind)
-
-    def display(self, decimals: int | None = None) -> pd.DataFrame:
-        """The table as French text: ``s`` for hidden cells, ``1 234,5`` otherwise.
-
-        ``decimals`` defaults to 0 for counts and 1 for magnitudes. A cell with no
-        place reads ``0`` (not ``0,0``), which tells it apart from places whose values
-        add up to zero.
-        """
-        decimals = (0 if self.kind == COUNT else 1) if decimals is None else decimals
-        text = self.values.map(lambda v: _french(v, decimals))
-        return text.mask(self.counts.eq(0), "0").mask(self.suppressed, SECRET)
-
-    def tidy(self, publishable: bool = True, decimals: int | None = None) -> pd.DataFrame:
-        """One row per cell (margins included, labelled ``total_label``).
-
-        ``publishable=True`` gives the row and column labels, ``value`` (missing when
-        hidden), ``secret`` and ``display``: nothing that narrows a hidden cell. With
-        ``publishable=False`` (internal use: checking, the audit) it adds the true
-        value, the number of places ``n`` and the ``reason``.
-        """
-        row_name = self.values.index.name or "row"
-        col_name = self.values.columns.name or "col"
-        long = {
-            "value": self.values.stack(future_stack=True),
-            "display": self.display(decimals).stack(future_stack=True),
-            "secret": self.suppressed.stack(future_stack=True),
-            "n": self.counts.stack(future_stack=True),
-            "reason": self.reason.stack(future_stack=True),
-        }
-        frame = pd.DataFrame(long).rename_axis([row_name, col_name]).reset_index()
-        if self.one_dimensional:
-            frame = frame.drop(columns=col_name)
-        value_type = "Int64" if self.kind == COUNT else "Float64"
-        frame["value"] = frame["value"].astype(value_type)
-        if publishable:
-            frame["value"] = frame["value"].mask(frame["secret"])
-            return frame.drop(columns=["n", "reason"])
-        return frame
-
+from tlresearch.secrecy.cell_suppression import additive_lines, audit_arrays, complete_suppression
+from tlresearch.secrecy.protected_table import ProtectedTable
+from tlresearch.secrecy.rules import (
+    COUNT,
+    MAGNITUDE,
+    NOT_GIVEN,
+    PRIMARY_COUNT,
+    PRIMARY_DOMINANCE,
+    SECONDARY,
+    TOTAL_LABEL,
+    SecrecyRule,
+)
 
 # --- building tables -------------------------------------------------------------------
 
@@ -430,8 +299,8 @@ def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -
     rule = rule or published.rule
     v = published.values.to_numpy(float).ravel()
     hidden = published.suppressed.to_numpy().ravel()
-    lines = _lines(published.values.shape, published.one_dimensional)
-    lower, upper, recoverable = _audit_arrays(v, hidden, lines, published.kind, rule)
+    lines = additive_lines(published.values.shape, published.one_dimensional)
+    lower, upper, recoverable = audit_arrays(v, hidden, lines, published.kind, rule)
     shape = published.values.shape
     cells = np.flatnonzero(hidden)
     rows_at, cols_at = np.unravel_index(cells, shape)
@@ -463,121 +332,11 @@ def _protect(values: pd.DataFrame, counts: pd.DataFrame, maxc: pd.DataFrame, *, 
     if extra is not None:
         reason[(reason == "") & extra.to_numpy(bool).ravel()] = SECONDARY
     if secondary:
-        _complete(v, n, reason, _lines(values.shape, one_dimensional), kind, rule)
+        complete_suppression(v, n, reason, additive_lines(values.shape, one_dimensional), kind, rule)
     reason_frame = pd.DataFrame(reason.reshape(values.shape), index=values.index,
                                 columns=values.columns)
     return ProtectedTable(values=values, counts=counts, reason=reason_frame, kind=kind,
                           rule=rule, total_label=total_label, one_dimensional=one_dimensional)
-
-
-def _lines(shape: tuple[int, int], one_dimensional: bool) -> list[tuple[np.ndarray, int]]:
-    """Each additive relation as (flat indices of the inner cells, flat index of the total)."""
-    n_rows, n_cols = shape
-    if one_dimensional:
-        return [(np.arange(n_rows - 1), n_rows - 1)]
-    grid = np.arange(n_rows * n_cols).reshape(shape)
-    lines = [(grid[i, :-1], int(grid[i, -1])) for i in range(n_rows)]
-    lines += [(grid[:-1, j], int(grid[-1, j])) for j in range(n_cols)]
-    return lines
-
-
-def _complete(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
-              lines: list[tuple[np.ndarray, int]], kind: str, rule: SecrecyRule) -> None:
-    """Secondary suppression: line heuristic, then audit-driven additions, until safe."""
-    cells_of = [np.append(members, total) for members, total in lines]
-    lines_of: list[list[int]] = [[] for _ in range(v.size)]
-    for k, cells in enumerate(cells_of):
-        for c in cells:
-            lines_of[c].append(k)
-    is_total = np.zeros(v.size, bool)
-    is_total[[total for _, total in lines]] = True
-    hidden = reason != ""
-
-    def hide(cell: int) -> None:
-        hidden[cell] = True
-        reason[cell] = SECONDARY
-
-    while True:
-        changed = True
-        while changed:
-            changed = False
-            for k, cells in enumerate(cells_of):
-                if hidden[cells].sum() != 1:
-                    continue
-                candidates = [int(c) for c in cells if not hidden[c] and n[c] > 0]
-                if not candidates:
-                    continue
-
-                def new_singles(c: int) -> int:
-                    return sum(1 for j in lines_of[c] if j != k and not hidden[cells_of[j]].any())
-                hide(min(candidates, key=lambda c: (is_total[c], new_singles(c), v[c], c)))
-                changed = True
-        if not hidden.any():
-            return
-        _, _, recoverable = _audit_arrays(v, hidden, lines, kind, rule)
-        if not recoverable.any():
-            return
-        target = int(np.flatnonzero(hidden)[np.argmax(recoverable)])
-        near = {int(c) for j in lines_of[target] for c in cells_of[j]}
-        visible = [c for c in range(v.size) if not hidden[c] and n[c] > 0]
-        candidates = [c for c in visible if c in near] or visible
-        if not candidates:  # everything is hidden: nothing can be pinned any more
-            raise RuntimeError("secondary suppression cannot protect the table")
-        hide(min(candidates, key=lambda c: (is_total[c], v[c], c)))
-
-
-def _audit_arrays(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
-                  kind: str, rule: SecrecyRule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feasible interval of every hidden cell (in flat order) and whether it is too narrow."""
-    from scipy.optimize import linprog
-
-    unknown = np.flatnonzero(hidden)
-    if unknown.size == 0:
-        return np.empty(0), np.empty(0), np.empty(0, bool)
-    position = {int(c): k for k, c in enumerate(unknown)}
-    rows, rhs = [], []
-    for members, total in lines:
-        coef = np.zeros(unknown.size)
-        known = 0.0
-        for c in members:
-            if hidden[c]:
-                coef[position[int(c)]] += 1.0
-            else:
-                known -= v[c]
-        if hidden[total]:
-            coef[position[total]] -= 1.0
-        else:
-            known += v[total]
-        if coef.any():
-            rows.append(coef)
-            rhs.append(known)
-    floor = 1.0 if kind == COUNT else 0.0
-    lower = np.full(unknown.size, floor)
-    upper = np.full(unknown.size, np.inf)
-    if rows:
-        a_eq, b_eq = np.vstack(rows), np.array(rhs)
-        bounds = [(floor, None)] * unknown.size
-        for k in range(unknown.size):
-            if not a_eq[:, k].any():
-                continue
-            objective = np.zeros(unknown.size)
-            for sign in (1.0, -1.0):
-                objective[k] = sign
-                result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-                if result.status == 0:
-                    if sign > 0:
-                        lower[k] = result.fun
-                    else:
-                        upper[k] = -result.fun
-                elif result.status != 3:  # 3: unbounded, the upper bound stays infinite
-                    raise RuntimeError(f"audit linear program failed: {result.message}")
-    tolerance = 1e-7 * max(1.0, float(np.abs(v).max()))
-    value = v[unknown]
-    recoverable = (upper - lower) < rule.min_width - tolerance
-    if rule.protection > 0:
-        recoverable |= (upper < value * (1 + rule.protection) - tolerance)
-        recoverable |= (lower > value * (1 - rule.protection) + tolerance)
-    return lower, upper, recoverable
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -609,11 +368,3 @@ def _additive(values: pd.DataFrame, one_dimensional: bool) -> pd.DataFrame:
         values.iloc[:-1, -1] = values.iloc[:-1, :-1].sum(axis=1).to_numpy()
     values.iloc[-1, :] = values.iloc[:-1, :].sum(axis=0).to_numpy()
     return values
-
-
-def _french(value: object, decimals: int) -> str:
-    """``1234.5`` -> ``1 234,5`` (narrow no-break space, decimal comma)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", _NARROW_NBSP).replace(".", ",")

@@ -375,7 +375,7 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
     seed, resamples, confidence
         Bootstrap seed and number of resamples, confidence level of every interval.
     secrecy
-        :class:`tlresearch.secrecy.protection.SecrecyRule` (default: 3 places, 85 %
+        :class:`tlresearch.secrecy.rules.SecrecyRule` (default: 3 places, 85 %
         dominance) deciding the ``suppressed`` column.
 
     Returns
