@@ -7,13 +7,8 @@ import pandas as pd
 import pytest
 
 from tlresearch.core.errors import DataError
-from tlresearch.ingest.linkage import (
-    LINK_COLUMNS,
-    link_places,
-    load_link_overrides,
-    normalise_place_name,
-    place_id_for,
-)
+from tlresearch.ingest.linkage import LINK_COLUMNS, link_places, load_link_overrides
+from tlresearch.ingest.place_matching import normalise_place_name, place_id_for
 
 
 def _luhn_siret(prefix: str) -> str:

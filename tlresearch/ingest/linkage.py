@@ -32,84 +32,29 @@ The returned table is the link table: the caller writes it to
 """
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from tlresearch.core.errors import DataError
 from tlresearch.core.quality_log import Issue
-from tlresearch.core.text import fold
-
-#: Default minimum fuzzy score (0-100) for a fuzzy name link.
-DEFAULT_THRESHOLD = 88
-
-#: Words respondents add or omit around a place's name: articles, linking words,
-#: legal forms and "espace". Type words (coworking, fablab, café...) are kept: one
-#: commune can have "Coworking X" and "Fablab X".
-STOP_WORDS = frozenset(
-    "le la les l un une de du des d et association asso scic scop sas sarl eurl espace".split()
+from tlresearch.ingest.place_matching import (
+    DEFAULT_THRESHOLD,
+    Link,
+    PlaceIndex,
+    ResponseKeys,
+    issue_about,
+    normalise_address,
+    normalise_place_name,
 )
-#: Phrases dropped from names, as folded words.
-STOP_PHRASES = ("tiers lieux", "tiers lieu")
 
 METHODS = ("override", "siret", "name_commune", "address_commune", "fuzzy_name_commune", "new")
 LINK_COLUMNS = ["response_id", "place_id", "link_method", "link_score", "linked_to"]
 OVERRIDE_COLUMNS = ["response_id", "same_place_as", "new_place"]
 _REQUIRED = ["response_id", "wave", "place_name", "commune_key", "siret"]
 _YES = {"yes", "oui", "y", "o", "true", "vrai", "1", "x"}
-
-
-def normalise_place_name(name: str | None) -> str:
-    """The key a place name is compared on (``""`` when there is no name).
-
-    Folded (lowercase, no accents, punctuation to spaces, St to saint), then the
-    :data:`STOP_PHRASES` and :data:`STOP_WORDS` removed. A name made only of such
-    words keeps them all, so "L'Espace" stays comparable.
-
-    Examples
-    --------
-    >>> normalise_place_name("Bocal (Le) - Tiers-Lieu")
-    'bocal'
-    >>> normalise_place_name("La Ruche Numérique")
-    'ruche numerique'
-    >>> normalise_place_name("L'Espace")
-    'l espace'
-    """
-    if name is None or (not isinstance(name, str) and pd.isna(name)):
-        return ""
-    folded = fold(name)
-    text = f" {folded} "
-    for phrase in STOP_PHRASES:
-        text = text.replace(f" {phrase} ", " ")
-    kept = [w for w in text.split() if w not in STOP_WORDS]
-    return " ".join(kept) if kept else folded
-
-
-def normalise_address(address) -> str:
-    """Folded street address, or "" when it is too vague to identify a building.
-
-    An address is evidence only with a number and a street ("12 rue de la Gare"):
-    "Centre bourg" or "Mairie" is shared by many places.
-
-    Examples
-    --------
-    >>> normalise_address("12, Rue de la Gare")
-    '12 rue de la gare'
-    >>> normalise_address("Le bourg")
-    ''
-    """
-    if address is None or (not isinstance(address, str) and pd.isna(address)):
-        return ""
-    folded = fold(str(address))
-    tokens = folded.split()
-    if len(tokens) < 3 or not any(t.isdigit() for t in tokens):
-        return ""
-    return folded
 
 
 def _with_address(responses: pd.DataFrame) -> pd.DataFrame:
@@ -119,15 +64,6 @@ def _with_address(responses: pd.DataFrame) -> pd.DataFrame:
     for optional in ("address", "source_file", "source_row"):
         frame[optional] = responses[optional] if optional in responses else pd.NA
     return frame
-
-
-def place_id_for(anchor_response_id: str) -> str:
-    """Pseudonymous place id: ``TL`` + 10 hex characters of the anchor's SHA-256.
-
-    The anchor is the place's first response, so the id is stable from one run to
-    the next and says nothing about the place.
-    """
-    return "TL" + hashlib.sha256(str(anchor_response_id).encode("utf-8")).hexdigest()[:10]
 
 
 # --- overrides -----------------------------------------------------------------
@@ -209,154 +145,6 @@ def load_link_overrides(path: str | PathLike) -> pd.DataFrame:
 # --- linkage -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Response:
-    response_id: str
-    wave: int
-    name: str       # normalised; "" when missing
-    commune: str    # "" when missing
-    siret: str      # "" when missing
-    address: str = ""  # folded street address; "" when missing or too vague
-    file: str | None = None  # where a person finds the response, for the quality log
-    row: int | None = None
-
-
-@dataclass
-class _Place:
-    last_wave: int
-    sirets: set[str] = field(default_factory=set)
-
-
-# A link: place_id, method, score, linked_to.
-_Link = tuple[str, str, float | None, str | None]
-
-
-class _Linker:
-    """Places known so far, indexed by SIRET, by (name, commune) and by commune.
-
-    Each index maps a key to ``{place_id: latest response of that place with the
-    key}``, which is what ``linked_to`` reports. A place given a response in the
-    current wave has ``last_wave == wave`` and is no longer a candidate in it.
-    """
-
-    def __init__(self, threshold: float) -> None:
-        self.threshold = threshold
-        self.places: dict[str, _Place] = {}
-        self.by_siret: dict[str, dict[str, str]] = defaultdict(dict)
-        self.by_name: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        self.by_address: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        self.names_in: dict[str, list[str]] = defaultdict(list)  # fuzzy candidates
-        self.anchors: dict[str, str] = {}
-        self.links: dict[str, _Link] = {}
-        self.issues: list[Issue] = []
-
-    def attach(self, response: _Response, place_id: str | None, method: str,
-               score: float | None = None, linked_to: str | None = None) -> str:
-        """Record a link (a new place when ``place_id`` is None) and add its keys."""
-        if place_id is None:
-            place_id = place_id_for(response.response_id)
-            if place_id in self.anchors:
-                raise DataError(f"place id {place_id} derived from two responses "
-                                f"({self.anchors[place_id]}, {response.response_id})",
-                                column="response_id", rule="place_id_collision")
-            self.anchors[place_id] = response.response_id
-            self.places[place_id] = _Place(response.wave)
-        place = self.places[place_id]
-        place.last_wave = response.wave
-        if response.siret:
-            place.sirets.add(response.siret)
-            self.by_siret[response.siret][place_id] = response.response_id
-        if response.name and response.commune:
-            key = (response.name, response.commune)
-            if key not in self.by_name:
-                self.names_in[response.commune].append(response.name)
-            self.by_name[key][place_id] = response.response_id
-        if response.address and response.commune:
-            self.by_address[(response.address, response.commune)][place_id] = response.response_id
-        self.links[response.response_id] = (place_id, method, score, linked_to)
-        return place_id
-
-    def _pick(self, holders: dict[str, str], response: _Response,
-              check_siret: bool) -> tuple[str, str] | None:
-        """The eligible holder seen most recently, then with the smallest place_id."""
-        best = None
-        for place_id, linked_to in holders.items():
-            place = self.places[place_id]
-            if place.last_wave >= response.wave:
-                continue  # already has a response in this wave
-            if check_siret and response.siret and place.sirets \
-                    and response.siret not in place.sirets:
-                continue  # another legal entity
-            rank = (-place.last_wave, place_id)
-            if best is None or rank < best[0]:
-                best = (rank, place_id, linked_to)
-        return None if best is None else (best[1], best[2])
-
-    def match(self, response: _Response, method: str) -> tuple[str, str, float, str] | None:
-        """Place, linked response, score and matched name for one method, or None."""
-        if method == "siret":
-            holders = self.by_siret.get(response.siret) if response.siret else None
-            found = holders and self._pick(holders, response, check_siret=False)
-            return (*found, 100.0, response.name) if found else None
-        if not (response.name and response.commune):
-            return None
-        if method == "name_commune":
-            holders = self.by_name.get((response.name, response.commune))
-            found = holders and self._pick(holders, response, check_siret=True)
-            return (*found, 100.0, response.name) if found else None
-        if method == "address_commune":
-            holders = (self.by_address.get((response.address, response.commune))
-                       if response.address else None)
-            found = holders and self._pick(holders, response, check_siret=True)
-            return (*found, 100.0, response.address) if found else None
-        names = self.names_in.get(response.commune)
-        if not names:
-            return None
-        # Every candidate above the threshold, not only extractOne's best: the best
-        # may be ineligible (answered this wave, other SIRET) and ties need our order.
-        hits = process.extract(response.name, names, scorer=fuzz.token_set_ratio,
-                               processor=None, limit=None, score_cutoff=self.threshold)
-        best = None
-        for name, score, _ in hits:
-            if name == response.name:
-                continue  # the exact key was tried by the previous pass
-            found = self._pick(self.by_name[(name, response.commune)], response,
-                               check_siret=True)
-            if found:
-                rank = (-score, -self.places[found[0]].last_wave, found[0])
-                if best is None or rank < best[0]:
-                    best = (rank, found, float(score), name)
-        return None if best is None else (*best[1], best[2], best[3])
-
-    def link_automatically(self, pending: list[_Response]) -> None:
-        """SIRET, then exact name, then fuzzy name, then a new place; each pass in order."""
-        for method in ("siret", "name_commune", "address_commune", "fuzzy_name_commune"):
-            unmatched = []
-            for response in pending:
-                found = self.match(response, method)
-                if found is None:
-                    unmatched.append(response)
-                    continue
-                place_id, linked_to, score, other_name = found
-                self.attach(response, place_id, method, score, linked_to)
-                if method == "address_commune":
-                    self.issues.append(_issue_about(
-                        response, "address_link", "flagged", "address", response.name,
-                        f"response {response.response_id} linked to {linked_to} "
-                        f"(place {place_id}) by the same address in the same "
-                        "commune under another name: a renamed place?"))
-                if method == "fuzzy_name_commune":
-                    self.issues.append(_issue_about(
-                        response, "fuzzy_link", "flagged", "place_name",
-                        f"{response.name} ~ {other_name}",
-                        f"response {response.response_id} linked to {linked_to} "
-                        f"(place {place_id}) by a similar name in the same commune, "
-                        f"score {score:.1f}"))
-            pending = unmatched
-        for response in pending:
-            self.attach(response, None, "new")
-
-
 def link_places(
     responses: pd.DataFrame,
     overrides: pd.DataFrame | None = None,
@@ -421,7 +209,7 @@ def link_places(
     """
     _check_input(responses)
     items = sorted(
-        (_Response(str(r.response_id), int(r.wave), normalise_place_name(r.place_name),
+        (ResponseKeys(str(r.response_id), int(r.wave), normalise_place_name(r.place_name),
                    _text(r.commune_key), _text(r.siret), normalise_address(r.address),
                    _text(r.source_file) or None,
                    None if pd.isna(r.source_row) else int(r.source_row))
@@ -429,10 +217,10 @@ def link_places(
         key=lambda r: (r.wave, r.response_id),
     )
     order = {r.response_id: position for position, r in enumerate(items)}
-    linker = _Linker(threshold)
+    linker = PlaceIndex(threshold)
     forced_new, partners = _read_overrides(overrides, order, linker.issues)
 
-    by_wave: dict[int, list[_Response]] = defaultdict(list)
+    by_wave: dict[int, list[ResponseKeys]] = defaultdict(list)
     for response in items:
         by_wave[response.wave].append(response)
     for wave, batch in by_wave.items():  # items are sorted, so waves come in order
@@ -462,20 +250,13 @@ def link_places(
     return _links_frame(responses, linker.links), linker.issues
 
 
-def _issue_about(response: _Response, rule: str, action: str, column: str, value: str,
-                 message: str) -> Issue:
-    """A quality-log entry about one response, located where a person can open it."""
-    return Issue(rule, action, message, file=response.file, row=response.row,
-                 column=column, value=value, wave=response.wave)
-
-
-def _link_to_partner(linker: _Linker, response: _Response, earlier: list[str],
+def _link_to_partner(linker: PlaceIndex, response: ResponseKeys, earlier: list[str],
                      order: dict[str, int]) -> None:
     """Join the place of the most recent earlier partner named by an override."""
     target = max(earlier, key=order.__getitem__)
     places = {linker.links[p][0] for p in earlier}
     if len(places) > 1:
-        linker.issues.append(_issue_about(
+        linker.issues.append(issue_about(
             response, "override_conflict", "reported", "same_place_as", response.response_id,
             f"response {response.response_id} is forced into {len(places)} different "
             f"places; it joins the place of {target}, its most recent partner"))
@@ -539,7 +320,7 @@ def _read_overrides(overrides: pd.DataFrame | None, order: dict[str, int],
     return forced_new, partners
 
 
-def _links_frame(responses: pd.DataFrame, links: dict[str, _Link]) -> pd.DataFrame:
+def _links_frame(responses: pd.DataFrame, links: dict[str, Link]) -> pd.DataFrame:
     rows = [links[str(rid)] for rid in responses["response_id"]]
     frame = pd.DataFrame(
         {
