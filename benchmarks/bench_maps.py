@@ -79,7 +79,7 @@ def build_pages(folder: Path) -> tuple[dict[str, Path], dict[str, int]]:
 
 
 def _leaflet_file(name: str) -> bytes:
-    from tlresearch.viz.standalone_html import LEAFLET_SOURCE, _package_dir
+    from tlresearch.viz.offline_assets import LEAFLET_SOURCE, _package_dir
 
     return (_package_dir("leaflet", LEAFLET_SOURCE[0]) / "static" / "leaflet" / name).read_bytes()
 

@@ -11,16 +11,9 @@ import pytest
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import NNBSP
 from tlresearch.viz import coordinate_packing, map_classes, map_data, maps
-from tlresearch.viz.standalone_html import (
-    OSM_TILES_URL,
-    OfflineError,
-    escape_text,
-    inline_assets,
-    network_references,
-    render_html,
-    save_map,
-    script_json,
-)
+from tlresearch.viz.escaping import escape_text, script_json
+from tlresearch.viz.offline_assets import OfflineError, inline_assets
+from tlresearch.viz.standalone_html import OSM_TILES_URL, network_references, render_html, save_map
 
 from helpers.places import PAYLOADS, SECRETS, make_places
 
@@ -254,13 +247,13 @@ def test_assets_come_from_the_installed_packages():
 
 
 def test_a_choropleth_does_not_need_the_marker_cluster_package(toy, monkeypatch):
-    from tlresearch.viz import standalone_html as offline
+    from tlresearch.viz import offline_assets as offline
 
     def missing():
         return offline._package_dir("no_such_module_here", "xstatic-leaflet-markercluster")
 
     for name in ("markerclusterjs", "markerclustercss", "markerclusterdefaultcss"):
-        monkeypatch.setitem(offline._PROVIDERS, name, missing)
+        monkeypatch.setitem(offline.PROVIDERS, name, missing)
     places = make_places(toy["commune"], n=5)
     assert "Leaflet 1.9.3" in render_html(maps.area_map(places, "epci", boundaries=toy))
     with pytest.raises(OfflineError, match="pip install xstatic-leaflet-markercluster"):

@@ -3,7 +3,7 @@
 Everything a reader sees is in French; everything a map shows comes from public fields
 only (name, commune, typology, waves answered): the builders select those columns
 before anything else, so a SIRET or a contact column in the input cannot reach a page.
-Every data string goes through :func:`tlresearch.viz.standalone_html.escape_text` before it enters
+Every data string goes through :func:`tlresearch.viz.escaping.escape_text` before it enters
 folium, and :func:`save_map` writes a self-contained page (see :mod:`tlresearch.viz.standalone_html`).
 
 The pure parts (palettes, class breaks and their French labels in
@@ -30,6 +30,7 @@ from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import NNBSP, format_count, format_number
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.viz.coordinate_packing import _UNPACK_JS, PACK_SCALE, pack_coordinates
+from tlresearch.viz.escaping import escape_text, script_json
 from tlresearch.viz.map_classes import (
     LEVEL_WORDS,
     MEASURES,
@@ -42,7 +43,7 @@ from tlresearch.viz.map_classes import (
     typology_label,
 )
 from tlresearch.viz.map_data import LEVEL_KEYS, place_points, places_per_area
-from tlresearch.viz.standalone_html import OSM_TILES_URL, escape_text, save_map, script_json
+from tlresearch.viz.standalone_html import OSM_TILES_URL, save_map
 
 if TYPE_CHECKING:
     import folium

@@ -19,27 +19,18 @@ Three more guarantees live here because they concern the HTML as a whole:
 """
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
 import itertools
-import json
 import re
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources, util
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from tlresearch.core.errors import TLResearchError
+from tlresearch.viz.offline_assets import NETWORK_REFERENCE, PROVIDERS, OfflineError, inline_asset
 
 if TYPE_CHECKING:
     import folium
-
-#: Distribution (pip name) and folder of each inlined library, for error messages.
-LEAFLET_SOURCE = ("django-leaflet", "leaflet/static/leaflet")
-MARKERCLUSTER_SOURCE = ("xstatic-leaflet-markercluster", "xstatic/pkg/leaflet_markercluster/data")
 
 #: folium's resource names that our maps do not need (icon fonts, jQuery, Bootstrap).
 #: They are dropped rather than inlined: ~400 kB that no element of ours uses.
@@ -48,208 +39,9 @@ DROPPED_ASSETS = frozenset({
     "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css",
 })
 
-#: A URL that a browser would fetch, or that an auditor would flag: any scheme-qualified
-#: or protocol-relative address, a CSS import, or a CSS url() that is not data:/#.
-_NETWORK = re.compile(
-    r"(?:https?|ftp|wss?)://"
-    r"|(?:src|href|action|poster)\s*=\s*[\"']?\s*//"
-    r"|//cdn"
-    r"|@import"
-    r"|sourceMappingURL"
-    r"|(?-i:(?<![\w$.-])url)\(\s*[\"']?(?!data:|#|[\"']?\))",
-    re.IGNORECASE,
-)
-
 #: The single network reference an optional OpenStreetMap layer adds (off by default).
 OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
-
-class OfflineError(TLResearchError):
-    """A map cannot be made self-contained (missing package, unknown plugin, leftover URL)."""
-
-
-# --------------------------------------------------------------------------- escaping
-
-_NEUTRALISE = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;",
-                             "\u2028": " ", "\u2029": " "})
-
-
-def escape_text(value: object) -> str:
-    """Make a string from data safe for every context folium may put it in.
-
-    folium writes popup and tooltip HTML inside JavaScript strings, some of them
-    backtick template literals, inside a ``<script>`` block of an HTML page; and it
-    renders each element's output a second time as a Jinja template (branca's
-    ``Element(template=...)``), so ``{{ ... }}`` in a name would be *evaluated in
-    Python* while the page is built. A name must show as text everywhere and run
-    nothing, so:
-
-    * ``html.escape`` turns ``< > & " '`` into entities (no tag, no attribute break-out,
-      hence no ``</script``);
-    * `````` ` `````` and ``$`` become ``&#96;`` / ``&#36;``: no template literal can be closed
-      and no ``${...}`` evaluated, and the browser still shows the characters;
-    * ``{`` and ``}`` become ``&#123;`` / ``&#125;``: no Jinja ``{{``, ``{%`` or ``{#``;
-    * U+2028/U+2029 (line terminators inside JS strings in old engines) become spaces.
-
-    Missing values (None, NA, NaN) give an empty string.
-
-    Examples
-    --------
-    >>> escape_text("Le Hangar ${alert(1)}")
-    'Le Hangar &#36;&#123;alert(1)&#125;'
-    >>> escape_text("<img src=x onerror=alert(1)>")
-    '&lt;img src=x onerror=alert(1)&gt;'
-    >>> escape_text("{{ 7*7 }}")
-    '&#123;&#123; 7*7 &#125;&#125;'
-    """
-    if value is None:
-        return ""
-    try:
-        if value != value:  # NaN, pd.NA raises TypeError below
-            return ""
-    except TypeError:
-        return ""
-    return html.escape(str(value), quote=True).translate(_NEUTRALISE)
-
-
-def script_json(value: object) -> str:
-    """JSON for inclusion in a ``<script>`` block rendered by folium.
-
-    The result is a JavaScript literal with the same value. ``< > &`` and U+2028/9
-    become ``\\u`` escapes so that ``</script>`` or ``<!--`` cannot end the block, and
-    a ``{`` that starts a Jinja tag (``{{``, ``{%``, ``{#``, which in JSON can only
-    occur inside a string) becomes ``\\u007b`` for folium's second rendering.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
-
-
-# --------------------------------------------------------------------------- assets
-
-@dataclass(frozen=True)
-class Asset:
-    """One inlined library file: what it is, where it came from, and its text."""
-
-    name: str      # folium's resource name (``leaflet``, ``markerclusterjs``...)
-    kind: str      # "js" or "css"
-    source: str    # distribution and path, for provenance and error messages
-    text: str
-
-    def tag(self) -> str:
-        # Inline text never contains "</script" or "</style": checked in _load().
-        if self.kind == "js":
-            return f"<script>/* {self.source} */\n{self.text}\n</script>"
-        return f"<style>/* {self.source} */\n{self.text}\n</style>"
-
-
-def _package_dir(module: str, distribution: str) -> Path:
-    """Folder of an installed package, found without importing it.
-
-    django-leaflet's ``leaflet/__init__`` imports Django settings, so
-    ``importlib.resources.files("leaflet")`` would fail outside a Django project;
-    ``find_spec`` only locates the package.
-    """
-    try:
-        spec = util.find_spec(module)
-    except ModuleNotFoundError:
-        spec = None
-    if spec is None or not spec.submodule_search_locations:
-        raise OfflineError(f"package {distribution!r} is not installed; "
-                           f"install it (pip install {distribution}) to build offline maps")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def _data_uri(path: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-#: Namespace URIs and a credit link inside Leaflet's source: identifiers, never fetched.
-#: Written with ``\/`` (the same string value in JavaScript) so that the page holds no
-#: URL at all and a plain search for "http" finds nothing to explain.
-_IDENTIFIER_URLS = ("http://www.w3.org/2000/svg", "https://leafletjs.com")
-
-
-def _prepare_js(js: str) -> str:
-    """Drop the source-map comment (developer tools would fetch the .map file) and
-    neutralise identifier URLs (see :data:`_IDENTIFIER_URLS`)."""
-    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE).rstrip()
-    for url in _IDENTIFIER_URLS:
-        js = js.replace(url, url.replace("/", "\\/"))
-    return js
-
-
-def _check_inline(asset: Asset) -> Asset:
-    closing = "</script" if asset.kind == "js" else "</style"
-    if closing in asset.text.lower() or _NETWORK.search(asset.text):
-        found = _NETWORK.search(asset.text)
-        raise OfflineError(f"{asset.source}: cannot be inlined as it is "
-                           f"({found.group(0) if found else closing!r} inside)")
-    return asset
-
-
-@lru_cache(maxsize=1)
-def _leaflet_assets() -> tuple[Asset, ...]:
-    """Leaflet 1.9.3 from django-leaflet: ``leaflet.js`` and ``leaflet.css`` (whose
-    three PNG images become data: URIs)."""
-    dist, rel = LEAFLET_SOURCE
-    folder = _package_dir("leaflet", dist) / "static" / "leaflet"
-    css = (folder / "leaflet.css").read_text(encoding="utf-8")
-    for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
-        css = css.replace(f"url(images/{image})", f"url({_data_uri(folder / 'images' / image)})")
-    # Comments (one cites a bug tracker URL) and an old-IE behaviour hook go, so that
-    # every url() left is a data: URI.
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
-    css = css.replace("behavior: url(#default#VML);", "")
-    js = _prepare_js((folder / "leaflet.js").read_text(encoding="utf-8"))
-    return (_check_inline(Asset("leaflet", "js", f"{dist}: {rel}/leaflet.js", js)),
-            _check_inline(Asset("leaflet_css", "css", f"{dist}: {rel}/leaflet.css", css)))
-
-
-@lru_cache(maxsize=1)
-def _markercluster_assets() -> tuple[Asset, ...]:
-    """Leaflet.markercluster 1.4.1 from xstatic-leaflet-markercluster."""
-    dist, rel = MARKERCLUSTER_SOURCE
-    _package_dir("xstatic.pkg.leaflet_markercluster", dist)
-    folder = resources.files("xstatic.pkg.leaflet_markercluster") / "data"
-    files = [("markerclusterjs", "js", "leaflet.markercluster.js"),
-             ("markerclustercss", "css", "MarkerCluster.css"),
-             ("markerclusterdefaultcss", "css", "MarkerCluster.Default.css")]
-    out = []
-    for name, kind, file in files:
-        text = (folder / file).read_text(encoding="utf-8")
-        text = _prepare_js(text) if kind == "js" else text
-        out.append(_check_inline(Asset(name, kind, f"{dist}: {rel}/{file}", text)))
-    return tuple(out)
-
-
-#: folium's resource names we can inline, and what provides each. A map loads only
-#: the packages it needs: a choropleth works without the marker-cluster package.
-_PROVIDERS = {"leaflet": _leaflet_assets, "leaflet_css": _leaflet_assets,
-              "markerclusterjs": _markercluster_assets,
-              "markerclustercss": _markercluster_assets,
-              "markerclusterdefaultcss": _markercluster_assets}
-
-
-def inline_asset(name: str) -> Asset:
-    """One library file by folium's resource name, read from its package, ready to inline.
-
-    Raises
-    ------
-    OfflineError
-        When its package is missing or the file would still reach the network.
-    """
-    return next(a for a in _PROVIDERS[name]() if a.name == name)
-
-
-def inline_assets() -> dict[str, Asset]:
-    """Every library file a map may need, by folium's resource name (see
-    :func:`inline_asset`): Leaflet from ``django-leaflet``
-    (``leaflet/static/leaflet/leaflet.js``, ``leaflet.css``), Leaflet.markercluster
-    from ``xstatic-leaflet-markercluster`` (``data/leaflet.markercluster.js``,
-    ``MarkerCluster.css``, ``MarkerCluster.Default.css``)."""
-    return {name: inline_asset(name) for name in _PROVIDERS}
 
 
 # --------------------------------------------------------------------------- the tree
@@ -305,7 +97,7 @@ def _inline_libraries(figure) -> None:
         if not isinstance(element, JSCSSMixin):
             continue
         for name, url in [*element.default_js, *element.default_css]:
-            if name in _PROVIDERS:
+            if name in PROVIDERS:
                 wanted.append(name)
             elif name not in DROPPED_ASSETS:
                 raise OfflineError(
@@ -356,7 +148,7 @@ def network_references(page: str) -> list[str]:
 
     The contents of ``data:`` URIs are skipped: they are inline bytes, not addresses.
     """
-    return [m.group(0) for m in _NETWORK.finditer(_DATA_URI.sub("data:", page))]
+    return [m.group(0) for m in NETWORK_REFERENCE.finditer(_DATA_URI.sub("data:", page))]
 
 
 def _snapshot(figure) -> list[tuple]:
