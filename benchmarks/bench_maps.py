@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -122,7 +124,7 @@ def time_render(browser, path: Path, expected: int, timeout_s: float,
             f"document.querySelectorAll('path.leaflet-interactive').length >= {expected}",
             timeout=timeout_s * 1000, polling=20)
         rendered: float | None = time.perf_counter() - started
-    except Exception:  # playwright's TimeoutError: the map never appeared
+    except PlaywrightTimeout:  # the map never appeared
         rendered = None
     page.close()
     return rendered, loaded, len(remote)

@@ -5,15 +5,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
 
-from tlresearch.core.errors import UsageError  # noqa: E402
-from tlresearch.core.formats import NBSP, NNBSP  # noqa: E402
-from tlresearch.stats.indicators import compute_indicators  # noqa: E402
-from tlresearch.stats.trends import indicator_series  # noqa: E402
-from tlresearch.viz.charts import (  # noqa: E402
+from tlresearch.core.errors import UsageError
+from tlresearch.core.formats import NBSP, NNBSP
+from tlresearch.stats.indicators import compute_indicators
+from tlresearch.stats.trends import indicator_series
+from tlresearch.viz.charts import (
     axis_formatter,
     plot_series,
     plot_shares_by,
@@ -21,7 +21,7 @@ from tlresearch.viz.charts import (  # noqa: E402
     value_formatter,
 )
 
-from helpers.panels import hand_panel  # noqa: E402
+from helpers.panels import hand_panel
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ def test_choropleth_uses_the_same_classes_and_words_as_the_html_map(toy, tmp_pat
                                source="Source : enquête")
     legend = _legend(figure)
     assert legend.get_title().get_text() == f"Lieux pour 100{NNBSP}000 habitants"
-    assert [t.get_text() for t in legend.get_texts()] == [l for _, l in classes.legend_items()]
+    assert [t.get_text() for t in legend.get_texts()] == [label for _, label in classes.legend_items()]
     colours = [matplotlib.colors.to_hex(h.get_facecolor()) for h in legend.legend_handles]
     assert colours == [c.lower() for c, _ in classes.legend_items()]
     texts = _texts(figure)

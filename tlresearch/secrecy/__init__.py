@@ -1,1 +1,2 @@
-"""Statistical secrecy (secret statistique): primary and secondary suppression, audit, and the marks results carry."""
+"""Statistical secrecy (secret statistique): the rules, primary and secondary suppression, the
+audit that proves it holds, and the marks indicator results carry."""

@@ -51,7 +51,7 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
                 if not candidates:
                     continue
 
-                def new_singles(c: int) -> int:
+                def new_singles(c: int, k: int = k) -> int:
                     return sum(1 for j in lines_of[c] if j != k and not hidden[cells_of[j]].any())
                 hide(min(candidates, key=lambda c: (is_total[c], new_singles(c), v[c], c)))
                 changed = True

@@ -25,7 +25,8 @@ DERIVED = {
     "region_code": ("code", "Code de la région"),
     "territorial_class": ("category", "Classe territoriale de la commune : urbain, périurbain, rural "
                           "(densité et population, voir tlresearch.geo.territorial_class)"),
-    "resolution_method": ("category", "Comment la commune a été trouvée (code, ancien code, code postal + nom...)"),
+    "resolution_method": ("category", "Comment la commune a été trouvée "
+                                      "(code, ancien code, code postal + nom...)"),
     "typology": ("category", "Type principal : le seul type coché, « hybride » si plusieurs"),
 }
 

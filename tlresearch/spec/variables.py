@@ -25,10 +25,6 @@ class Variable:
     values: dict[str, str] = field(default_factory=dict)
     description: str = ""
 
-    @property
-    def is_numeric(self) -> bool:
-        return self.type in {"count", "decimal", "year"}
-
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, Variable]:

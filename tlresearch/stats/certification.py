@@ -207,10 +207,10 @@ def read_graduates(path: str | os.PathLike, *, name: str | None = None
             continue
         cells = table.frame.iloc[position]
 
-        def cell(canonical: str) -> object:
+        def cell(canonical: str, cells=cells) -> object:
             return cells[columns[canonical]] if canonical in columns else pd.NA
 
-        def lookup(canonical: str, aliases: dict[str, str]) -> str | None:
+        def lookup(canonical: str, aliases: dict[str, str], row=row) -> str | None:
             return _lookup(cell(canonical), aliases, vocab, issues, name, row,
                            columns.get(canonical))
 
@@ -341,7 +341,7 @@ def outcome_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         frame = classify_graduates(frame)
     situation = _shares(frame["situation"], vocab.situations)
     in_base = frame["transition"].where(~frame["transition"].isin(vocab.outside_base))
-    shown = {c: l for c, l in vocab.transition_labels.items()
+    shown = {c: label for c, label in vocab.transition_labels.items()
              if c not in vocab.outside_base and (c != vocab.fallback or (in_base == c).any())}
     transitions = _shares(in_base, shown)
     # Promotions by year, then in the order the file lists them (spring before autumn).
