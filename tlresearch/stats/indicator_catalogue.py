@@ -57,8 +57,8 @@ class Indicator:
 
 
 @lru_cache(maxsize=1)
-def vocabulary() -> dict:
-    """The raw content of ``vocab/indicators.yaml``."""
+def indicator_settings() -> dict:
+    """The settings of ``vocab/indicators.yaml``: indicators, territories, splits and their labels."""
     with open(VOCAB_DIR / "indicators.yaml", encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -67,7 +67,7 @@ def vocabulary() -> dict:
 def catalogue() -> dict[str, Indicator]:
     """Every indicator, by code, in the order of the output tables."""
     out = {}
-    for code, spec in vocabulary()["indicators"].items():
+    for code, spec in indicator_settings()["indicators"].items():
         spec = dict(spec)
         if spec["method"] not in METHODS:
             raise ValueError(f"indicators.yaml: {code} has unknown method {spec['method']!r}")
@@ -91,7 +91,7 @@ def split_label(split: str | None, value: Any) -> str:
 
     if value is None or value is pd.NA:
         return ""
-    labels = dict(vocabulary()["split_value_labels"])
+    labels = dict(indicator_settings()["split_value_labels"])
     variable = {"typology": "place_types"}.get(split or "", split or "")
     if variable in variables():
         labels = {**variables()[variable].values, **labels}
@@ -115,7 +115,7 @@ def select(indicators) -> list[Indicator]:
 
 def territory_column(territory) -> tuple[str, str, str]:
     """``("departement", "33")`` → ``("departement", "33", "departement_code")``."""
-    levels = vocabulary()["territories"]
+    levels = indicator_settings()["territories"]
     if not (isinstance(territory, (tuple, list)) and len(territory) == 2):
         raise UsageError(f"territory must be a pair (level, code) such as ('region', "
                          f"'{DEFAULT_REGION}'), got {territory!r}")

@@ -81,11 +81,11 @@ from tlresearch.stats.indicator_catalogue import (
     MISSING_SPLIT,
     Indicator,
     in_territory,
+    indicator_settings,
     require,
     select,
     territory_column,
     typed,
-    vocabulary,
 )
 from tlresearch.stats.open_places import open_counter
 
@@ -97,7 +97,7 @@ NAN = float("nan")
 def _check_split(responses: pd.DataFrame, split: str | None) -> None:
     if split is None:
         return
-    splits = vocabulary()["splits"]
+    splits = indicator_settings()["splits"]
     if split not in splits:
         raise UsageError(f"cannot split by {split!r}; use one of {', '.join(splits)}")
     if split not in responses.columns:

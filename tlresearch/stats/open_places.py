@@ -11,7 +11,7 @@ import pandas as pd
 
 from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION
-from tlresearch.stats.indicator_catalogue import MISSING_SPLIT, in_territory, require, vocabulary
+from tlresearch.stats.indicator_catalogue import MISSING_SPLIT, in_territory, indicator_settings, require
 
 
 def open_counter(open_places, wave: int, column: str, code: str, split: str | None):
@@ -97,7 +97,7 @@ def open_places_from_directory(directory: pd.DataFrame, waves=None, *,
     if waves is None:
         last = int(np.nanmax([opening.max(), closing.max() if closing.notna().any() else 0]))
         waves = range(int(opening.min()), last + 1)
-    split_keys = [s for s in vocabulary()["splits"] if s in frame.columns]
+    split_keys = [s for s in indicator_settings()["splits"] if s in frame.columns]
     for column in split_keys:
         keys[column] = frame[column].astype("string").fillna(MISSING_SPLIT).to_numpy()
     parts = []

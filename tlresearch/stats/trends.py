@@ -29,9 +29,9 @@ from tlresearch.stats.indicator_catalogue import (
     AMONG_RESPONDENTS,
     COLUMNS,
     in_territory,
+    indicator_settings,
     territory_column,
     typed,
-    vocabulary,
 )
 from tlresearch.stats.indicators import (
     Estimate,
@@ -237,7 +237,7 @@ def transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
     first, second = first[first["place_id"].isin(keep)], second[second["place_id"].isin(keep)]
     both = first.merge(second, on="place_id", how="outer", suffixes=("_from", "_to"))
     both[["state_from", "state_to"]] = both[["state_from", "state_to"]].fillna("absent")
-    labels = vocabulary()["transition_states"]
+    labels = indicator_settings()["transition_states"]
     counts = both.groupby(["state_from", "state_to"]).size()
     rows = []
 
