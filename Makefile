@@ -33,8 +33,13 @@ reports: $(STAMP)
 browser:
 	@scripts/ensure-chromium
 
-## test: run the whole test suite (installs .venv and chromium when missing)
-test: $(STAMP) browser
+## lint: ruff (style, imports, blind excepts) and import-linter (the layers of docs/architecture.md)
+lint: $(STAMP)
+	$(BIN)/ruff check tlresearch tests benchmarks scripts
+	$(BIN)/lint-imports
+
+## test: lint, then the whole test suite (installs .venv and chromium when missing)
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 ## bench: run the benchmarks and print their figures (several minutes)
@@ -48,4 +53,4 @@ bench: $(STAMP) browser
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.csv data/processed/*.md
 
-.PHONY: help install browser reports test bench clean
+.PHONY: help install browser lint reports test bench clean

@@ -54,7 +54,7 @@ def execute(cells, folder: Path):
 @pytest.fixture(scope="module")
 def geo(tmp_path_factory):
     """Boundaries built once in a data folder the kernels read too; places as Parquet."""
-    from test_maps import make_places
+    from helpers.places import make_places
 
     from tlresearch.geo.reference import load_boundaries
 
