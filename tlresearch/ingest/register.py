@@ -13,6 +13,8 @@ import pandas as pd
 from tlresearch.core.errors import MissingColumnError
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.quality_log import MASK, Issue, issues_frame
+from tlresearch.core.storage import write_parquet
+from tlresearch.geo.communes import resolve_communes
 from tlresearch.io import cells as values
 from tlresearch.io.raw_tables import read_table
 
@@ -95,8 +97,6 @@ def read_register(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Is
 
 def run_register(paths: DataPaths, path: str | Path) -> pd.DataFrame:
     """Read a register, resolve its communes and write it (places public, contacts restricted)."""
-    from tlresearch.core.storage import write_parquet
-    from tlresearch.geo.communes import resolve_communes
 
     places, contacts, issues = read_register(path)
     resolved = resolve_communes(places.rename(columns={

@@ -17,6 +17,7 @@ import yaml
 
 from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION, VOCAB_DIR
+from tlresearch.spec.variables import catalogue as variables
 
 #: Columns of every table this module and :mod:`tlresearch.stats.trends` return.
 COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "split",
@@ -87,7 +88,6 @@ def catalogue_table() -> pd.DataFrame:
 
 def split_label(split: str | None, value: Any) -> str:
     """French label of a split value (``atelier_partage`` → ``Atelier partagé``)."""
-    from tlresearch.spec.variables import catalogue as variables
 
     if value is None or value is pd.NA:
         return ""

@@ -73,6 +73,8 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.ingest.roles import role_labels
+from tlresearch.secrecy.marks import secrecy_marks
 from tlresearch.stats import intervals as iv
 from tlresearch.stats.indicator_catalogue import (
     AMONG_RESPONDENTS,
@@ -270,7 +272,6 @@ def _estimate(indicator: Indicator, group: pd.DataFrame, jobs: pd.DataFrame | No
             num=("role", lambda r: int((r == indicator.role).sum())), den=("role", "size"))
         num, den = per_place["num"].to_numpy(float), per_place["den"].to_numpy(float)
         est.n, est.sample = len(per_place), (num, den)
-        from tlresearch.ingest.roles import role_labels
 
         role = role_labels().get(indicator.role, indicator.role)
         est.note = _note(indicator, extra=f"{int(den.sum())} postes salariés, dont "
@@ -399,7 +400,6 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
     >>> table.set_index("indicator").loc["share_employers", ["value", "low", "high", "n"]]
     ... # doctest: +SKIP
     """
-    from tlresearch.secrecy.marks import secrecy_marks
 
     estimates = wave_estimates(responses, staff, wave, territory, split, open_places,
                                indicators=indicators, seed=seed, resamples=resamples,

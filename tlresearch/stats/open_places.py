@@ -11,6 +11,7 @@ import pandas as pd
 
 from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.geo.datafrance import all_communes
 from tlresearch.stats.indicator_catalogue import MISSING_SPLIT, in_territory, indicator_settings, require
 
 
@@ -132,7 +133,6 @@ def _directory_geography(frame: pd.DataFrame, region: str) -> pd.DataFrame:
     for column in ("region_code", "departement_code", "epci_code"):
         keys[column] = frame[column].astype("string") if column in frame else pd.NA
     if "commune_code" in frame and keys[["departement_code", "epci_code"]].isna().any().any():
-        from tlresearch.geo.datafrance import all_communes
 
         reference = all_communes().copy()
         reference["_current"] = reference["type"] != "COM"

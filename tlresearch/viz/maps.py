@@ -22,6 +22,7 @@ Examples
 """
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
@@ -29,6 +30,7 @@ import pandas as pd
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import NNBSP, format_count, format_number
 from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.geo import reference as geography
 from tlresearch.viz.coordinate_packing import _UNPACK_JS, PACK_SCALE, pack_coordinates
 from tlresearch.viz.escaping import escape_text, script_json
 from tlresearch.viz.map_classes import (
@@ -152,7 +154,6 @@ def _bounds(frame: "gpd.GeoDataFrame") -> list[list[float]]:
 
 def _features(frame: "gpd.GeoDataFrame", properties: Mapping[str, Sequence[str]]) -> dict:
     """A FeatureCollection, ``id`` = area code, coordinates packed (see :data:`PACK_SCALE`)."""
-    import json
 
     import shapely
 
@@ -354,7 +355,6 @@ def places_map(places: pd.DataFrame, boundaries: Mapping[str, "gpd.GeoDataFrame"
 def load_map_boundaries(region: str = DEFAULT_REGION,
                         web: bool = True) -> dict[str, "gpd.GeoDataFrame"]:
     """Communes, EPCI and departments of the region from :mod:`tlresearch.geo.reference`."""
-    from tlresearch.geo import reference as geography
 
     return {level: geography.load_boundaries(level, region=region, web=web)
             for level in ("commune", "epci", "departement")}

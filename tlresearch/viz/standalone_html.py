@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from tlresearch.core.storage import atomic_write_bytes
 from tlresearch.viz.offline_assets import NETWORK_REFERENCE, PROVIDERS, OfflineError, inline_asset
 
 if TYPE_CHECKING:
@@ -235,7 +236,6 @@ def save_map(m: "folium.Map", path: str | Path, key: str | None = None) -> Path:
         Id salt (see :func:`render_html`); defaults to the key the map was built with
         (``m.tl_key``), else the file name.
     """
-    from tlresearch.core.storage import atomic_write_bytes
 
     path = Path(path)
     page = render_html(m, key=key or getattr(m, "tl_key", None) or path.stem)

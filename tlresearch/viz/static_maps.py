@@ -27,6 +27,7 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
+from tlresearch.core.storage import atomic_write_bytes
 from tlresearch.viz.map_classes import (
     LEVEL_WORDS,
     MEASURES,
@@ -205,7 +206,6 @@ def figure_bytes(figure: "Figure", format: str = "png", dpi: int = 200) -> bytes
 
 def save_figure(figure: "Figure", path: str | Path, dpi: int = 200) -> Path:
     """Write a figure atomically; the format comes from the suffix (png, pdf, svg)."""
-    from tlresearch.core.storage import atomic_write_bytes
 
     path = Path(path)
     atomic_write_bytes(path, figure_bytes(figure, path.suffix.lstrip(".").lower(), dpi=dpi))
