@@ -90,7 +90,8 @@ from tlresearch.secrecy.rules import (
 def protect_table(microdata: pd.DataFrame, rows: str, cols: str | None = None,
                   value: str | None = None, *, unit: str | None = None,
                   rule: SecrecyRule | None = None, total_label: str = TOTAL_LABEL,
-                  label: str | None = None, secondary: bool = True) -> ProtectedTable:
+                  label: str | None = None, secondary: bool = True,
+                  suppressed: pd.DataFrame | None = None) -> ProtectedTable:
     """Tabulate microdata and protect the table.
 
     Parameters
@@ -116,6 +117,9 @@ def protect_table(microdata: pd.DataFrame, rows: str, cols: str | None = None,
         the value column's name).
     secondary : bool
         False stops after primary suppression (to see what the audit would recover).
+    suppressed : DataFrame of bool, optional
+        Cells to hide in any case, labelled like the result (margins ``total_label``):
+        the hidden cells of a linked table, so that both publish one pattern.
 
     Returns
     -------
@@ -200,7 +204,8 @@ def protect_table(microdata: pd.DataFrame, rows: str, cols: str | None = None,
     if kind == COUNT:
         values = values.round().astype("int64")
     return _protect(values, counts, maxc, kind=kind, rule=rule, total_label=total_label,
-                    one_dimensional=cols is None, secondary=secondary)
+                    one_dimensional=cols is None, secondary=secondary,
+                    extra=_aligned(suppressed, values))
 
 
 def apply_secrecy(values: pd.DataFrame | pd.Series, counts: pd.DataFrame | pd.Series | None = None,
@@ -266,13 +271,9 @@ def apply_secrecy(values: pd.DataFrame | pd.Series, counts: pd.DataFrame | pd.Se
     values_full = full["value"]
     if kind == COUNT:
         values_full = values_full.round().astype("int64")
-    extra = None
-    if suppressed is not None:
-        extra = suppressed.reindex(index=values_full.index, columns=values_full.columns)
-        extra = extra.fillna(False).astype(bool)
     return _protect(values_full, full["n"].round().astype("int64"), full["max"], kind=kind,
                     rule=rule, total_label=total_label, one_dimensional=one_dim,
-                    secondary=secondary, extra=extra)
+                    secondary=secondary, extra=_aligned(suppressed, values_full))
 
 
 def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -> pd.DataFrame:
@@ -359,6 +360,14 @@ def _levels(column: pd.Series, total_label: str) -> list:
         raise UsageError(f"{total_label!r} is already a category of {column.name!r}; "
                          "choose another total_label")
     return levels
+
+
+def _aligned(suppressed: pd.DataFrame | None, values: pd.DataFrame) -> pd.DataFrame | None:
+    """A mask of cells to hide, on the table's labels (cells it does not name: False)."""
+    if suppressed is None:
+        return None
+    mask = suppressed.reindex(index=values.index, columns=values.columns)
+    return mask.astype("boolean").fillna(False).astype(bool)
 
 
 def _additive(values: pd.DataFrame, one_dimensional: bool) -> pd.DataFrame:

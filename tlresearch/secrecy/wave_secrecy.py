@@ -1,0 +1,238 @@
+"""One wave's tables of places, protected together so that no page, nor any pair of pages,
+undoes the secret.
+
+The site publishes the same cells of a wave many times: the region page's table by type
+of place is the margin of its département × type table; each département page shows its
+own row of that table; an indicator table shows the number of respondents of each type,
+and a mean of ETP which, multiplied by that number, gives back the sum of ETP. Protecting
+each table on its own therefore leaks: a cell hidden in one table is printed in another,
+or recomputed from two of them. Here the département × type grid of one wave is
+protected **once** — the counts of places and every summed variable, with one pattern of
+hidden cells shared by all of them — and every page reads its cells from it
+(:meth:`WaveSecrecy.territory_table`, :meth:`WaveSecrecy.hide_indicators`). Everything a
+page can print about places by territory and type is then a cell of this grid, and the
+audit of the grid (:meth:`WaveSecrecy.audit`) is the audit of the whole site for the wave.
+
+Places whose commune is unknown form the row :data:`UNKNOWN_DEPARTEMENT`: they count in
+the region's figures (the survey is regional) and in no département's, and the region's
+margins stay sums of rows.
+
+When more than ``max_hidden_share`` of the non-empty inner cells end up hidden, the table
+says little; the type with the fewest places is then merged into « Autres types »
+(:data:`OTHER_TYPES`), again until the share is acceptable or two types remain — a
+coarser table, as INSEE publishes. :attr:`WaveSecrecy.merged_types` records what was
+merged so that the page can say it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> wave = pd.DataFrame({"departement_code": ["33"] * 7 + ["64"] * 6,
+...                      "typology": ["coworking"] * 4 + ["fablab"] * 3
+...                                  + ["coworking"] * 4 + ["fablab"] * 2,
+...                      "etp": [1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 2.0, 0.0, 1.5, 1.0, 1.0, 2.0]})
+>>> secrecy = protect_wave(wave)
+>>> secrecy.territory_table("64")["Lieux répondants"].tolist()   # fablab rests on 2 places
+['s', 's', '6']
+>>> secrecy.territory_table()["Lieux répondants"].tolist()       # region: 33's row hidden too
+['8', '5', '13']
+>>> bool(secrecy.audit()["recoverable"].any())
+False
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tlresearch.core.errors import UsageError
+from tlresearch.core.formats import format_number
+from tlresearch.secrecy.protected_table import ProtectedTable
+from tlresearch.secrecy.protection import audit_table, protect_table
+from tlresearch.secrecy.rules import COUNT, SECRET, SecrecyRule
+
+#: Row of the places whose commune (hence département) is unknown.
+UNKNOWN_DEPARTEMENT = "inconnu"
+#: Column of the types merged because their cells were mostly secret.
+OTHER_TYPES = "autres_types"
+#: Share of non-empty inner cells above which a table is made coarser.
+MAX_HIDDEN_SHARE = 0.5
+#: French headers of the columns of :meth:`WaveSecrecy.territory_table`.
+COUNT_HEADER = "Lieux répondants"
+SUM_HEADERS = {"etp": "ETP", "staff_total": "Salariés", "cdi": "CDI", "cdd": "CDD",
+               "volunteers": "Bénévoles"}
+
+
+@dataclass(frozen=True)
+class WaveSecrecy:
+    """The protected département × type grid of one wave: counts and sums, one pattern."""
+
+    counts: ProtectedTable
+    sums: dict[str, ProtectedTable] = field(default_factory=dict)
+    merged_types: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> str:
+        return self.counts.total_label
+
+    @property
+    def hidden(self) -> pd.DataFrame:
+        """Cells hidden in the grid (the same in the count and every sum table)."""
+        return self.counts.suppressed
+
+    def type_of(self, typology: object) -> object:
+        """The column a type of place falls in once rare types are merged."""
+        return OTHER_TYPES if typology in self.merged_types else typology
+
+    def is_hidden(self, departement: str | None, typology: object = None) -> bool:
+        """Whether the cell (``None`` = the margin: region, or all types) is secret."""
+        row = self.total if departement is None else departement
+        col = self.total if typology is None else self.type_of(typology)
+        if row not in self.hidden.index or col not in self.hidden.columns:
+            return False  # a cell the grid does not have holds no place: nothing to hide
+        return bool(self.hidden.loc[row, col])
+
+    def territory_table(self, departement: str | None = None) -> pd.DataFrame:
+        """A territory's places by type, read from the grid: ``None`` is the region.
+
+        One row per type (its code in ``typology``) and a last row for all types, one
+        column per table (counts of places, then each sum) as French text, ``s`` where
+        the grid hides the cell.
+        """
+        row = self.total if departement is None else departement
+        if row not in self.counts.values.index:
+            raise UsageError(f"no respondent in département {departement!r} this wave")
+        columns = {COUNT_HEADER: self.counts.display().loc[row]}
+        for variable, table in self.sums.items():
+            columns[SUM_HEADERS.get(variable, variable)] = table.display().loc[row]
+        frame = pd.DataFrame(columns)
+        frame.index.name = "typology"
+        return frame.reset_index()
+
+    def hide_indicators(self, indicators: pd.DataFrame, departement: str | None = None,
+                        split: str = "typology") -> pd.DataFrame:
+        """Mark secret the indicator rows whose territory × type cell the grid hides.
+
+        ``indicators`` is a table of :func:`tlresearch.stats.indicators.compute_indicators`
+        for this wave and territory (``None``: the region). A figure whose base, or whose
+        mean × base, would print a hidden cell of the grid is marked ``suppressed`` with
+        the reason ``grid`` — on top of the table's own marks.
+        """
+        out = indicators.copy()
+        by_type = out["split"].astype("string").eq(split).fillna(False).to_numpy(bool)
+        hidden = [self.is_hidden(departement, value if typed else None)
+                  for value, typed in zip(out["split_value"], by_type)]
+        newly = pd.Series(hidden, index=out.index) & ~out["suppressed"].fillna(False).astype(bool)
+        out["suppressed"] = (out["suppressed"].fillna(False) | pd.Series(hidden, index=out.index)
+                             ).astype("boolean")
+        out.loc[newly, "suppression_reason"] = "grid"
+        return out
+
+    def tables(self) -> dict[str, ProtectedTable]:
+        """Every table of the grid, by name (``"lieux"`` and each summed variable)."""
+        return {"lieux": self.counts, **self.sums}
+
+    def audit(self) -> pd.DataFrame:
+        """The LP audit of every table of the grid (one row per hidden cell)."""
+        parts = [audit_table(t).assign(table=name) for name, t in self.tables().items()]
+        return pd.concat(parts, ignore_index=True)
+
+    def information_loss(self) -> pd.DataFrame:
+        """Per table: non-empty inner cells, hidden ones, their share and the value hidden."""
+        rows = [dict(table=name, **_loss(table)) for name, table in self.tables().items()]
+        return pd.DataFrame(rows)
+
+
+def protect_wave(responses: pd.DataFrame, *, sums=("etp",), rule: SecrecyRule | None = None,
+                 departement: str = "departement_code", typology: str = "typology",
+                 max_hidden_share: float = MAX_HIDDEN_SHARE) -> WaveSecrecy:
+    """Protect one wave's département × type grid: counts of places and ``sums``, jointly.
+
+    Parameters
+    ----------
+    responses
+        The wave's responses (one row per place), every territory of the region: the
+        places with no département count in :data:`UNKNOWN_DEPARTEMENT`.
+    sums
+        Variables summed by the pages (ETP, jobs...); absent ones are skipped.
+    rule
+        Thresholds (default: 3 places, one place over 85 %).
+    max_hidden_share
+        Above this share of hidden non-empty inner cells, the rarest type is merged into
+        :data:`OTHER_TYPES` and the grid protected again.
+    """
+    missing = [c for c in (departement, typology) if c not in responses.columns]
+    if missing:
+        raise UsageError(f"the responses lack column(s) {', '.join(missing)}")
+    micro = responses[[departement, typology]].astype("string").copy()
+    micro[departement] = micro[departement].fillna(UNKNOWN_DEPARTEMENT)
+    present = [v for v in sums if v in responses.columns]
+    for variable in present:
+        micro[variable] = pd.to_numeric(responses[variable]).astype("Float64")
+    merged: list[str] = []
+    while True:
+        grid = _protect_jointly(micro, present, rule, departement, typology)
+        types = [c for c in grid.counts.values.columns if c != grid.total]
+        if _loss(grid.counts)["hidden_share"] <= max_hidden_share or len(types) <= 2:
+            return WaveSecrecy(grid.counts, grid.sums, tuple(merged))
+        totals = grid.counts.values.loc[grid.total, types].drop(OTHER_TYPES, errors="ignore")
+        rarest = str(totals.sort_values(kind="stable").index[0])
+        merged.append(rarest)
+        micro[typology] = micro[typology].mask(micro[typology].eq(rarest), OTHER_TYPES)
+
+
+def _protect_jointly(micro: pd.DataFrame, sums: list[str], rule, departement: str,
+                     typology: str) -> WaveSecrecy:
+    """Protect counts and sums until they hide the same cells (a fixed point).
+
+    Each round hides in every table the union of what the tables hid; secondary
+    suppression may add cells, so rounds repeat until nothing changes. The union only
+    grows and the grid is finite, so this ends.
+    """
+    keys = micro[[departement, typology]].copy()
+    for key in keys:  # one grid of labels for every table, even where a sum is blank
+        keys[key] = pd.Categorical(keys[key], categories=sorted(keys[key].dropna().unique()))
+    data = pd.concat([keys, micro[sums]], axis=1)
+    mask = None
+    while True:
+        counts = protect_table(data, departement, typology, rule=rule, suppressed=mask)
+        tables = {v: protect_table(data, departement, typology, value=v, rule=rule,
+                                   suppressed=mask) for v in sums}
+        union = counts.suppressed.copy()
+        for table in tables.values():
+            union |= table.suppressed.reindex_like(union).fillna(False).astype(bool)
+        if mask is not None and union.equals(mask):
+            return WaveSecrecy(counts, tables)
+        mask = union
+
+
+def _loss(table: ProtectedTable) -> dict:
+    """Hidden share of the non-empty inner cells, and of the table's total value."""
+    inner = slice(None, -1)
+    values = table.values.iloc[inner, inner] if not table.one_dimensional else table.values.iloc[inner]
+    counts = table.counts.reindex_like(values)
+    hidden = table.suppressed.reindex_like(values)
+    non_empty = counts.to_numpy() > 0
+    cells = int(non_empty.sum())
+    hidden_cells = int((hidden.to_numpy() & non_empty).sum())
+    total = float(values.to_numpy(float).sum())
+    hidden_value = float(values.to_numpy(float)[hidden.to_numpy()].sum())
+    return {"cells": cells, "hidden_cells": hidden_cells,
+            "hidden_share": hidden_cells / cells if cells else 0.0,
+            "hidden_value_share": hidden_value / total if total else 0.0,
+            "kind": "comptage" if table.kind == COUNT else "somme"}
+
+
+def format_loss(loss: pd.DataFrame) -> pd.DataFrame:
+    """The information-loss table in French (shares as ``12,5 %``), for a page or a log."""
+    return pd.DataFrame({
+        "Tableau": loss["table"], "Nature": loss["kind"],
+        "Cases non vides": loss["cells"].map(lambda v: format_number(v)),
+        "Cases sous secret": loss["hidden_cells"].map(lambda v: format_number(v)),
+        "Part des cases": loss["hidden_share"].map(lambda v: format_number(100 * v, 1) + " %"),
+        "Part de la valeur": loss["hidden_value_share"].map(
+            lambda v: format_number(100 * v, 1) + " %"),
+    })
+
+
+__all__ = ["WaveSecrecy", "protect_wave", "format_loss", "UNKNOWN_DEPARTEMENT", "OTHER_TYPES",
+           "SECRET"]
