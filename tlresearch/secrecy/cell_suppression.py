@@ -57,10 +57,9 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
                 changed = True
         if not hidden.any():
             return
-        _, _, recoverable = audit_arrays(v, hidden, lines, kind, rule)
-        if not recoverable.any():
+        target = first_recoverable(v, hidden, lines, kind, rule)
+        if target is None:
             return
-        target = int(np.flatnonzero(hidden)[np.argmax(recoverable)])
         near = {int(c) for j in lines_of[target] for c in cells_of[j]}
         visible = [c for c in range(v.size) if not hidden[c] and n[c] > 0]
         candidates = [c for c in visible if c in near] or visible
@@ -70,54 +69,79 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
 
 
 def audit_arrays(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
-                  kind: str, rule: SecrecyRule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 kind: str, rule: SecrecyRule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Feasible interval of every hidden cell (in flat order) and whether it is too narrow."""
-    from scipy.optimize import linprog
+    problem = _Intruder(v, hidden, lines, kind)
+    bounds = [problem.interval(k) for k in range(problem.unknown.size)]
+    lower = np.array([b[0] for b in bounds], dtype=float)
+    upper = np.array([b[1] for b in bounds], dtype=float)
+    return lower, upper, _too_narrow(lower, upper, v[problem.unknown], v, rule)
 
-    unknown = np.flatnonzero(hidden)
-    if unknown.size == 0:
-        return np.empty(0), np.empty(0), np.empty(0, bool)
-    position = {int(c): k for k, c in enumerate(unknown)}
-    rows, rhs = [], []
-    for members, total in lines:
-        coef = np.zeros(unknown.size)
-        known = 0.0
-        for c in members:
-            if hidden[c]:
-                coef[position[int(c)]] += 1.0
+
+def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
+                      kind: str, rule: SecrecyRule) -> int | None:
+    """The first hidden cell (flat index) an intruder can pin, or None: the audit of
+    :func:`audit_arrays`, stopped at the first finding — what completion needs each round."""
+    problem = _Intruder(v, hidden, lines, kind)
+    for k, cell in enumerate(problem.unknown):
+        low, high = problem.interval(k)
+        if _too_narrow(np.array([low]), np.array([high]), v[[cell]], v, rule)[0]:
+            return int(cell)
+    return None
+
+
+class _Intruder:
+    """What an intruder knows: every line adds up, published cells, hidden cells >= floor."""
+
+    def __init__(self, v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
+                 kind: str) -> None:
+        self.unknown = np.flatnonzero(hidden)
+        position = {int(c): k for k, c in enumerate(self.unknown)}
+        rows, rhs = [], []
+        for members, total in lines:
+            coef = np.zeros(self.unknown.size)
+            known = 0.0
+            for c in members:
+                if hidden[c]:
+                    coef[position[int(c)]] += 1.0
+                else:
+                    known -= v[c]
+            if hidden[total]:
+                coef[position[total]] -= 1.0
             else:
-                known -= v[c]
-        if hidden[total]:
-            coef[position[total]] -= 1.0
-        else:
-            known += v[total]
-        if coef.any():
-            rows.append(coef)
-            rhs.append(known)
-    floor = 1.0 if kind == COUNT else 0.0
-    lower = np.full(unknown.size, floor)
-    upper = np.full(unknown.size, np.inf)
-    if rows:
-        a_eq, b_eq = np.vstack(rows), np.array(rhs)
-        bounds = [(floor, None)] * unknown.size
-        for k in range(unknown.size):
-            if not a_eq[:, k].any():
-                continue
-            objective = np.zeros(unknown.size)
-            for sign in (1.0, -1.0):
-                objective[k] = sign
-                result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-                if result.status == 0:
-                    if sign > 0:
-                        lower[k] = result.fun
-                    else:
-                        upper[k] = -result.fun
-                elif result.status != 3:  # 3: unbounded, the upper bound stays infinite
-                    raise RuntimeError(f"audit linear program failed: {result.message}")
+                known += v[total]
+            if coef.any():
+                rows.append(coef)
+                rhs.append(known)
+        self.floor = 1.0 if kind == COUNT else 0.0
+        self.a_eq = np.vstack(rows) if rows else None
+        self.b_eq = np.array(rhs) if rows else None
+
+    def interval(self, k: int) -> tuple[float, float]:
+        """Minimum and maximum of hidden cell ``k`` (two linear programs, scipy's HiGHS)."""
+        from scipy.optimize import linprog
+
+        if self.a_eq is None or not self.a_eq[:, k].any():
+            return self.floor, np.inf
+        bounds = [(self.floor, None)] * self.unknown.size
+        objective = np.zeros(self.unknown.size)
+        out = [self.floor, np.inf]
+        for side, sign in enumerate((1.0, -1.0)):
+            objective[k] = sign
+            result = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=bounds,
+                             method="highs")
+            if result.status == 0:
+                out[side] = sign * result.fun
+            elif result.status != 3:  # 3: unbounded, the upper bound stays infinite
+                raise RuntimeError(f"audit linear program failed: {result.message}")
+        return out[0], out[1]
+
+
+def _too_narrow(lower: np.ndarray, upper: np.ndarray, value: np.ndarray, v: np.ndarray,
+                rule: SecrecyRule) -> np.ndarray:
     tolerance = 1e-7 * max(1.0, float(np.abs(v).max()))
-    value = v[unknown]
     recoverable = (upper - lower) < rule.min_width - tolerance
     if rule.protection > 0:
         recoverable |= (upper < value * (1 + rule.protection) - tolerance)
         recoverable |= (lower > value * (1 - rule.protection) + tolerance)
-    return lower, upper, recoverable
+    return recoverable

@@ -138,7 +138,7 @@ class WaveSecrecy:
 
     def information_loss(self) -> pd.DataFrame:
         """Per table: non-empty inner cells, hidden ones, their share and the value hidden."""
-        rows = [dict(table=name, **_loss(table)) for name, table in self.tables().items()]
+        rows = [dict(table=name, **table_loss(table)) for name, table in self.tables().items()]
         return pd.DataFrame(rows)
 
 
@@ -169,15 +169,18 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), rule: SecrecyRule | 
     for variable in present:
         micro[variable] = pd.to_numeric(responses[variable]).astype("Float64")
     merged: list[str] = []
-    while True:
-        grid = _protect_jointly(micro, present, rule, departement, typology)
-        types = [c for c in grid.counts.values.columns if c != grid.total]
-        if _loss(grid.counts)["hidden_share"] <= max_hidden_share or len(types) <= 2:
-            return WaveSecrecy(grid.counts, grid.sums, tuple(merged))
-        totals = grid.counts.values.loc[grid.total, types].drop(OTHER_TYPES, errors="ignore")
+    while True:  # coarsen on the count table alone (the cheap part), then protect jointly
+        keys = micro[[departement, typology]]
+        counts = protect_table(keys, departement, typology, rule=rule)
+        types = [c for c in counts.values.columns if c != counts.total_label]
+        if table_loss(counts)["hidden_share"] <= max_hidden_share or len(types) <= 2:
+            break
+        totals = counts.values.loc[counts.total_label, types].drop(OTHER_TYPES, errors="ignore")
         rarest = str(totals.sort_values(kind="stable").index[0])
         merged.append(rarest)
         micro[typology] = micro[typology].mask(micro[typology].eq(rarest), OTHER_TYPES)
+    grid = _protect_jointly(micro, present, rule, departement, typology)
+    return WaveSecrecy(grid.counts, grid.sums, tuple(merged))
 
 
 def _protect_jointly(micro: pd.DataFrame, sums: list[str], rule, departement: str,
@@ -205,7 +208,7 @@ def _protect_jointly(micro: pd.DataFrame, sums: list[str], rule, departement: st
         mask = union
 
 
-def _loss(table: ProtectedTable) -> dict:
+def table_loss(table: ProtectedTable) -> dict:
     """Hidden share of the non-empty inner cells, and of the table's total value."""
     inner = slice(None, -1)
     values = table.values.iloc[inner, inner] if not table.one_dimensional else table.values.iloc[inner]
