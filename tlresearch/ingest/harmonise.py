@@ -19,7 +19,10 @@ from typing import Callable
 
 import pandas as pd
 
+from tlresearch.core.errors import MissingColumnError
 from tlresearch.core.quality_log import MASK, Issue
+from tlresearch.ingest.cell_lists import parse_date_formats
+from tlresearch.ingest.harmonise_jobs import empty_jobs, harmonise_jobs
 from tlresearch.io import cells as values
 from tlresearch.io.raw_tables import RawTable
 from tlresearch.spec.codebook import Codebook, ColumnMapping, JobSlots, MultiColumns, MultiDelimited
@@ -81,7 +84,10 @@ def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
     """
     wave, name = codebook.wave, raw.name
     header = list(raw.frame.columns)
-    report = codebook.check_header(header)
+    try:
+        report = codebook.check_header(header)
+    except MissingColumnError as error:
+        raise _with_header_hint(error, raw) from None
     issues: list[Issue] = []
     public = public_raw_columns(codebook)
     for issue in raw.issues:
@@ -92,7 +98,8 @@ def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
                             file=name, column=column, wave=wave))
     for column in report.missing_optional:
         issues.append(Issue("missing_optional_column", "reported",
-                            "column named in the codebook is not in the file; variable left missing",
+                            "column named in the codebook is not in the file; "
+                            "variable left missing",
                             file=name, column=column, wave=wave))
 
     rows = raw.rows
@@ -104,12 +111,12 @@ def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
     })
     frame = raw.frame.reset_index(drop=True)
     variables = catalogue()
-    jobs = _empty_jobs()
+    jobs = empty_jobs()
     for var_name, mapping in codebook.variables.items():
         variable = variables[var_name]
         context = _Context(wave, name, rows, issues, variable.restricted)
         if isinstance(mapping, JobSlots):
-            jobs = _harmonise_jobs(frame, mapping, context, out["response_id"])
+            jobs = harmonise_jobs(frame, mapping, context, out["response_id"])
         elif isinstance(mapping, MultiColumns):
             for code, column in mapping.options.items():
                 out[f"type_{code}"] = _ticks(frame, column, context)
@@ -204,7 +211,10 @@ def _column(frame: pd.DataFrame, mapping: ColumnMapping, variable: Variable,
         return result.astype("string")
     if variable.type == "category":
         return _category(raw, mapping, variable, context)
-    result, rules = _parse_distinct(raw, PARSERS[variable.type])
+    parse = PARSERS[variable.type]
+    if mapping.formats:
+        parse = lambda text: parse_date_formats(text, mapping.formats)  # noqa: E731
+    result, rules = _parse_distinct(raw, parse)
     _log_rules(context, raw, result, rules, mapping.column, variable.label)
     if (mapping.blank == "zero" and variable.type in {"count", "decimal"}
             and mapping.column in frame.columns):  # a column absent from the file stays NA
@@ -247,7 +257,8 @@ def _multi_delimited(frame: pd.DataFrame, mapping: MultiDelimited, variable: Var
                      context: _Context) -> dict[str, pd.Series]:
     raw = _source(frame, mapping.column)
     lookup = _label_lookup(mapping.labels)
-    ticked = {code: pd.Series(False, index=frame.index, dtype="boolean") for code in variable.values}
+    ticked = {code: pd.Series(False, index=frame.index, dtype="boolean")
+              for code in variable.values}
     answered = raw.notna()
     unknown_positions, unknown_values = [], []
     for pos, cell in raw[answered].items():
@@ -266,39 +277,18 @@ def _multi_delimited(frame: pd.DataFrame, mapping: MultiDelimited, variable: Var
             if code in set(lookup.values()) | {"autre"}}
 
 
-def _empty_jobs() -> pd.DataFrame:
-    return pd.DataFrame({
-        "response_id": pd.Series([], dtype="string"),
-        "job_index": pd.Series([], dtype="Int64"),
-        "title_raw": pd.Series([], dtype="string"),
-        "contract": pd.Series([], dtype="string"),
-    })
-
-
-def _harmonise_jobs(frame: pd.DataFrame, mapping: JobSlots, context: _Context,
-                    ids: pd.Series) -> pd.DataFrame:
-    lookup = _label_lookup(mapping.contract_labels)
-    parts = []
-    for index, (title_column, contract_column) in enumerate(mapping.slots, start=1):
-        titles = _source(frame, title_column).map(values.normalise_text, na_action="ignore")
-        contracts_raw = _source(frame, contract_column) if contract_column else pd.Series(
-            pd.NA, index=frame.index, dtype="object")
-        contracts = contracts_raw.map(values.fold, na_action="ignore").map(lookup)
-        unknown = contracts_raw.notna() & contracts.isna()
-        if unknown.any():
-            context.log(list(unknown[unknown].index), contract_column, list(contracts_raw[unknown]),
-                        "unknown_label", "set_missing", "job contract not in the codebook's labels")
-        present = titles.notna() | contracts.notna()
-        parts.append(pd.DataFrame({
-            "response_id": ids[present].astype("string"),
-            "job_index": pd.array([index] * int(present.sum()), dtype="Int64"),
-            "title_raw": titles[present].astype("string"),
-            "contract": contracts[present].fillna("unknown").astype("string"),
-        }))
-    if not parts:
-        return _empty_jobs()
-    jobs = pd.concat(parts, ignore_index=True)
-    return jobs.sort_values(["response_id", "job_index"], kind="stable").reset_index(drop=True)
+def _with_header_hint(error: MissingColumnError, raw: RawTable) -> MissingColumnError:
+    """Say where the header seems to be when a missing column is found in a data row."""
+    column = error.column
+    for pos, row in enumerate(raw.rows[:15]):
+        cells = {values.normalise_text(v) for v in raw.frame.iloc[pos].tolist()
+                 if isinstance(v, str)}
+        if column in cells:
+            hint = (f"; the header seems to be lower: row {row} (set header_row: {row} in the "
+                    "codebook; rows are counted as a spreadsheet shows them, the first is 1)")
+            return MissingColumnError(error.message + hint, file=error.file, row=error.row,
+                                      column=column, rule=error.rule, wave=error.wave)
+    return error
 
 
 def _completeness(frame: pd.DataFrame, codebook: Codebook) -> pd.Series:
@@ -306,7 +296,8 @@ def _completeness(frame: pd.DataFrame, codebook: Codebook) -> pd.Series:
         return pd.Series(True, index=frame.index, dtype="boolean")
     raw = _source(frame, codebook.completeness.column)
     complete_values = set(codebook.completeness.complete_values)
-    return raw.map(lambda v: v in complete_values if isinstance(v, str) else False).astype("boolean")
+    complete = raw.map(lambda v: v in complete_values if isinstance(v, str) else False)
+    return complete.astype("boolean")
 
 
 def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:

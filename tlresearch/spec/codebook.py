@@ -6,10 +6,13 @@ A new wave is a new file, not new code. The format, by example::
     tool: LimeSurvey
     file: 2026/export_2026.csv        # path under data/raw/
     sheet: null                       # XLSX only: a sheet name (default: first data sheet)
-    header_row: 1                     # optional: row of the column names (merged group headers above)
+    header_row: 3                     # optional: row of the column names, counted as a
+                                      # spreadsheet shows it (first row = 1); rows above
+                                      # it (title, group headings) are skipped
     variables:
       place_name: Q01                 # a plain raw column
       cdi: {column: Q10, blank: zero} # a blank answer means 0 in this wave
+      submitted_at: {column: Date, format: "%d/%m/%Y - %H:%M"}  # or a list of formats
       legal_status:                   # answer labels mapped to canonical codes
         column: STATUT
         labels: {"Association loi 1901": association, "SCIC": scic}
@@ -20,6 +23,8 @@ A new wave is a new file, not new code. The format, by example::
       jobs:                           # job slots: a title and a contract each
         slots:
           - {title: POSTE1, contract: POSTE1_CONTRAT}
+          - {title: "Intitulés des postes", split: "; "}  # several titles in one cell:
+                                      # one job each (contract unknown without a column)
         contract_labels: {CDI: cdi, CDD: cdd, "Contrat aidé": other}
     completeness: {column: lastpage, complete_values: ["6"]}  # optional
     ignore: [id, startlanguage]       # raw columns known and deliberately unused
@@ -50,6 +55,8 @@ class ColumnMapping:
     column: str
     labels: dict[str, str] | None = None
     blank: str = "missing"
+    #: Date or date-time formats (``strptime``), tried in order before the usual layouts.
+    formats: tuple[str, ...] = ()
 
     def raw_columns(self) -> list[str]:
         return [self.column]
@@ -83,6 +90,8 @@ class JobSlots:
 
     slots: list[tuple[str, str | None]]
     contract_labels: dict[str, str]
+    #: Title column -> separator, for a cell listing several jobs ("A; B").
+    splits: dict[str, str] = field(default_factory=dict)
 
     def raw_columns(self) -> list[str]:
         return [c for pair in self.slots for c in pair if c]
@@ -220,6 +229,14 @@ def _parse_codebook(raw: object, path: Path | None = None) -> Codebook:
         if name not in known:
             raise fail(f"unknown canonical variable {name!r}", column=name)
         variables[name] = _parse_mapping(name, spec, fail)
+    _check_shared_columns(variables, fail)
+    header_row, sheet = raw.get("header_row"), raw.get("sheet")
+    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int)
+                                   or header_row < 1):
+        raise fail(f"header_row must be a row number counted as a spreadsheet shows it "
+                   f"(the first row is 1), not {header_row!r}", column="header_row")
+    if sheet is not None and not isinstance(sheet, str):
+        raise fail(f"sheet must be a sheet name in quotes, not {sheet!r}", column="sheet")
     completeness = None
     if raw.get("completeness"):
         spec = raw["completeness"]
@@ -227,7 +244,8 @@ def _parse_codebook(raw: object, path: Path | None = None) -> Codebook:
                                     tuple(str(v) for v in spec["complete_values"]))
     return Codebook(
         wave=int(raw["wave"]), file=str(raw["file"]), variables=variables, path=path,
-        tool=str(raw.get("tool", "")), sheet=raw.get("sheet"), header_row=raw.get("header_row"), demo=bool(raw.get("demo", False)),
+        tool=str(raw.get("tool", "")), sheet=sheet, header_row=header_row,
+        demo=bool(raw.get("demo", False)),
         ignore=tuple(str(c) for c in raw.get("ignore") or ()), completeness=completeness,
         notes=str(raw.get("notes", "")),
     )
@@ -244,11 +262,16 @@ def _parse_mapping(name: str, spec: object, fail) -> Mapping:
             raise fail(f"unknown contract codes {bad}", column=name)
         slots = [(str(s["title"]), str(s["contract"]) if s.get("contract") else None)
                  for s in spec["slots"]]
-        return JobSlots(slots=slots, contract_labels=labels)
+        splits = {str(s["title"]): _separator(s.get("split") or spec.get("split"), name, fail)
+                  for s in spec["slots"] if s.get("split") or spec.get("split")}
+        return JobSlots(slots=slots, contract_labels=labels, splits=splits)
     if isinstance(spec, str):
         return ColumnMapping(column=spec)
     if not isinstance(spec, dict):
         raise fail(f"mapping of {name!r} must be a column name or a mapping", column=name)
+    if "split" in spec and variable.type != "multi":
+        raise fail(f"split cuts a cell into several job titles or options; {name!r} is a "
+                   f"{variable.type} variable, one value per cell", column=name)
     if variable.type == "multi":
         if "columns" in spec:
             options = {str(k): str(v) for k, v in spec["columns"].items()}
@@ -256,8 +279,9 @@ def _parse_mapping(name: str, spec: object, fail) -> Mapping:
             return MultiColumns(options=options)
         labels = {str(k): str(v) for k, v in (spec.get("labels") or {}).items()}
         _check_codes(name, labels.values(), variable.values, fail)
-        return MultiDelimited(column=str(spec["column"]), separator=str(spec.get("separator", ",")),
-                              labels=labels)
+        separator = spec.get("split", spec.get("separator", ","))
+        return MultiDelimited(column=str(spec["column"]),
+                              separator=_separator(separator, name, fail), labels=labels)
     labels = spec.get("labels")
     if labels is not None:
         labels = {str(k): str(v) for k, v in labels.items()}
@@ -266,7 +290,33 @@ def _parse_mapping(name: str, spec: object, fail) -> Mapping:
     blank = spec.get("blank", "missing")
     if blank not in BLANK_POLICIES:
         raise fail(f"blank must be one of {sorted(BLANK_POLICIES)}", column=name)
-    return ColumnMapping(column=str(spec["column"]), labels=labels, blank=blank)
+    formats = spec.get("format") or ()
+    formats = (formats,) if isinstance(formats, str) else tuple(str(f) for f in formats)
+    if formats and variable.type != "date":
+        raise fail(f"format applies to dates; {name!r} is a {variable.type} variable",
+                   column=name)
+    for pattern in formats:
+        if "%" not in pattern:
+            raise fail(f"date format {pattern!r} has no %-code (e.g. \"%d/%m/%Y - %H:%M\")",
+                       column=name)
+    return ColumnMapping(column=str(spec["column"]), labels=labels, blank=blank, formats=formats)
+
+
+def _separator(value: object, name: str, fail) -> str:
+    if not isinstance(value, str) or not value:
+        raise fail(f"{name}: split must be a non-empty text in quotes, e.g. \"; \"", column=name)
+    return value
+
+
+def _check_shared_columns(variables: dict[str, Mapping], fail) -> None:
+    """One raw column feeds one variable: a column mapped twice is a slip of the pen."""
+    seen: dict[str, str] = {}
+    for name, mapping in variables.items():
+        for column in dict.fromkeys(mapping.raw_columns()):
+            if column in seen:
+                raise fail(f"column {column!r} is mapped to both {seen[column]!r} and {name!r}",
+                           column=column)
+            seen[column] = name
 
 
 def _check_codes(name, codes, allowed, fail) -> None:
