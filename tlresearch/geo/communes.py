@@ -226,3 +226,8 @@ def describe_commune(code: str, region: str = DEFAULT_REGION) -> dict:
     info = _reference(region).current[code]
     note = None if info["region_code"] == region else f"outside region {region}"
     return {"commune_code": code, **info, "resolution_note": note}
+
+
+def is_commune_code(code: str) -> bool:
+    """Whether ``code`` is the INSEE code of a current commune (any region)."""
+    return code in _reference(DEFAULT_REGION).current

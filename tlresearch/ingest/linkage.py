@@ -210,9 +210,10 @@ def link_places(
     _check_input(responses)
     items = sorted(
         (ResponseKeys(str(r.response_id), int(r.wave), normalise_place_name(r.place_name),
-                   _text(r.commune_key), _text(r.siret), normalise_address(r.address),
-                   _text(r.source_file) or None,
-                   None if pd.isna(r.source_row) else int(r.source_row))
+                      _scoped(r, r.commune_key), _scoped(r, r.siret),
+                      normalise_address(r.address),
+                      _text(r.source_file) or None,
+                      None if pd.isna(r.source_row) else int(r.source_row))
          for r in _with_address(responses).itertuples(index=False)),
         key=lambda r: (r.wave, r.response_id),
     )
@@ -273,6 +274,13 @@ def _is_yes(value) -> bool:
 
 def _text(value) -> str:
     return "" if value is None or pd.isna(value) else str(value).strip()
+
+
+def _scoped(response, key) -> str:
+    """A key of a demo response never equals a key of a real one (optional ``demo`` column):
+    fictitious places must not be linked to real ones."""
+    text = _text(key)
+    return f"demo|{text}" if text and _is_yes(getattr(response, "demo", None)) else text
 
 
 def _check_input(responses: pd.DataFrame) -> None:

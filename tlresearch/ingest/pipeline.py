@@ -184,6 +184,10 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     from tlresearch.ingest.roles import assign_roles, load_role_overrides
     from tlresearch.io.cells import fold
 
+    from tlresearch.ingest.commune_overrides import apply_commune_overrides, load_commune_overrides
+    from tlresearch.ingest.data_folder import check_demo_separation
+
+    check_demo_separation(paths)
     codebooks = find_codebooks(paths.codebooks)
     orphans = raw_waves_without_codebook(paths)
     errors: list[DataError] = []
@@ -225,7 +229,6 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         frames.append(kept.drop(columns=[c for c in restricted_columns if c in kept] + ["complete"]))
         jobs_frames.append(result.harmonised.jobs)
     responses = stack_responses(frames)
-    responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
 
     link_input = pd.DataFrame({
         "response_id": responses["response_id"], "wave": responses["wave"].astype(int),
@@ -235,10 +238,14 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         "commune_key": responses["commune_code"].fillna(
             responses["declared_commune_name"].map(fold, na_action="ignore")),
         "siret": responses["siret"] if "siret" in responses else pd.NA,
+        "demo": responses["demo"],
     })
     links, link_issues = link_places(link_input, load_link_overrides(paths.place_link_overrides))
     responses["place_id"] = responses["response_id"].map(
         dict(zip(links["response_id"], links["place_id"]))).astype("string")
+    commune_issues = apply_commune_overrides(
+        responses, load_commune_overrides(paths.overrides / "communes.csv"), region)
+    responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
     places = build_places(responses)
 
     jobs = attach_jobs(pd.concat(jobs_frames, ignore_index=True), responses)
@@ -246,7 +253,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     staff = build_staff(jobs, roles)
 
     issues = [i for r in results for i in r.harmonised.issues]
-    issues += link_issues
+    issues += link_issues + commune_issues
     issues += _unknown_title_issues(staff, responses)
     contacts = pd.concat(contacts_frames, ignore_index=True)
     contacts["place_id"] = contacts["response_id"].map(
