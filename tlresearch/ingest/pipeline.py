@@ -179,13 +179,12 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         and report the error; by default the first error stops the run, so that a
         panel is never silently published without one of its waves.
     """
+    from tlresearch.ingest.commune_overrides import apply_commune_overrides, load_commune_overrides
+    from tlresearch.ingest.data_folder import check_demo_separation
     from tlresearch.ingest.linkage import link_places, load_link_overrides
     from tlresearch.ingest.panel import attach_jobs, build_places, build_staff, stack_responses
     from tlresearch.ingest.roles import assign_roles, load_role_overrides
     from tlresearch.io.cells import fold
-
-    from tlresearch.ingest.commune_overrides import apply_commune_overrides, load_commune_overrides
-    from tlresearch.ingest.data_folder import check_demo_separation
 
     check_demo_separation(paths)
     codebooks = find_codebooks(paths.codebooks)

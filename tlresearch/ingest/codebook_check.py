@@ -1,0 +1,141 @@
+"""``tlresearch codebook check WAVE``: a codebook against its file, before any ingest.
+
+Reads the raw file as ingest would and harmonises it in memory (nothing written),
+then says what a lab needs before it trusts a wave: is every column found, is every
+answer label mapped, do the values parse (numbers, dates), how many jobs the titles
+give, and what changed since the previous wave's codebook (variables added, dropped,
+read from another column, labels changed). A problem makes the check fail (exit 1).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tlresearch.core.errors import CodebookError, MissingColumnError, UsageError
+from tlresearch.core.paths import DataPaths
+from tlresearch.spec.codebook import Codebook, JobSlots, find_codebooks, load_codebook
+
+#: Issues that the codebook, not the data, must fix.
+CODEBOOK_RULES = {"unknown_label", "not_a_date", "contract_not_paired"}
+
+#: Distinct examples shown per problem.
+EXAMPLES = 5
+
+
+@dataclass
+class CheckReport:
+    """Problems (the codebook must change) and notes (for information)."""
+
+    wave: int
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def format(self) -> str:
+        lines = [f"codebook {self.wave}: " + ("OK" if self.ok else
+                                              f"{len(self.problems)} problem(s)")]
+        lines += [f"  problem: {p}" for p in self.problems]
+        lines += [f"  {n}" for n in self.notes]
+        if self.changes:
+            lines.append("  since the previous wave:")
+            lines += [f"    {c}" for c in self.changes]
+        return "\n".join(lines)
+
+
+def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
+    """Check wave ``wave``'s codebook against its raw file.
+
+    Raises
+    ------
+    UsageError
+        No codebook for ``wave``.
+    CodebookError
+        The codebook cannot be read (one line names the entry).
+    """
+    from tlresearch.ingest.harmonise import harmonise
+    from tlresearch.io.raw_tables import read_table
+
+    codebooks = find_codebooks(paths.codebooks)
+    if wave not in codebooks:
+        raise UsageError(f"no codebook {paths.codebook(wave).name} in {paths.codebooks}; "
+                         f"write one with: tlresearch codebook draft RAWFILE --wave {wave}")
+    codebook = load_codebook(codebooks[wave])
+    report = CheckReport(wave)
+    earlier = [w for w in codebooks if w < wave]
+    if earlier:
+        report.changes = compare_codebooks(load_codebook(codebooks[max(earlier)]), codebook)
+    source = paths.raw / codebook.file
+    if not source.is_file():
+        report.problems.append(f"raw file {codebook.file} not found under {paths.raw}")
+        return report
+    raw = read_table(source, name=codebook.file, sheet=codebook.sheet,
+                     header_row=codebook.header_row)
+    report.notes.append(f"read {codebook.file}: {len(raw.rows)} data rows, "
+                        f"{len(raw.frame.columns)} columns, header at row {raw.header_row}"
+                        + (f" of sheet {raw.sheet!r}" if raw.sheet else ""))
+    try:
+        wave_data = harmonise(raw, codebook)
+    except MissingColumnError as error:
+        report.problems.append(str(error))
+        return report
+    _summarise_issues(report, wave_data.issues)
+    jobs = wave_data.jobs
+    if isinstance(codebook.variables.get("jobs"), JobSlots) and len(jobs):
+        unknown = int((jobs["contract"] == "unknown").sum())
+        report.notes.append(f"jobs: {len(jobs)} from {jobs['response_id'].nunique()} "
+                            f"responses; contract unknown for {unknown}")
+    quarantined = Counter(i.rule for i in wave_data.quarantine.values())
+    if quarantined:
+        report.notes.append("rows set aside: " + ", ".join(
+            f"{rule} {n}" for rule, n in sorted(quarantined.items())))
+    return report
+
+
+def _summarise_issues(report: CheckReport, issues) -> None:
+    by_key: dict[tuple[str, str, str], Counter] = {}
+    for issue in issues:
+        if issue.action not in {"set_missing", "reported"} or issue.rule in {
+                "blank_row", "header_normalised"}:
+            continue
+        key = (issue.rule, issue.column or "", issue.action)
+        by_key.setdefault(key, Counter())[str(issue.value) if issue.value is not None else ""] += 1
+    for (rule, column, action), values in sorted(by_key.items()):
+        total = sum(values.values())
+        shown = ", ".join(repr(v) for v, _ in values.most_common(EXAMPLES) if v)
+        where = f"{column!r}: " if column else ""
+        text = f"{where}{rule}, {total} cell(s)" + (f" e.g. {shown}" if shown else "")
+        if rule in CODEBOOK_RULES:
+            report.problems.append(text)
+        elif rule in {"unmapped_column", "missing_optional_column"}:
+            report.notes.append(f"{column!r}: " + ("not in the codebook (add it to variables "
+                                                   "or ignore)" if rule == "unmapped_column"
+                                                   else "named in the codebook, not in the file"))
+        else:
+            report.notes.append(text)
+
+
+def compare_codebooks(before: Codebook, after: Codebook) -> list[str]:
+    """Variables added, dropped, read from another column, labels changed."""
+    changes = []
+    for name in sorted(set(after.variables) - set(before.variables)):
+        changes.append(f"added: {name} ({', '.join(after.variables[name].raw_columns())})")
+    for name in sorted(set(before.variables) - set(after.variables)):
+        changes.append(f"dropped: {name} (was {', '.join(before.variables[name].raw_columns())})")
+    for name in sorted(set(before.variables) & set(after.variables)):
+        old, new = before.variables[name], after.variables[name]
+        if old.raw_columns() != new.raw_columns():
+            changes.append(f"renamed: {name}: {', '.join(old.raw_columns())} -> "
+                           f"{', '.join(new.raw_columns())}")
+        old_labels, new_labels = getattr(old, "labels", None), getattr(new, "labels", None)
+        if old_labels and new_labels and old_labels != new_labels:
+            gone = sorted(set(old_labels) - set(new_labels))
+            came = sorted(set(new_labels) - set(old_labels))
+            changes.append(f"labels changed: {name}: -{gone} +{came}")
+    return changes
+
+
+__all__ = ["CheckReport", "CodebookError", "check_codebook", "compare_codebooks"]

@@ -1,0 +1,123 @@
+"""What earlier codebooks teach about a new export: headers and answer labels seen before.
+
+``tlresearch codebook draft`` compares every column of a new export with every column
+an earlier codebook mapped (the lab's own in ``codebooks/`` and the demo's seven
+layouts shipped with the package) and with the variable catalogue's French labels.
+This module gathers those spellings; :mod:`tlresearch.ingest.codebook_draft` scores them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tlresearch.core.errors import DataError
+from tlresearch.io.cells import fold
+from tlresearch.spec.codebook import (
+    ColumnMapping,
+    JobSlots,
+    MultiColumns,
+    MultiDelimited,
+    find_codebooks,
+    load_codebook,
+)
+from tlresearch.spec.variables import catalogue, contract_labels
+
+#: The demo's codebooks: seven survey tools' spellings, shipped with the package.
+DEMO_CODEBOOKS = Path(__file__).resolve().parents[1] / "demo" / "codebooks"
+
+#: Columns survey tools add on their own, as their French exports spell them.
+TOOL_HEADERS = {
+    "derniere page": ("complete",), "lastpage": ("complete",), "brouillon": ("complete",),
+    "date de soumission": ("var", "submitted_at"), "heure de soumission": ("var", "submitted_at"),
+    "date de reponse": ("var", "submitted_at"), "horodateur": ("var", "submitted_at"),
+    "intitules des postes": ("job_title",), "intitule du poste": ("job_title",),
+    "postes salaries": ("job_title",), "type de contrat": ("job_contract",),
+}
+
+_OPTION = re.compile(r"\[(.+)\]\s*$|:\s*([^:]+)$")
+
+
+@dataclass
+class Knowledge:
+    """Spellings seen before, folded, each with what it meant and where it was seen.
+
+    ``headers``: folded header -> (target, source); a target is ``("var", name)``,
+    ``("option", code)``, ``("job_title",)``, ``("job_contract",)`` or ``("complete",)``.
+    ``labels``: variable -> folded answer label -> code. ``complete_values``: folded
+    completeness header -> values meaning "finished".
+    """
+
+    headers: dict[str, tuple[tuple, str]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    contract_labels: dict[str, str] = field(default_factory=dict)
+    complete_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def add_header(self, text: str, target: tuple, source: str) -> None:
+        key = fold(text)
+        if key and key not in self.headers:
+            self.headers[key] = (target, source)
+
+
+def option_part(header: str) -> str | None:
+    """The option of a multi-choice header: ``Types [Fablab]`` or ``Types : Fablab``."""
+    match = _OPTION.search(header)
+    return (match.group(1) or match.group(2)).strip() if match else None
+
+
+def gather(codebook_dirs: list[Path], before_wave: int | None = None) -> Knowledge:
+    """Knowledge from the codebooks of ``codebook_dirs`` (waves before ``before_wave``)
+    and from the catalogue's labels."""
+    knowledge = Knowledge()
+    for directory in codebook_dirs:
+        for wave, path in sorted(find_codebooks(directory).items(), reverse=True):
+            if before_wave is not None and wave >= before_wave:
+                continue
+            try:
+                codebook = load_codebook(path)
+            except DataError:
+                continue  # a broken codebook teaches nothing; check reports it
+            where = "demo codebook" if directory == DEMO_CODEBOOKS else "codebook"
+            _learn(knowledge, codebook, f"{where} {wave}")
+    for text, target in TOOL_HEADERS.items():
+        knowledge.add_header(text, target, "survey tools")
+    for name, variable in catalogue().items():
+        if variable.type == "multi":
+            for code, label in variable.values.items():
+                knowledge.add_header(label, ("option", code), "catalogue")
+                knowledge.labels.setdefault(name, {}).setdefault(fold(label), code)
+        elif variable.type != "jobs":
+            knowledge.add_header(variable.label, ("var", name), "catalogue")
+            for code, label in variable.values.items():
+                knowledge.labels.setdefault(name, {}).setdefault(fold(label), code)
+                knowledge.labels[name].setdefault(fold(code), code)
+    for code, label in contract_labels().items():
+        knowledge.contract_labels.setdefault(fold(label), code)
+        knowledge.contract_labels.setdefault(fold(code), code)
+    return knowledge
+
+
+def _learn(knowledge: Knowledge, codebook, source: str) -> None:
+    for name, mapping in codebook.variables.items():
+        if isinstance(mapping, JobSlots):
+            for title, contract in mapping.slots:
+                knowledge.add_header(title, ("job_title",), source)
+                if contract:
+                    knowledge.add_header(contract, ("job_contract",), source)
+            for label, code in mapping.contract_labels.items():
+                knowledge.contract_labels.setdefault(fold(label), code)
+        elif isinstance(mapping, MultiColumns):
+            for code, column in mapping.options.items():
+                knowledge.add_header(option_part(column) or column, ("option", code), source)
+        elif isinstance(mapping, MultiDelimited):
+            knowledge.add_header(mapping.column, ("var", name), source)
+            for label, code in mapping.labels.items():
+                knowledge.labels.setdefault(name, {}).setdefault(fold(label), code)
+        elif isinstance(mapping, ColumnMapping):
+            knowledge.add_header(mapping.column, ("var", name), source)
+            for label, code in (mapping.labels or {}).items():
+                knowledge.labels.setdefault(name, {}).setdefault(fold(label), code)
+    if codebook.completeness:
+        knowledge.add_header(codebook.completeness.column, ("complete",), source)
+        knowledge.complete_values.setdefault(fold(codebook.completeness.column),
+                                             codebook.completeness.complete_values)
