@@ -63,6 +63,32 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                         help="wait this long for another run to finish (default: do not wait)")
 
+    init = sub.add_parser("init", help="create a lab's data folder (raw/, codebooks/, ...)",
+                          description="Create a data folder: raw/, codebooks/, overrides/ "
+                                      "(with templates), processed/, restricted/ and a README "
+                                      "in French. Existing files are kept.", epilog=EPILOG)
+    init.add_argument("folder", help="the folder to create (or complete)")
+
+    codebook = sub.add_parser("codebook", help="draft or check a wave's codebook",
+                              description="Draft a codebook from a raw export, or check a "
+                                          "codebook against its file without ingesting.",
+                              epilog=EPILOG)
+    actions = codebook.add_subparsers(dest="action", required=True, metavar="ACTION")
+    draft = actions.add_parser("draft", help="write a draft codebook for a raw export",
+                               description="Find the sheet and the header row, map each "
+                                           "column to a canonical variable with its evidence, "
+                                           "and write codebooks/WAVE.yaml (never overwritten).",
+                               epilog=EPILOG)
+    draft.add_argument("rawfile", help="the export, already copied under raw/<wave>/")
+    draft.add_argument("--wave", type=int, required=True, help="survey wave (year)")
+    draft.add_argument("--sheet", help="XLSX sheet to read (default: found)")
+    draft.add_argument("--out", help="write the draft here instead of codebooks/WAVE.yaml")
+    check = actions.add_parser("check", help="check a codebook against its raw file",
+                               description="Every column found, every answer label mapped, "
+                                           "values parsed, changes since the previous wave. "
+                                           "Nothing is written.", epilog=EPILOG)
+    check.add_argument("wave", type=int, help="survey wave (year)")
+
     dictionary = sub.add_parser("dictionary", help="print the data dictionary (Markdown)",
                                 description="Print the data dictionary generated from the "
                                             "schema and the codebooks.", epilog=EPILOG)
@@ -76,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "given.", epilog=EPILOG)
     resolve.add_argument("input", help="CSV (any encoding, , ; or tab) or XLSX file")
     resolve.add_argument("--out", required=True, help="output file: .csv, .xlsx or .parquet")
-    _add_region(resolve)
+    resolve.add_argument("--sheet", help="XLSX sheet to read (default: the first sheet with "
+                                         "commune columns; metadata sheets are skipped)")
+    resolve.add_argument("--region", default="75",
+                         help="INSEE region code (default 75), or 'all' for all of France")
     for kind in ("code", "postcode", "name", "lat", "lon"):
         resolve.add_argument(f"--{kind}", help=f"name of the {kind} column (default: detected)")
 
@@ -139,8 +168,18 @@ def _run(args: argparse.Namespace) -> int:
 
         summary = write_demo(paths, seed=DEMO_SEED if args.seed is None else args.seed,
                              scale=args.scale, overwrite=args.overwrite)
-        print(summary)
+        print(format_demo_summary(summary, paths))
         return 0
+    if args.command == "init":
+        from tlresearch.ingest.data_folder import init_data_folder
+
+        written = init_data_folder(args.folder)
+        print(f"data folder ready: {args.folder} ({len(written)} file(s) written)")
+        print(f"next: copy an export to {args.folder}/raw/<year>/, then "
+              f"tlresearch --data-dir {args.folder} codebook draft FILE --wave <year>")
+        return 0
+    if args.command == "codebook":
+        return _codebook(args, paths)
     if args.command == "ingest":
         from tlresearch.ingest.pipeline import run_ingest
 
@@ -165,7 +204,7 @@ def _run(args: argparse.Namespace) -> int:
             write_resolved,
         )
 
-        table = read_places(args.input)
+        table = read_places(args.input, sheet=args.sheet)
         columns = detect_columns(list(table.columns), code=args.code, postcode=args.postcode,
                                  name=args.name, lat=args.lat, lon=args.lon)
         resolved = resolve_table(table, columns, region=args.region)
@@ -222,6 +261,42 @@ def _report(args: argparse.Namespace, paths) -> int:
                           progress=not args.no_progress)
     print(summary.format())
     return summary.exit_code
+
+
+def _codebook(args: argparse.Namespace, paths) -> int:
+    """``tlresearch codebook draft|check``."""
+    from pathlib import Path
+
+    if args.action == "draft":
+        from tlresearch.ingest.codebook_draft import draft_codebook, write_draft
+
+        draft = draft_codebook(args.rawfile, args.wave, paths, sheet=args.sheet)
+        target = Path(args.out) if args.out else paths.codebook(args.wave)
+        write_draft(draft, target)
+        print(f"draft written to {target}: {len(draft.proposals)} column(s) mapped, "
+              f"{len(draft.unmapped)} not mapped ({draft.located.evidence})")
+        print(f"next: read it, edit it, then tlresearch codebook check {args.wave}")
+        return 0
+    from tlresearch.ingest.codebook_check import check_codebook
+
+    report = check_codebook(paths, args.wave)
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+def format_demo_summary(summary, paths) -> str:
+    """A few lines on what ``tlresearch demo`` wrote (not the dataclass repr)."""
+    waves = sorted(summary.kept)
+    junk = sum(sum(kinds.values()) for kinds in summary.junk.values())
+    lines = [f"demo survey (FICTITIOUS data, seed {summary.seed}, scale {summary.scale:g}) "
+             f"in {paths.root}",
+             f"  waves {waves[0]}-{waves[-1]}: {sum(summary.kept.values())} responses to keep "
+             f"and {junk} to set aside (duplicates, unfinished, impossible)",
+             f"  {len(summary.written)} file(s) written, "
+             f"{len(summary.rows) - len([w for w in summary.written if w in summary.rows])} "
+             "already up to date",
+             "next: tlresearch ingest, then tlresearch report"]
+    return "\n".join(lines)
 
 
 def format_conservation(conservation) -> str:

@@ -27,6 +27,34 @@ OUTPUT_COLUMNS = [
 #: Minimum rapidfuzz score (0-100) for a misspelt name to count as the same commune.
 FUZZY_NAME_THRESHOLD = 88
 
+#: ``region`` value meaning all of France (metropolitan and overseas): nothing is "outside".
+ALL_REGIONS = "all"
+
+#: Region or country words people add after a commune name ("Baie Mahault Guadeloupe"),
+#: folded, longest first.
+TRAILING_WORDS = (
+    "nouvelle aquitaine", "la reunion", "reunion", "guadeloupe", "martinique", "guyane",
+    "mayotte", "france", "gironde", "dordogne", "landes", "charente maritime", "charente",
+    "correze", "creuse", "vienne", "haute vienne", "deux sevres", "pyrenees atlantiques",
+    "lot et garonne",
+)
+
+
+def strip_trailing_words(folded: str) -> str:
+    """A folded commune name without a trailing region, department or country word.
+
+    Examples
+    --------
+    >>> strip_trailing_words("baie mahault guadeloupe")
+    'baie mahault'
+    >>> strip_trailing_words("france")
+    'france'
+    """
+    for word in sorted(TRAILING_WORDS, key=len, reverse=True):
+        if folded.endswith(" " + word):
+            return folded[: -len(word) - 1].strip()
+    return folded
+
 
 @dataclass(frozen=True)
 class _Reference:
@@ -63,7 +91,7 @@ def _reference(region: str) -> _Reference:
         target = code if kind == "COM" else parent
         if isinstance(target, str) and target in current:
             folded_names.setdefault(fold(name), set()).add(target)
-    in_region = com[com["region_code"] == region]
+    in_region = com if region == ALL_REGIONS else com[com["region_code"] == region]
     region_choices = {code: fold(name) for code, name in zip(in_region["code"], in_region["name"])}
     region_names: dict[str, set[str]] = {}
     for code, folded in region_choices.items():
@@ -113,6 +141,8 @@ def _resolve_one(code, postcode, name, region) -> dict:
     folded_names, region_names = ref.folded_names, ref.region_names
     notes: list[str] = []
     folded = fold(name) if name else ""
+    if folded and folded not in folded_names and strip_trailing_words(folded) in folded_names:
+        folded = strip_trailing_words(folded)
     method, score, found = None, None, None
 
     if code and code in current and _postcode_of_named_commune(code, folded, ref):
@@ -160,6 +190,11 @@ def _resolve_one(code, postcode, name, region) -> dict:
                 found, score = _fuzzy_among(folded, choices, within_postcode=True)
                 if found:
                     method = "postcode_name_fuzzy"
+        named = _named_commune(folded, ref)
+        if not found and named and named not in in_postcode:
+            # The name is a commune's exact name; the postcode belongs to others.
+            method, score, found = "name_unique", 95.0, named
+            notes.append(f"postcode {postcode} is not that of {name!r}: the name is kept")
         if not found and len(set(in_postcode)) == 1:
             method, score, found = "postcode_only", 90.0, in_postcode[0]
             if folded:
@@ -171,6 +206,13 @@ def _resolve_one(code, postcode, name, region) -> dict:
             method, score, found = "name_unique", 95.0, next(iter(candidates))
         elif len(candidates) > 1:
             notes.append(f"name {name!r} is ambiguous in the region ({len(candidates)} communes)")
+        elif folded in folded_names:
+            # The exact name of a commune elsewhere: never a look-alike of the region.
+            elsewhere = folded_names[folded]
+            if len(elsewhere) == 1:
+                method, score, found = "name_unique", 95.0, next(iter(elsewhere))
+            else:
+                notes.append(f"name {name!r} names {len(elsewhere)} communes outside the region")
         else:
             found, score = _fuzzy_among(folded, ref.region_choices)
             if found:
@@ -181,10 +223,21 @@ def _resolve_one(code, postcode, name, region) -> dict:
                 "resolution_note": "; ".join(notes) or "no usable code, postcode or name",
                 **{c: None for c in OUTPUT_COLUMNS[:6]}}
     info = current[found]
-    if info["region_code"] != region:
+    if region != ALL_REGIONS and info["region_code"] != region:
         notes.append(f"outside region {region}")
     return {"commune_code": found, **info, "resolution_method": method,
             "resolution_score": score, "resolution_note": "; ".join(notes) or None}
+
+
+def _named_commune(folded: str, ref: _Reference) -> str | None:
+    """The commune a name designates unambiguously: unique in the region, else in France."""
+    if not folded:
+        return None
+    in_region = ref.region_names.get(folded, set())
+    if len(in_region) == 1:
+        return next(iter(in_region))
+    everywhere = ref.folded_names.get(folded, set())
+    return next(iter(everywhere)) if not in_region and len(everywhere) == 1 else None
 
 
 def _postcode_of_named_commune(code: str, folded: str, ref: _Reference) -> bool:
@@ -224,7 +277,8 @@ def _fuzzy_among(folded: str, choices: dict[str, str], within_postcode: bool = F
 def describe_commune(code: str, region: str = DEFAULT_REGION) -> dict:
     """Name, EPCI, department and region of a current commune (as resolution columns)."""
     info = _reference(region).current[code]
-    note = None if info["region_code"] == region else f"outside region {region}"
+    note = (None if region == ALL_REGIONS or info["region_code"] == region
+            else f"outside region {region}")
     return {"commune_code": code, **info, "resolution_note": note}
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tlresearch.core.errors import UsageError
+from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.geo.communes import OUTPUT_COLUMNS, resolve_communes
 from tlresearch.io import cells as values
@@ -37,9 +37,20 @@ COLUMN_SPELLINGS = {
     "lon": ["long", "lon", "lng", "longitude", "x wgs84", "lon wgs84", "wgs84 lon", "x"],
 }
 
-#: Coordinates outside this box are not metropolitan France: ignored with a note.
+#: Coordinates outside this box are not metropolitan France...
 LATITUDE_RANGE = (41.0, 51.5)
 LONGITUDE_RANGE = (-5.5, 10.0)
+#: ...unless they fall in one of the overseas departments (971-976): (lat, lon) boxes.
+OVERSEAS_BOXES = (
+    ((15.8, 16.6), (-61.9, -60.9)),    # Guadeloupe
+    ((14.3, 15.0), (-61.3, -60.7)),    # Martinique
+    ((2.0, 6.0), (-54.7, -51.5)),      # Guyane
+    ((-21.5, -20.8), (55.2, 55.9)),    # La Réunion
+    ((-13.1, -12.6), (44.9, 45.4)),    # Mayotte
+)
+
+#: Methods weaker than coordinates: a look-alike name does not beat a point elsewhere.
+WEAKER_THAN_POINT = {"name_fuzzy", "postcode_name_fuzzy", "postcode_only"}
 
 RESOLVED_COLUMNS = OUTPUT_COLUMNS + ["resolution_disagreement"]
 
@@ -164,6 +175,8 @@ def _add_point_evidence(evidence: pd.DataFrame, resolved: pd.DataFrame, region: 
     lat = pd.to_numeric(evidence["lat"], errors="coerce")
     lon = pd.to_numeric(evidence["lon"], errors="coerce")
     usable = lat.between(*LATITUDE_RANGE) & lon.between(*LONGITUDE_RANGE)
+    for lat_range, lon_range in OVERSEAS_BOXES:
+        usable |= lat.between(*lat_range) & lon.between(*lon_range)
     if not usable.any():
         return
     at = pd.Series(pd.NA, index=evidence.index, dtype="object")
@@ -179,19 +192,71 @@ def _add_point_evidence(evidence: pd.DataFrame, resolved: pd.DataFrame, region: 
                 resolved.at[pos, key] = value
             resolved.at[pos, "resolution_method"] = "point"
             resolved.at[pos, "resolution_score"] = 80.0
+        elif chosen != point_code and resolved.at[pos, "resolution_method"] in WEAKER_THAN_POINT:
+            # "Narbonne" is not "Arbonne": coordinates 400 km away win over a look-alike.
+            weak = (f"{resolved.at[pos, 'resolution_method']} gave {chosen} "
+                    f"({resolved.at[pos, 'commune_name']}), coordinates fall in {point_code}")
+            for key, value in describe_commune(point_code, region).items():
+                resolved.at[pos, key] = value
+            note = resolved.at[pos, "resolution_note"]
+            resolved.at[pos, "resolution_note"] = f"{weak}; {note}" if pd.notna(note) else weak
+            resolved.at[pos, "resolution_method"] = "point"
+            resolved.at[pos, "resolution_score"] = 80.0
+            resolved.at[pos, "resolution_disagreement"] = True
         elif chosen != point_code:
             note = resolved.at[pos, "resolution_note"]
-            extra = f"coordinates fall in {point_code}, {resolved.at[pos, 'resolution_method']} kept"
+            method = resolved.at[pos, "resolution_method"]
+            extra = f"coordinates fall in {point_code}, {method} kept"
             resolved.at[pos, "resolution_note"] = f"{note}; {extra}" if pd.notna(note) else extra
             resolved.at[pos, "resolution_disagreement"] = True
 
 
-def read_places(path) -> pd.DataFrame:
-    """Read a list of places with the survey readers: every column as text."""
+def read_places(path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a list of places with the survey readers: every column as text.
+
+    In a workbook, the first sheet whose header has a commune column (code,
+    postcode, name or coordinates) is read: open-data files put a metadata sheet
+    first. ``sheet`` names it instead.
+
+    Raises
+    ------
+    UsageError
+        No sheet has such a column (a workbook of metadata only).
+    """
     from tlresearch.io.raw_tables import read_table
 
-    raw = read_table(path)
-    return raw.frame
+    if sheet is not None:
+        return read_table(path, sheet=sheet).frame
+    names = _sheet_names(path)
+    if not names:
+        return read_table(path).frame
+    for name in names:
+        try:
+            frame = read_table(path, sheet=name).frame
+            detect_columns(list(frame.columns))
+        except (UsageError, DataError):
+            continue
+        return frame
+    raise UsageError(f"no sheet of the workbook has an INSEE code, postcode, commune name or "
+                     f"coordinates column (sheets: {', '.join(names)}); name one with --sheet")
+
+
+def _sheet_names(path) -> list[str]:
+    from pathlib import Path
+
+    path = Path(path)
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"PK":
+            return []
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def write_resolved(table: pd.DataFrame, path) -> None:

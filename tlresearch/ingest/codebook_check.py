@@ -103,7 +103,7 @@ def _summarise_issues(report: CheckReport, issues) -> None:
             continue
         key = (issue.rule, issue.column or "", issue.action)
         by_key.setdefault(key, Counter())[str(issue.value) if issue.value is not None else ""] += 1
-    for (rule, column, action), values in sorted(by_key.items()):
+    for (rule, column, _action), values in sorted(by_key.items()):
         total = sum(values.values())
         shown = ", ".join(repr(v) for v, _ in values.most_common(EXAMPLES) if v)
         where = f"{column!r}: " if column else ""
