@@ -315,6 +315,10 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
             continue  # the reader dropped it as blank: counted with the blank rows
         put(by_row[row], Issue(problem.rule, "quarantined", problem.message, file=wave.file,
                                row=row, column=problem.column, wave=wave.wave))
+    for pos in _repeated_headers(raw):
+        put(out.at[pos, "response_id"], Issue(
+            "repeated_header", "quarantined", "the header row again, not a response",
+            file=wave.file, row=int(out.at[pos, "source_row"]), wave=wave.wave))
     names = out["place_name"] if "place_name" in out else pd.Series(pd.NA, index=out.index)
     folded = names.map(values.fold, na_action="ignore").fillna("")
     commune = out["commune_name"] if "commune_name" in out else pd.Series(pd.NA, index=out.index)
@@ -335,3 +339,12 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
             put(out.at[pos, "response_id"], Issue(rule, "quarantined", message, file=wave.file,
                                                   row=int(out.at[pos, "source_row"]),
                                                   column=column, value=value, wave=wave.wave))
+
+
+def _repeated_headers(raw: RawTable) -> list[int]:
+    """Positions of rows that repeat the column names (two exports pasted together)."""
+    frame = raw.frame.reset_index(drop=True)
+    same = pd.DataFrame({c: frame[c] == c for c in frame.columns}).fillna(False)
+    filled = frame.notna().sum(axis=1)
+    hits = same.sum(axis=1)
+    return [int(p) for p in frame.index[(hits >= 2) & (hits * 2 >= filled)]]

@@ -1,0 +1,142 @@
+"""codebook draft / check and ingest on layouts the project had never seen (issue 14).
+
+The files of tests/data/layouts/ are written as Framaforms, LimeSurvey and an
+open-data workbook write them (see make_layouts.py there).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tlresearch.cli import main
+from tlresearch.core.errors import ReadError, UsageError
+from tlresearch.core.paths import DataPaths
+from tlresearch.ingest.codebook_check import check_codebook
+from tlresearch.ingest.codebook_draft import draft_codebook, write_draft
+from tlresearch.ingest.data_folder import init_data_folder
+from tlresearch.spec.codebook import load_codebook
+
+LAYOUTS = Path(__file__).parent / "data" / "layouts"
+FACILITATOR_TITLES = {"Facilitatrice", "Coordinateur·rice", "Couteau suisse",
+                      "Coordinatrice du tiers-lieu"}
+
+
+def _folder(tmp_path: Path, *files: str) -> DataPaths:
+    paths = DataPaths(tmp_path / "data")
+    init_data_folder(paths.root)
+    (paths.raw / "2026").mkdir()
+    for name in files:
+        shutil.copy(LAYOUTS / name, paths.raw / "2026" / name)
+    return paths
+
+
+def _drafted(tmp_path: Path, name: str):
+    paths = _folder(tmp_path, name)
+    draft = draft_codebook(paths.raw / "2026" / name, 2026, paths)
+    write_draft(draft, paths.codebook(2026))
+    return paths, draft, load_codebook(paths.codebook(2026))
+
+
+def test_framaforms_draft_finds_header_split_dates_and_ticks(tmp_path):
+    paths, draft, codebook = _drafted(tmp_path, "framaforms_2026.xls")
+    assert codebook.header_row == 3  # title row and group row above
+    assert codebook.variables["place_name"].column == "Nom du tiers-lieu"
+    assert codebook.variables["submitted_at"].formats == ("%d/%m/%Y - %H:%M",)
+    assert codebook.variables["cdi"].column == "dont CDI"
+    assert codebook.variables["place_types"].options["coworking"] == "Coworking"
+    assert codebook.variables["jobs"].splits == {"Intitulés des postes salariés": "; "}
+    assert codebook.completeness.complete_values == ("Non",)
+    assert "Adresse IP" in draft.unmapped and "Adresse IP" in codebook.ignore
+    assert "confidence" in draft.text  # every mapping says how sure it is
+
+
+def test_limesurvey_full_question_headers_are_mapped(tmp_path):
+    _, _, codebook = _drafted(tmp_path, "limesurvey_2026.csv")
+    variables = codebook.variables
+    assert variables["cdi"].column == "Combien de personnes salariées en CDI ?"
+    assert variables["postcode"].column == "Quel est le code postal de cette commune ?"
+    assert variables["legal_status"].labels["Association loi 1901"] == "association"
+    assert variables["jobs"].slots[0] == ("Poste 1 : intitulé", "Poste 1 : type de contrat")
+    assert codebook.completeness.column == "Dernière page"
+
+
+def test_workbook_with_metadata_first_gives_the_data_sheet(tmp_path):
+    _, _, codebook = _drafted(tmp_path, "enquete_metadata_first.xlsx")
+    assert codebook.sheet == "Données"
+    assert codebook.variables["legal_status"].column == "Statut"  # answers beat the header
+
+
+def test_draft_never_overwrites_and_refuses_files_outside_raw(tmp_path):
+    paths, draft, _ = _drafted(tmp_path, "limesurvey_2026.csv")
+    before = paths.codebook(2026).read_bytes()
+    with pytest.raises(UsageError, match="never overwritten"):
+        write_draft(draft, paths.codebook(2026))
+    assert paths.codebook(2026).read_bytes() == before
+    with pytest.raises(UsageError, match="not under"):
+        draft_codebook(LAYOUTS / "limesurvey_2026.csv", 2026, paths)
+
+
+def test_a_file_without_header_and_a_workbook_of_metadata_are_one_line(tmp_path):
+    paths = _folder(tmp_path)
+    headless = paths.raw / "2026" / "sans_entete.csv"
+    headless.write_text("12;2026-03-01;33000\n14;2026-03-02;86000\n15;2026-03-03;87000\n")
+    with pytest.raises(ReadError, match="needs a header row"):
+        draft_codebook(headless, 2026, paths)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Métadonnées"
+    book.active.append(["Producteur", "Exemple"])
+    book.create_sheet("Licence").append(["Licence", "Ouverte"])
+    book.save(paths.raw / "2026" / "meta.xlsx")
+    with pytest.raises(ReadError, match="skipped: metadata"):
+        draft_codebook(paths.raw / "2026" / "meta.xlsx", 2026, paths)
+
+
+def test_check_reports_unknown_labels_and_changes(tmp_path):
+    paths, _, _ = _drafted(tmp_path, "framaforms_2026.xls")
+    text = paths.codebook(2026).read_text(encoding="utf-8")
+    paths.codebook(2026).write_text(text.replace('"SAS": sas', '"SASU": sas'), encoding="utf-8")
+    shutil.copy(Path(__file__).parents[1] / "tlresearch/demo/codebooks/2025.yaml",
+                paths.codebook(2025))
+    report = check_codebook(paths, 2026)
+    assert not report.ok
+    assert any("unknown_label" in p and "'SAS'" in p for p in report.problems)
+    assert any(c.startswith("added: staff_total") or "renamed: place_types" in c
+               for c in report.changes)
+
+
+def _facilitator_share(staff: pd.DataFrame) -> float:
+    per_place = staff.groupby("response_id")["role"].apply(lambda r: (r == "facilitator").any())
+    return float(per_place.mean())
+
+
+def test_acceptance_framaforms_counts_and_facilitator_share(tmp_path, capsys):
+    """init -> draft -> check -> ingest: every count right, one job per title."""
+    paths, _, _ = _drafted(tmp_path, "framaforms_2026.xls")
+    (paths.overrides / "communes.csv").write_text(
+        "response_id,place_id,commune_code,comment\n"
+        "2026-000041,,33063,checked by phone\n2026-000042,,86194,\n2026-000043,,87085,\n",
+        encoding="utf-8")
+    assert main(["--data-dir", str(paths.root), "codebook", "check", "2026"]) == 0
+    assert main(["--data-dir", str(paths.root), "ingest"]) == 0
+    responses = pd.read_parquet(paths.processed_table("responses"))
+    staff = pd.read_parquet(paths.processed_table("staff"))
+    raw = pd.read_csv(paths.raw / "2026" / "framaforms_2026.xls", sep="\t", skiprows=2,
+                      encoding="utf-16", dtype=str)
+    finished = raw[raw["Brouillon"] == "Non"]
+    assert len(responses) == len(finished)
+    assert responses["cdi"].sum() == finished["dont CDI"].astype(int).sum()
+    assert responses["submitted_at"].notna().all()
+    assert responses["commune_code"].notna().all()  # the three postcode-0 rows corrected
+    assert (responses["resolution_method"] == "override").sum() == 3
+    titles = finished["Intitulés des postes salariés"].dropna()
+    truth = titles.map(lambda cell: any(t in cell for t in FACILITATOR_TITLES)).mean()
+    assert len(staff) == titles.str.count("; ").sum() + len(titles) - 1  # one quoted "; "
+    assert (staff["contract"] == "unknown").all()
+    assert _facilitator_share(staff) == pytest.approx(truth)
+    quoted = staff[staff["title_raw"].str.contains("d'animation")]
+    assert quoted["title_raw"].tolist() == ["Chargé·e d'accueil; d'animation"]
