@@ -1,7 +1,10 @@
 """Resolution of lists of places to current communes, on the real CGET 2019 register."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from tlresearch.core.errors import UsageError
 from tlresearch.geo.resolve import ColumnChoice, detect_columns, read_places, resolve_table
 
 CGET = "cget_tiers_lieux_2019_nouvelle_aquitaine.csv"
@@ -82,3 +85,60 @@ def test_every_commune_is_in_the_region(resolved):
     outside_notes = resolved.loc[~inside.fillna(False), "resolution_note"].fillna("")
     assert outside_notes.str.contains("outside region").all()
     assert inside.mean() > 0.98
+
+
+# --- layouts of issue 14: metadata sheet first, codes as numbers, names and coordinates ---
+
+LAYOUTS = Path(__file__).parent / "data" / "layouts"
+
+
+def test_register_with_metadata_sheet_and_codes_stored_as_numbers(tmp_path):
+    table = read_places(LAYOUTS / "national_register.xlsx")
+    assert table.columns[0] == "Nom"  # the data sheet, not "Métadonnées"
+    resolved = resolve_table(table, detect_columns(list(table.columns)), region="all")
+    assert resolved.loc[0, "Code INSEE"] == "1053"  # the input is kept as it was
+    assert resolved["commune_code"].tolist() == ["01053", "01283", "33063", "02408", "97103",
+                                                 "64445"]
+    assert resolved["resolution_note"].isna().all()  # nothing is "outside" all of France
+    same = read_places(LAYOUTS / "national_register.xlsx", sheet="Lieux")
+    assert same.equals(table)
+
+
+def test_workbook_of_metadata_only_is_one_line(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Producteur", "Exemple"])
+    book.active.append(["Licence", "Ouverte"])
+    book.save(tmp_path / "meta.xlsx")
+    with pytest.raises(UsageError, match="no sheet of the workbook"):
+        read_places(tmp_path / "meta.xlsx")
+
+
+def test_fuzzy_name_never_beats_coordinates_and_overseas_resolve():
+    table = read_places(LAYOUTS / "national_places.csv")
+    resolved = resolve_table(table, detect_columns(list(table.columns)), region="75")
+    by_name = dict(zip(resolved["Ville"], zip(resolved["commune_code"],
+                                              resolved["resolution_note"].fillna(""))))
+    # Narbonne is not Arbonne, Chartres not Châtres...: flagged outside, not matched inside.
+    for name, code in [("Narbonne", "11262"), ("Chartres", "28085"), ("Blois", "41018"),
+                       ("Redon", "35236"), ("Saint-Omer", "62765")]:
+        assert by_name[name][0] == code
+        assert "outside region 75" in by_name[name][1]
+    assert by_name["Arbonne"] == ("64035", "")
+    overseas = {"Baie Mahault Guadeloupe": "97103", "Le Lamentin Martinique": "97213",
+                "Saint-Denis La Réunion": "97411", "Mamoudzou": "97611", "Cayenne": "97302"}
+    for name, code in overseas.items():
+        assert by_name[name][0] == code
+    # A commune name wins over a postcode that contradicts it, and says so.
+    assert by_name["Pessac"][0] == "33318"
+    assert "postcode 33000 is not that of 'Pessac'" in by_name["Pessac"][1]
+
+
+def test_trailing_region_word_and_name_without_coordinates():
+    from tlresearch.geo.communes import resolve_communes
+
+    frame = pd.DataFrame({"commune_name": ["Baie Mahault Guadeloupe", "Narbonne", "Bordeau"]})
+    out = resolve_communes(frame, region="75")
+    assert out["commune_code"].tolist() == ["97103", "11262", "33063"]
+    assert out["resolution_note"].tolist()[:2] == ["outside region 75", "outside region 75"]

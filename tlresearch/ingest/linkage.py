@@ -59,9 +59,9 @@ _YES = {"yes", "oui", "y", "o", "true", "vrai", "1", "x"}
 
 def _with_address(responses: pd.DataFrame) -> pd.DataFrame:
     """The required columns plus the optional ``address``, ``source_file`` and
-    ``source_row`` (the file and row a person opens to check a link)."""
+    ``source_row`` (the file and row a person opens to check a link) and ``demo``."""
     frame = responses[_REQUIRED].copy()
-    for optional in ("address", "source_file", "source_row"):
+    for optional in ("address", "source_file", "source_row", "demo"):
         frame[optional] = responses[optional] if optional in responses else pd.NA
     return frame
 
