@@ -140,3 +140,25 @@ def test_acceptance_framaforms_counts_and_facilitator_share(tmp_path, capsys):
     assert _facilitator_share(staff) == pytest.approx(truth)
     quoted = staff[staff["title_raw"].str.contains("d'animation")]
     assert quoted["title_raw"].tolist() == ["Chargé·e d'accueil; d'animation"]
+
+
+def test_delimited_multi_choice_and_a_date_column_with_three_formats(tmp_path):
+    paths = _folder(tmp_path)
+    export = paths.raw / "2026" / "formulaire.csv"
+    export.write_text(
+        "Horodateur,Nom du lieu,Commune,Quel(s) type(s) d'espace proposez-vous ?,Date\n"
+        '2026/03/01 10:15:32,A,Pau,"Coworking, Fablab / makerspace",01/02/2015\n'
+        '2026/03/02 10:15:32,B,Pau,Fablab / makerspace,2016-03-04\n'
+        '2026/03/03 10:15:32,C,Pau,"Café associatif, Coworking",05.06.2017\n'
+        '2026/03/04 10:15:32,D,Pau,Coworking,07/08/2018\n', encoding="utf-8")
+    draft = draft_codebook(export, 2026, paths)
+    write_draft(draft, paths.codebook(2026))
+    codebook = load_codebook(paths.codebook(2026))
+    types = codebook.variables["place_types"]
+    assert types.separator == ", "
+    assert types.labels == {"Coworking": "coworking", "Fablab / makerspace": "fablab",
+                            "Café associatif": "cafe_associatif"}
+    assert codebook.variables["submitted_at"].formats == ("%Y/%m/%d %H:%M:%S",)
+    date_line = next(line for line in draft.text.splitlines() if '"Date"' in line)
+    assert "4/4 dates read with" in date_line and date_line.count(" or ") == 2
+    assert check_codebook(paths, 2026).ok

@@ -243,7 +243,21 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
             lines.append(f"  {name}:  {comment}")
             lines.append(f"    column: {_q(p.column)}")
             lines.append("    labels:")
-            lines += _labels(p, knowledge.labels.get(name, {}), variable)
+            lines += _labels(p.profile.distinct, knowledge.labels.get(name, {}), variable)
+        elif variable.type == "multi":
+            if by_kind.get("option"):
+                continue  # option columns found: they are the question
+            from tlresearch.ingest.cell_lists import split_quoted
+
+            known = knowledge.labels.get(name, {})
+            separator = _label_separator(p.profile, known)
+            answers = list(dict.fromkeys(part for cell in p.profile.distinct
+                                         for part in split_quoted(cell, separator)))
+            lines.append(f"  {name}:  {comment}")
+            lines.append(f"    column: {_q(p.column)}")
+            lines.append(f"    split: {_q(separator)}")
+            lines.append("    labels:")
+            lines += _labels(answers, knowledge.labels.get(name, {}), variable)
         else:
             lines.append(f"  {name}: {_q(p.column)}  {comment}")
     if by_kind.get("option"):
@@ -267,6 +281,20 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
     return "\n".join(lines) + "\n"
 
 
+def _label_separator(profile: Profile, known: dict[str, str]) -> str:
+    """The separator whose parts are most often labels seen before ("Fablab / makerspace"
+    is one label: " / " must not cut it)."""
+    from tlresearch.ingest.cell_lists import split_quoted
+    from tlresearch.ingest.column_profile import SEPARATORS
+
+    def hits(separator: str) -> int:
+        return sum(fold(part) in known for cell in profile.distinct
+                   for part in split_quoted(cell, separator))
+
+    best = max(SEPARATORS, key=lambda sep: (hits(sep), sep == profile.separator))
+    return best if hits(best) else (profile.separator or ", ")
+
+
 def _complete_guess(profile: Profile) -> list[str]:
     """The last page (a number) or the most frequent answer means "finished"."""
     if profile.kind == "number":
@@ -276,17 +304,17 @@ def _complete_guess(profile: Profile) -> list[str]:
     return profile.distinct[:1]
 
 
-def _labels(p: Proposal, known: dict[str, str], variable) -> list[str]:
+def _labels(answers: list[str], known: dict[str, str], variable) -> list[str]:
     from rapidfuzz import fuzz, process
 
     out = []
-    for answer in p.profile.distinct:
+    for answer in answers:
         code = known.get(fold(answer))
         if code:
             out.append(f"      {_q(answer)}: {code}  # label seen before")
             continue
-        match = process.extractOne(fold(answer), list(known), scorer=fuzz.WRatio,
-                                   score_cutoff=80)
+        match = process.extractOne(fold(answer), list(known), scorer=fuzz.token_sort_ratio,
+                                   score_cutoff=85)
         if match:
             out.append(f"      {_q(answer)}: {known[match[0]]}  # ~ {match[0]!r}, "
                        f"confidence {round(match[1])}")

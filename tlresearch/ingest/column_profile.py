@@ -106,10 +106,19 @@ def _strptime(text: str, pattern: str) -> bool:
 
 
 def detect_separator(counts: Counter) -> tuple[str | None, int]:
-    """The separator found in at least :data:`SPLIT_SHARE` of the cells, and in how many."""
+    """The separator splitting the most cells (at least :data:`SPLIT_SHARE` of them), and
+    how many it splits; on a tie the earlier of :data:`SEPARATORS`.
+
+    Examples
+    --------
+    >>> detect_separator(Counter({"Fablab / makerspace, Coworking": 3, "Coworking": 5,
+    ...                           "Fablab / makerspace": 2, "Café, Coworking": 4}))
+    (', ', 7)
+    """
     total = sum(counts.values())
+    best, best_cells = None, 0
     for separator in SEPARATORS:
         cells = sum(n for value, n in counts.items() if len(split_quoted(value, separator)) > 1)
-        if cells >= max(2, SPLIT_SHARE * total):
-            return separator, cells
-    return None, 0
+        if cells > best_cells and cells >= max(2, SPLIT_SHARE * total):
+            best, best_cells = separator, cells
+    return best, best_cells
