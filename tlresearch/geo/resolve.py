@@ -242,15 +242,16 @@ def read_places(path, sheet: str | None = None) -> pd.DataFrame:
 
 
 def _sheet_names(path) -> list[str]:
+    """Sheet names of an XLSX workbook; ``[]`` for text (openpyxl is heavy: loaded here)."""
+    import io
     from pathlib import Path
+
+    from openpyxl import load_workbook
 
     path = Path(path)
     with open(path, "rb") as handle:
         if handle.read(2) != b"PK":
             return []
-    import io
-
-    from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
     try:

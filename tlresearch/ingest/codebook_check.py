@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from tlresearch.core.errors import CodebookError, MissingColumnError, UsageError
 from tlresearch.core.paths import DataPaths
+from tlresearch.ingest.harmonise import harmonise
+from tlresearch.io.raw_tables import read_table
 from tlresearch.spec.codebook import Codebook, JobSlots, find_codebooks, load_codebook
 
 #: Issues that the codebook, not the data, must fix.
@@ -56,9 +58,6 @@ def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
     CodebookError
         The codebook cannot be read (one line names the entry).
     """
-    from tlresearch.ingest.harmonise import harmonise
-    from tlresearch.io.raw_tables import read_table
-
     codebooks = find_codebooks(paths.codebooks)
     if wave not in codebooks:
         raise UsageError(f"no codebook {paths.codebook(wave).name} in {paths.codebooks}; "

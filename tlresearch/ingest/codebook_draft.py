@@ -16,12 +16,18 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+from rapidfuzz import fuzz, process
+
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DataPaths
+from tlresearch.core.storage import atomic_write_text
+from tlresearch.ingest.cell_lists import split_quoted
 from tlresearch.ingest.codebook_knowledge import DEMO_CODEBOOKS, Knowledge, gather, option_part
-from tlresearch.ingest.column_profile import Profile, profile_column
+from tlresearch.ingest.column_profile import SEPARATORS, Profile, profile_column
+from tlresearch.ingest.roles import assign_roles
 from tlresearch.ingest.table_locator import Located, locate_table
-from tlresearch.io.cells import fold
+from tlresearch.io.cells import fold, parse_decimal
 from tlresearch.spec.variables import catalogue
 
 #: Minimum header similarity (0-100, :func:`header_similarity`) to propose a mapping.
@@ -87,8 +93,6 @@ def draft_codebook(path: str | Path, wave: int, paths: DataPaths,
 def _candidates(column: str, group: str | None, profile: Profile,
                 knowledge: Knowledge) -> list[tuple[float, tuple, str]]:
     """(score, target, evidence) for one column, best first, type-compatible only."""
-    from rapidfuzz import process
-
     variables = catalogue()
     texts = [column] + [t for t in (option_part(column),) if t]
     if group:
@@ -138,8 +142,6 @@ def header_similarity(header: str, known: str, **_) -> float:
     >>> header_similarity("numero", "numero siret si vous en avez un") < 80
     True
     """
-    from rapidfuzz import fuzz
-
     base = max(fuzz.ratio(header, known), fuzz.token_sort_ratio(header, known))
     words = [_stem(w) for w in header.split() if w not in QUESTION_WORDS]
     known_words = [_stem(w) for w in known.split() if w not in QUESTION_WORDS]
@@ -172,11 +174,6 @@ def _compatible(target: tuple, profile: Profile, variables) -> bool:
 
 def _split_evidence(profile: Profile) -> str:
     """Compare roles recognised on whole cells and on split titles."""
-    import pandas as pd
-
-    from tlresearch.ingest.cell_lists import split_quoted
-    from tlresearch.ingest.roles import assign_roles
-
     whole = pd.Series(profile.distinct)
     parts = pd.Series([p for v in profile.distinct for p in split_quoted(v, profile.separator)])
     before = (assign_roles(whole)["role"] == "facilitator").sum()
@@ -247,8 +244,6 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
         elif variable.type == "multi":
             if by_kind.get("option"):
                 continue  # option columns found: they are the question
-            from tlresearch.ingest.cell_lists import split_quoted
-
             known = knowledge.labels.get(name, {})
             separator = _label_separator(p.profile, known)
             answers = list(dict.fromkeys(part for cell in p.profile.distinct
@@ -284,9 +279,6 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
 def _label_separator(profile: Profile, known: dict[str, str]) -> str:
     """The separator whose parts are most often labels seen before ("Fablab / makerspace"
     is one label: " / " must not cut it)."""
-    from tlresearch.ingest.cell_lists import split_quoted
-    from tlresearch.ingest.column_profile import SEPARATORS
-
     def hits(separator: str) -> int:
         return sum(fold(part) in known for cell in profile.distinct
                    for part in split_quoted(cell, separator))
@@ -298,15 +290,11 @@ def _label_separator(profile: Profile, known: dict[str, str]) -> str:
 def _complete_guess(profile: Profile) -> list[str]:
     """The last page (a number) or the most frequent answer means "finished"."""
     if profile.kind == "number":
-        from tlresearch.io.cells import parse_decimal
-
         return [max(profile.distinct, key=lambda v: parse_decimal(v)[0] or 0)]
     return profile.distinct[:1]
 
 
 def _labels(answers: list[str], known: dict[str, str], variable) -> list[str]:
-    from rapidfuzz import fuzz, process
-
     out = []
     for answer in answers:
         code = known.get(fold(answer))
@@ -360,8 +348,6 @@ def write_draft(draft: Draft, target: Path) -> None:
     UsageError
         ``target`` exists.
     """
-    from tlresearch.core.storage import atomic_write_text
-
     if target.exists():
         raise UsageError(f"{target} exists: a codebook is never overwritten; delete it "
                          "or write the draft elsewhere with --out")

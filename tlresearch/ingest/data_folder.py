@@ -14,6 +14,7 @@ from pathlib import Path
 from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.storage import atomic_write_bytes
+from tlresearch.spec.codebook import find_codebooks, load_codebook
 
 #: The marker the demo puts in the name of every raw file it writes.
 DEMO_MARK = "DEMO_"
@@ -110,8 +111,6 @@ def check_demo_separation(paths: DataPaths) -> None:
     UsageError
         With the waves of each kind, and what to do.
     """
-    from tlresearch.spec.codebook import find_codebooks, load_codebook
-
     demo, real = [], []
     for wave, path in sorted(find_codebooks(paths.codebooks).items()):
         try:

@@ -39,7 +39,8 @@ class Located:
 
 
 def sheet_names(path: Path) -> list[str]:
-    """Sheet names of an XLSX workbook; ``[]`` for a text export."""
+    """Sheet names of an XLSX workbook; ``[]`` for a text export (openpyxl, heavy, loaded
+    only for a workbook)."""
     data = path.read_bytes()[:4]
     if data[:2] != b"PK":
         return []
