@@ -162,3 +162,24 @@ def test_delimited_multi_choice_and_a_date_column_with_three_formats(tmp_path):
     date_line = next(line for line in draft.text.splitlines() if '"Date"' in line)
     assert "4/4 dates read with" in date_line and date_line.count(" or ") == 2
     assert check_codebook(paths, 2026).ok
+
+
+def test_a_title_row_that_looks_like_data_is_skipped(tmp_path):
+    paths = _folder(tmp_path)
+    export = paths.raw / "2026" / "export.csv"
+    export.write_text("Export du;27/03/2026;12\n"
+                      "Nom du lieu;Commune;Salariés en CDI\n"
+                      "A;Pau;1\nB;Dax;2\nC;Agen;0\n", encoding="utf-8")
+    draft = draft_codebook(export, 2026, paths)
+    write_draft(draft, paths.codebook(2026))
+    codebook = load_codebook(paths.codebook(2026))
+    assert codebook.header_row == 2
+    assert codebook.variables["cdi"].column == "Salariés en CDI"
+    assert check_codebook(paths, 2026).ok
+
+
+def test_cli_prints_a_short_demo_summary(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path / "demo"), "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "DemoSummary(" not in out and len(out) < 600
+    assert "FICTITIOUS" in out and "waves 2017-2025" in out

@@ -292,9 +292,8 @@ def format_demo_summary(summary, paths) -> str:
              f"in {paths.root}",
              f"  waves {waves[0]}-{waves[-1]}: {sum(summary.kept.values())} responses to keep "
              f"and {junk} to set aside (duplicates, unfinished, impossible)",
-             f"  {len(summary.written)} file(s) written, "
-             f"{len(summary.rows) - len([w for w in summary.written if w in summary.rows])} "
-             "already up to date",
+             (f"  {len(summary.written)} file(s) written" if summary.written
+              else "  every file already up to date: nothing written"),
              "next: tlresearch ingest, then tlresearch report"]
     return "\n".join(lines)
 

@@ -219,6 +219,7 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
         f"# raw/{relative}. Review each line: the comment gives the evidence and a",
         "# confidence (0-100). Then run `tlresearch codebook check " f"{wave}`.",
         f"wave: {wave}",
+        f"tool: {_q(_tool(located))}   # a guess from the layout; free text",
         f"file: {_q(relative)}",
     ]
     if located.sheet:
@@ -274,6 +275,19 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
         lines.append("ignore:")
         lines += [f"  - {_q(column)}  # {why}" for column, why in unmapped]
     return "\n".join(lines) + "\n"
+
+
+#: Columns only one survey tool writes, folded -> the tool.
+TOOL_MARKS = {"brouillon": "Framaforms", "heure de soumission": "Framaforms",
+              "derniere page": "LimeSurvey", "lastpage": "LimeSurvey",
+              "horodateur": "Google Forms", "horodatage": "Google Forms"}
+
+
+def _tool(located: Located) -> str:
+    for column in located.table.frame.columns:
+        if fold(column) in TOOL_MARKS:
+            return TOOL_MARKS[fold(column)]
+    return "XLSX" if located.sheet else ""
 
 
 def _label_separator(profile: Profile, known: dict[str, str]) -> str:
