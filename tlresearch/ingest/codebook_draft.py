@@ -37,7 +37,7 @@ MIN_SCORE = 80
 QUESTION_WORDS = frozenset(
     "quel quelle quels quelles est sont le la les l de du des d un une en a au aux et ou "
     "votre vos vous nous notre cette ce cet combien dans sur pour par qui que il elle "
-    "t y avez etes si".split())
+    "t y avez etes si dont nombre nb".split())
 
 #: Penalty per meaningful header word that the known header lacks.
 EXTRA_WORD_PENALTY = 5
@@ -145,10 +145,11 @@ def header_similarity(header: str, known: str, **_) -> float:
     base = max(fuzz.ratio(header, known), fuzz.token_sort_ratio(header, known))
     words = [_stem(w) for w in header.split() if w not in QUESTION_WORDS]
     known_words = [_stem(w) for w in known.split() if w not in QUESTION_WORDS]
-    if not words or not known_words or len(known_words) > len(words):
+    shorter = min(len(words), len(known_words))
+    if not shorter or (len(known_words) > len(words) and shorter < 2):
         return float(base)
     subset = fuzz.token_set_ratio(" ".join(words), " ".join(known_words))
-    extra = len(words) - len(known_words)
+    extra = abs(len(words) - len(known_words))
     return float(max(base, subset - EXTRA_WORD_PENALTY * extra))
 
 
@@ -167,8 +168,11 @@ def _compatible(target: tuple, profile: Profile, variables) -> bool:
     if target[0] == "complete":
         return True
     variable = variables[target[1]]
-    if variable.type == "string" and not variable.restricted and profile.letters < 0.5:
-        return False  # a place or commune name has letters; "192.0.2.1" is not one
+    if profile.kind == "tick" and variable.type in {"count", "decimal"}:
+        return all(v.strip() in {"0", "1"} for v in profile.distinct)  # KoBo ticks or counts
+    if variable.type == "string" and not variable.restricted and (
+            profile.letters < 0.5 or profile.emails > 0.5):
+        return False  # a place or an address has letters, and is not "192.0.2.1" or an e-mail
     return profile.kind in ACCEPTS.get(variable.type, {"text"})
 
 

@@ -33,9 +33,23 @@ TOOL_HEADERS = {
     "date de reponse": ("var", "submitted_at"), "horodateur": ("var", "submitted_at"),
     "intitules des postes": ("job_title",), "intitule du poste": ("job_title",),
     "postes salaries": ("job_title",), "type de contrat": ("job_contract",),
+    "submission time": ("var", "submitted_at"),
 }
 
-_OPTION = re.compile(r"\[(.+)\]\s*$|:\s*([^:]+)$")
+#: Usual French words for a variable, beside its catalogue label (folded).
+SYNONYMS = {
+    "courriel": "contact_email", "adresse e mail": "contact_email", "e mail": "contact_email",
+    "email": "contact_email", "telephone": "contact_phone", "remarques": "comments",
+    "commentaire": "comments", "adresse": "address", "adresse postale": "address",
+    "surface": "surface_m2", "etp": "etp", "siret": "siret", "benevoles": "volunteers",
+    "stagiaires": "interns", "service civique": "civic_service", "cdi": "cdi", "cdd": "cdd",
+    "autres contrats": "other_contracts", "code insee": "commune_code",
+    "code postal": "postcode", "salaries": "staff_total", "commune": "commune_name",
+    "ville": "commune_name", "nom du lieu": "place_name", "nom du tiers lieu": "place_name",
+    "usagers": "users_count", "administrateurs": "board_members",
+}
+
+_OPTION = re.compile(r"\[(.+)\]\s*$|[:/]\s*([^:/]+)$")
 
 
 @dataclass
@@ -81,6 +95,8 @@ def gather(codebook_dirs: list[Path], before_wave: int | None = None) -> Knowled
             _learn(knowledge, codebook, f"{where} {wave}")
     for text, target in TOOL_HEADERS.items():
         knowledge.add_header(text, target, "survey tools")
+    for text, name in SYNONYMS.items():
+        knowledge.add_header(text, ("var", name), "usual words")
     for name, variable in catalogue().items():
         if variable.type == "multi":
             for code, label in variable.values.items():
@@ -113,6 +129,7 @@ def _learn(knowledge: Knowledge, codebook, source: str) -> None:
             knowledge.add_header(mapping.column, ("var", name), source)
             for label, code in mapping.labels.items():
                 knowledge.labels.setdefault(name, {}).setdefault(fold(label), code)
+                knowledge.add_header(label, ("option", code), source)  # a column next time
         elif isinstance(mapping, ColumnMapping):
             knowledge.add_header(mapping.column, ("var", name), source)
             for label, code in (mapping.labels or {}).items():

@@ -8,6 +8,7 @@ whether its cells list several values and with which separator.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,6 +27,8 @@ DATE_FORMATS = (
 #: Separators a cell listing several values may use, tried in this order.
 SEPARATORS = ("; ", ";", " / ", "\n", " | ", ", ")
 
+_WORDS = re.compile(r"[^\W\d_]+")
+
 #: Share of answered cells that must contain a separator to propose it.
 SPLIT_SHARE = 0.1
 
@@ -42,6 +45,7 @@ class Profile:
     separator: str | None = None
     split_cells: int = 0
     letters: float = 0.0           # share of distinct values holding a letter
+    emails: float = 0.0            # share of distinct values that look like e-mails
 
     def describe(self) -> str:
         if self.kind == "date":
@@ -65,15 +69,21 @@ def profile_column(series: pd.Series) -> Profile:
     def share(test) -> float:
         return sum(n for value, n in counts.items() if test(value)) / total
 
-    if share(lambda v: values.fold(v) in values.TICKED | values.UNTICKED) >= 0.95:
+    numbers = [values.parse_decimal(v)[0] for v in distinct]
+    above_one = any(n is not None and n > 1 for n in numbers)
+    if share(lambda v: values.fold(v) in values.TICKED | values.UNTICKED) >= 0.95 \
+            and not above_one:
         return Profile("tick", total, distinct)
-    if share(lambda v: values.parse_decimal(v)[0] is not None) >= 0.9:
+    # A number may carry a unit ("120 m²", "5 personnes"), not words ("12 rue des Lilas").
+    if share(lambda v: values.parse_decimal(v)[0] is not None
+             and len(_WORDS.findall(v)) <= 1) >= 0.9:
         return Profile("number", total, distinct)
     formats, parsed = date_formats(distinct, counts)
     if formats and parsed >= 0.8 * total:
         return Profile("date", total, distinct, formats, parsed)
     profile = Profile("text", total, distinct)
     profile.letters = sum(any(c.isalpha() for c in v) for v in distinct) / len(distinct)
+    profile.emails = sum("@" in v for v in distinct) / len(distinct)
     profile.separator, profile.split_cells = detect_separator(counts)
     return profile
 
