@@ -87,6 +87,10 @@ def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
         unknown = int((jobs["contract"] == "unknown").sum())
         report.notes.append(f"jobs: {len(jobs)} from {jobs['response_id'].nunique()} "
                             f"responses; contract unknown for {unknown}")
+        if unknown == len(jobs):
+            report.notes.append("no job has a contract: the share of places with a facilitator "
+                                "is computed, the share of salaried jobs that are facilitator "
+                                "jobs is not (it counts CDI, CDD and other contracts only)")
     quarantined = Counter(i.rule for i in wave_data.quarantine.values())
     if quarantined:
         report.notes.append("rows set aside: " + ", ".join(

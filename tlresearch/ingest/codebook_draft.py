@@ -317,7 +317,7 @@ def _labels(answers: list[str], known: dict[str, str], variable) -> list[str]:
     for answer in answers:
         code = known.get(fold(answer))
         if code:
-            out.append(f"      {_q(answer)}: {code}  # label seen before")
+            out.append(f"      {_q(answer)}: {code}  # label seen before, confidence 100")
             continue
         match = process.extractOne(fold(answer), list(known), scorer=fuzz.token_sort_ratio,
                                    score_cutoff=85)
