@@ -117,6 +117,9 @@ def _summarise_issues(report: CheckReport, issues) -> None:
             report.notes.append(f"{column!r}: " + ("not in the codebook (add it to variables "
                                                    "or ignore)" if rule == "unmapped_column"
                                                    else "named in the codebook, not in the file"))
+        elif rule in {"not_a_postcode", "not_a_commune_code"}:
+            report.notes.append(text + " (after ingest, give their commune in "
+                                       "overrides/communes.csv)")
         else:
             report.notes.append(text)
 
