@@ -205,3 +205,15 @@ def test_draft_maps_the_demo_layouts_from_earlier_waves_only(tmp_path):
             found = drafted.variables.get(name)
             right += found is not None and set(found.raw_columns()) == set(mapping.raw_columns())
     assert right / total >= 0.85, f"{right}/{total}"
+
+
+def test_a_header_row_that_appears_twice(tmp_path):
+    paths = _folder(tmp_path)
+    export = paths.raw / "2026" / "x.csv"
+    header = "Nom du lieu;Commune;Salariés en CDI\n"
+    export.write_text(header * 2 + "A;Pau;1\nB;Dax;2\n" + header + "C;Agen;0\n", encoding="utf-8")
+    draft = draft_codebook(export, 2026, paths)
+    write_draft(draft, paths.codebook(2026))
+    assert load_codebook(paths.codebook(2026)).variables["cdi"].column == "Salariés en CDI"
+    report = check_codebook(paths, 2026)
+    assert report.ok and "rows set aside: repeated_header 2" in report.notes

@@ -58,8 +58,12 @@ class Profile:
 
 
 def profile_column(series: pd.Series) -> Profile:
-    """Profile the answers of one column (strings or NA)."""
+    """Profile the answers of one column (strings or NA).
+
+    A cell equal to the column's own name is a repeated header row, not an answer.
+    """
     answered = series.dropna()
+    answered = answered[answered != series.name]
     distinct = list(dict.fromkeys(str(v) for v in answered))
     if not distinct:
         return Profile("empty", 0)
