@@ -19,7 +19,7 @@ A new wave is a new file, not new code. The format, by example::
       place_types:                    # multi-choice, one column per option
         columns: {coworking: "TYPE[SQ001]", fablab: "TYPE[SQ002]"}
       # or, multi-choice in one delimited cell:
-      #   {column: "Type de lieu", separator: ", ", labels: {"Fablab": fablab}}
+      #   {column: "Type de lieu", split: ", ", labels: {"Fablab": fablab}}  (or separator:)
       jobs:                           # job slots: a title and a contract each
         slots:
           - {title: POSTE1, contract: POSTE1_CONTRAT}
