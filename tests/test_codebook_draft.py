@@ -94,6 +94,10 @@ def test_a_file_without_header_and_a_workbook_of_metadata_are_one_line(tmp_path)
     book.save(paths.raw / "2026" / "meta.xlsx")
     with pytest.raises(ReadError, match="skipped: metadata"):
         draft_codebook(paths.raw / "2026" / "meta.xlsx", 2026, paths)
+    old = paths.raw / "2026" / "ancien.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(ReadError, match="old Excel .xls file"):
+        draft_codebook(old, 2026, paths)
 
 
 def test_check_reports_unknown_labels_and_changes(tmp_path):

@@ -78,7 +78,7 @@ def locate_table(path: str | Path, name: str | None = None,
     path = Path(path)
     name = name or path.name
     sheets = [sheet] if sheet else (sheet_names(path) or [None])
-    best, best_score, seen = None, 0.0, []
+    best, best_score, seen, read_any, first_error = None, 0.0, [], False, None
     for candidate in sheets:
         if candidate is not None and sheet is None and NOT_DATA_SHEETS.search(candidate):
             seen.append(f"{candidate} (skipped: metadata)")
@@ -86,12 +86,16 @@ def locate_table(path: str | Path, name: str | None = None,
         for row in range(1, MAX_HEADER_ROW + 1):
             try:
                 table = read_table(path, name=name, sheet=candidate, header_row=row)
-            except DataError:
+            except DataError as error:
+                first_error = first_error or error
                 continue
+            read_any = True
             score = header_score(list(table.frame.columns), table)
             if score > best_score:
                 best, best_score = (table, candidate, row), score
         seen.append(str(candidate))
+    if best is None and not read_any and first_error is not None:
+        raise first_error  # not a table at all (an old binary .xls, an empty file...)
     if best is None:
         where = f" (sheets: {', '.join(seen)})" if seen != ["None"] else ""
         raise ReadError(f"no row among the first {MAX_HEADER_ROW} looks like column names "
