@@ -96,7 +96,8 @@ def test_cli_codebook_and_resolve_exit_codes(tmp_path, capsys):
     base = ["--data-dir", str(data), "codebook"]
     raw = str(data / "raw" / "2026" / "limesurvey_2026.csv")
     assert main(base + ["check", "2026"]) == 2  # no codebook yet: usage
-    assert main(base + ["draft", raw, "--wave", "2026"]) == 0
+    assert main(base + ["draft", "raw/2026/nope.csv", "--wave", "2026"]) == 2
+    assert main(base + ["draft", "raw/2026/limesurvey_2026.csv", "--wave", "2026"]) == 0
     assert main(base + ["draft", raw, "--wave", "2026"]) == 2  # never overwritten
     assert main(base + ["check", "2026"]) == 0
     book = data / "codebooks" / "2026.yaml"

@@ -72,8 +72,19 @@ class Draft:
 
 def draft_codebook(path: str | Path, wave: int, paths: DataPaths,
                    sheet: str | None = None) -> Draft:
-    """Propose a codebook for ``path`` (a file under ``paths.raw``), wave ``wave``."""
-    path = Path(path).resolve()
+    """Propose a codebook for ``path`` (a file under ``paths.raw``), wave ``wave``.
+
+    ``path`` may also be given relative to the data folder (``raw/2026/export.xls``) or
+    to ``raw/`` (``2026/export.xls``).
+    """
+    path = Path(path)
+    if not path.exists():
+        path = next((base / path for base in (paths.root, paths.raw) if (base / path).exists()),
+                    path)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file (give its path, or raw/<wave>/<file> "
+                         "relative to the data folder)")
+    path = path.resolve()
     raw_root = paths.raw.resolve()
     if not path.is_relative_to(raw_root):
         raise UsageError(f"{path} is not under {paths.raw}: copy the export to "
