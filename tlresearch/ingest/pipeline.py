@@ -228,6 +228,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         frames.append(kept.drop(columns=[c for c in restricted_columns if c in kept] + ["complete"]))
         jobs_frames.append(result.harmonised.jobs)
     responses = stack_responses(frames)
+    responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
 
     link_input = pd.DataFrame({
         "response_id": responses["response_id"], "wave": responses["wave"].astype(int),
@@ -244,7 +245,9 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         dict(zip(links["response_id"], links["place_id"]))).astype("string")
     commune_issues = apply_commune_overrides(
         responses, load_commune_overrides(paths.overrides / "communes.csv"), region)
-    responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
+    if commune_issues:  # corrected communes: their class too
+        responses["territorial_class"] = territorial_classes(paths, region,
+                                                             responses["commune_code"])
     places = build_places(responses)
 
     jobs = attach_jobs(pd.concat(jobs_frames, ignore_index=True), responses)
