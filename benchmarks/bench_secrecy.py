@@ -21,6 +21,7 @@ suppression (pytauargus, HiGHS, FREQ(3,0) + OPT) hides on the same count table.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -103,6 +104,7 @@ def main() -> None:
         print("pytauargus not installed: no comparison with Tau-Argus")
         return
     with tempfile.TemporaryDirectory() as folder:
+        os.chdir(folder)  # the engine writes its logs (CSPlogfile.txt...) into the cwd
         result = protect(known.assign(un=1.0)[["departement_code", "typology", "un"]],
                          ["departement_code", "typology"], response="un",
                          safety_rules="FREQ(3,0)", suppress="OPT(1)", workdir=folder)
