@@ -1,0 +1,52 @@
+"""Sortable, filterable tables in JupyterLab that work with no network (itables offline).
+
+itables embeds its JavaScript (DataTables and jQuery, from the installed package) in
+the notebook when :func:`enable` runs, so nothing is fetched from a CDN; the browser
+test of the explorer fails on any request that leaves 127.0.0.1. The table's own
+words (search box, paging, "no data") are in French.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: DataTables' interface words in French (the options of its ``language`` setting).
+FRENCH = {
+    "search": "Rechercher :", "lengthMenu": "Afficher _MENU_ lignes",
+    "info": "Lignes _START_ à _END_ sur _TOTAL_", "infoEmpty": "Aucune ligne",
+    "infoFiltered": "(filtrées parmi _MAX_)", "zeroRecords": "Aucune ligne ne correspond",
+    "emptyTable": "Tableau vide", "loadingRecords": "Chargement…",
+}
+
+
+def enable() -> None:
+    """Load itables' JavaScript into the notebook, offline; plain tables stay plain.
+
+    Run once near the top of a notebook (again after a kernel restart does no harm).
+    """
+    import itables
+
+    itables.init_notebook_mode(all_interactive=False, connected=False)
+
+
+def interactive_table(frame: pd.DataFrame, caption: str | None = None, **options) -> None:
+    """Show ``frame`` as a sortable table with a search box and column filters.
+
+    Parameters
+    ----------
+    frame
+        Any DataFrame (French headers read best: see :func:`tlresearch.places_table`).
+    caption
+        Says what the table is and where, under it.
+    options
+        Further itables options (``pageLength``...).
+    """
+    import itables
+
+    # maxBytes=0: never downsample (a place silently missing would mislead).
+    settings = {"language": FRENCH, "pageLength": 10, "maxBytes": 0,
+                "column_filters": "header", "classes": "display compact nowrap tl-itable",
+                **options}
+    itables.show(frame, caption=caption, **settings)
