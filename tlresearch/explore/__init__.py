@@ -14,6 +14,7 @@ Examples
 >>> tlresearch.indicator("share_employers", territory="33", wave=2024)   # doctest: +SKIP
 """
 from tlresearch.explore.contacts import restricted_overview
+from tlresearch.explore.geography import map_boundaries
 from tlresearch.explore.indicator import indicator, indicator_codes
 from tlresearch.explore.interactive import enable as enable_interactive_tables
 from tlresearch.explore.interactive import interactive_table
@@ -24,4 +25,4 @@ from tlresearch.explore.territory import Territory, territory
 __all__ = ["indicator", "indicator_codes", "place_history", "places_table",
            "places_map_frame", "panel_status", "PanelStatus", "PanelNotBuilt",
            "restricted_overview", "interactive_table", "enable_interactive_tables",
-           "territory", "Territory"]
+           "territory", "Territory", "map_boundaries"]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Code and number columns kept after the French ones.
-CODE_COLUMNS = ["indicator", "territory_level", "territory", "wave", "split", "split_value",
+CODE_COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "split", "split_value",
                 "value", "low", "high", "n", "unit", "suppressed"]
 #: Why a figure is secret, in French.
 SECRET_REASONS = {"primary_count": "moins de 3 lieux",
