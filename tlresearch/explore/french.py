@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Code and number columns kept after the French ones.
-CODE_COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "split", "split_value",
-                "value", "low", "high", "n", "unit", "suppressed"]
+CODE_COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "split",
+                "split_value", "value", "low", "high", "n", "unit", "suppressed"]
 #: Why a figure is secret, in French.
 SECRET_REASONS = {"primary_count": "moins de 3 lieux",
                   "primary_dominance": "un lieu fait plus de 85 % du total",
