@@ -27,8 +27,16 @@ def enable() -> None:
     Run once near the top of a notebook (again after a kernel restart does no harm).
     """
     import itables
+    from IPython.utils.capture import capture_output
 
-    itables.init_notebook_mode(all_interactive=False, connected=False)
+    with capture_output(stdout=False, stderr=False) as captured:
+        itables.init_notebook_mode(all_interactive=False, connected=False)
+    # itables 2.9.1 displays its theme script, which awaits the bundle, before the
+    # script that defines the bundle: the browser logs an error on the first run.
+    # Showing the bundle first removes it; nothing else changes.
+    for output in sorted(captured.outputs,
+                         key=lambda o: "injectModule" not in o.data.get("text/html", "")):
+        output.display()
 
 
 def interactive_table(frame: pd.DataFrame, caption: str | None = None, **options) -> None:
@@ -48,5 +56,7 @@ def interactive_table(frame: pd.DataFrame, caption: str | None = None, **options
     # maxBytes=0: never downsample (a place silently missing would mislead).
     settings = {"language": FRENCH, "pageLength": 10, "maxBytes": 0,
                 "column_filters": "header", "classes": "display compact nowrap tl-itable",
+                # text reads left-aligned (JupyterLab right-aligns output tables)
+                "columnDefs": [{"className": "dt-left", "targets": "_all"}],
                 **options}
     itables.show(frame, caption=caption, **settings)

@@ -86,10 +86,33 @@ def data_dir_from_environment() -> Path | None:
     return folder
 
 
-def lab_command(port: int, token: str, root: Path = NOTEBOOK_DIR,
-                open_browser: bool = True) -> list[str]:
-    """The ``jupyter lab`` command line: loopback, token, no news or update check."""
-    return [sys.executable, "-m", "jupyterlab",
+#: Settings every JupyterLab of the project starts with: no news feed, no update check
+#: (both would ask the Internet, and the explorer works offline).
+LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification":
+                {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def write_lab_settings(folder: str | os.PathLike) -> Path:
+    """Write :data:`LAB_SETTINGS` as JupyterLab's ``overrides.json`` in ``folder``."""
+    import json
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "overrides.json"
+    path.write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+def lab_command(port: int, token: str, root: Path = NOTEBOOK_DIR, open_browser: bool = True,
+                settings_dir: Path | None = None) -> list[str]:
+    """The ``jupyter lab`` command line: loopback, token, no news or update check.
+
+    ``settings_dir`` holds the ``overrides.json`` of :func:`write_lab_settings`
+    (default: ``share/jupyter/lab/tlresearch-settings`` inside this environment).
+    """
+    settings_dir = settings_dir or write_lab_settings(
+        Path(sys.prefix) / "share" / "jupyter" / "lab" / "tlresearch-settings")
+    return [sys.executable, "-m", "jupyterlab", f"--LabApp.app_settings_dir={settings_dir}",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
