@@ -64,15 +64,15 @@ def indicator(code: str = "share_employers", territory: str | int = "75",
     >>> import tlresearch
     >>> tlresearch.indicator("share_employers", "33", 2024, split="typology")  # doctest: +SKIP
     """
-    from tlresearch.stats.indicator_catalogue import catalogue, vocabulary
+    from tlresearch.stats.indicator_catalogue import catalogue, indicator_settings
 
     status = panel_status(data_dir).require()
     if code not in catalogue():
         raise UsageError(f"indicateur inconnu {code!r} ; indicateurs : "
                          f"{', '.join(catalogue())}")
-    if split is not None and split not in vocabulary()["splits"]:
+    if split is not None and split not in indicator_settings()["splits"]:
         raise UsageError(f"ventilation inconnue {split!r} ; choisir parmi : "
-                         f"{', '.join(vocabulary()['splits'])}")
+                         f"{', '.join(indicator_settings()['splits'])}")
     waves = _waves(wave, status.waves)
     responses = read_table("responses", data_dir)
     staff = read_table("staff", data_dir)
