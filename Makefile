@@ -53,6 +53,7 @@ bench: $(STAMP) browser
 	$(BIN)/python benchmarks/bench_xlsx_reader.py
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_explore.py
 
 ## clean: delete what the library built (never data/raw)
 clean:

@@ -85,6 +85,13 @@ def test_make_lab_with_a_missing_data_folder_says_so_in_one_line(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.fixture
+def jupyter_dirs(tmp_path, monkeypatch):
+    """Kernel connection files and IPython's profile in tmp, not in $HOME."""
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+
+
 def _run_explorer(data_dir, tmp_path, **parameters):
     import papermill
 
@@ -96,7 +103,7 @@ def _run_explorer(data_dir, tmp_path, **parameters):
 
 
 @pytest.mark.slow
-def test_explorer_outputs_are_offline_and_contact_free(demo_data_dir, tmp_path):
+def test_explorer_outputs_are_offline_and_contact_free(demo_data_dir, tmp_path, jupyter_dirs):
     import nbformat
     import pandas as pd
 
@@ -117,7 +124,7 @@ def test_explorer_outputs_are_offline_and_contact_free(demo_data_dir, tmp_path):
 
 
 @pytest.mark.slow
-def test_explorer_without_a_panel_says_which_command_to_run(tmp_path):
+def test_explorer_without_a_panel_says_which_command_to_run(tmp_path, jupyter_dirs):
     from papermill.exceptions import PapermillExecutionError
 
     (tmp_path / "empty").mkdir()

@@ -77,9 +77,14 @@ def _wait_for_server(port: int, token: str, server: subprocess.Popen, log: Path)
 
 
 @pytest.fixture
-def lab_server(demo_data_dir, tmp_path):
-    """A running JupyterLab on a copy of the explorer: (url, port, token, root); stopped after."""
+def chromium_ready():
+    """Skip locally, fail under CI, before the demo panel is built for nothing."""
     require_chromium()
+
+
+@pytest.fixture
+def lab_server(chromium_ready, demo_data_dir, tmp_path):
+    """A running JupyterLab on a copy of the explorer: (url, port, tmp_path); stopped after."""
     root = tmp_path / "notebooks"
     root.mkdir()
     shutil.copy(NOTEBOOK_DIR / EXPLORER, root / EXPLORER)
