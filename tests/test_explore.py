@@ -111,8 +111,10 @@ def test_indicator_series_over_every_wave(demo_data_dir, tables):
     ({"split": "couleur"}, "ventilation inconnue"),
 ])
 def test_indicator_refuses_what_makes_no_sense(demo_data_dir, kwargs, words):
-    with pytest.raises(UsageError, match=words):
+    with pytest.raises(UsageError, match=words) as caught:
         tlresearch.indicator(**{"code": "share_employers", **kwargs}, data_dir=demo_data_dir)
+    # in a notebook, one line instead of a traceback
+    assert caught.value._render_traceback_() == [f"ExplorerError: {caught.value}"]
 
 
 def test_territory_labels():

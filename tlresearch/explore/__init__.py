@@ -19,12 +19,17 @@ from tlresearch.explore.indicator import indicator, indicator_codes
 from tlresearch.explore.interactive import enable as enable_interactive_tables
 from tlresearch.explore.interactive import interactive_table
 from tlresearch.explore.map_view import MapView, quick_map
-from tlresearch.explore.panel_status import PanelNotBuilt, PanelStatus, panel_status
+from tlresearch.explore.panel_status import (
+    ExplorerError,
+    PanelNotBuilt,
+    PanelStatus,
+    panel_status,
+)
 from tlresearch.explore.places import place_history, places_map_frame, places_table
 from tlresearch.explore.territory import Territory, territory
 
 __all__ = ["indicator", "indicator_codes", "place_history", "places_table",
-           "places_map_frame", "panel_status", "PanelStatus", "PanelNotBuilt",
+           "places_map_frame", "panel_status", "PanelStatus", "PanelNotBuilt", "ExplorerError",
            "restricted_overview", "interactive_table", "enable_interactive_tables",
            "territory", "Territory", "map_boundaries", "quick_map",
            "MapView"]

@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from tlresearch.core.errors import UsageError
 from tlresearch.explore.french import french_indicator_table
-from tlresearch.explore.panel_status import panel_status, read_table
+from tlresearch.explore.panel_status import ExplorerError, panel_status, read_table
 from tlresearch.explore.territory import territory as read_territory
 
 if TYPE_CHECKING:
@@ -68,10 +67,10 @@ def indicator(code: str = "share_employers", territory: str | int = "75",
 
     status = panel_status(data_dir).require()
     if code not in catalogue():
-        raise UsageError(f"indicateur inconnu {code!r} ; indicateurs : "
+        raise ExplorerError(f"indicateur inconnu {code!r} ; indicateurs : "
                          f"{', '.join(catalogue())}")
     if split is not None and split not in indicator_settings()["splits"]:
-        raise UsageError(f"ventilation inconnue {split!r} ; choisir parmi : "
+        raise ExplorerError(f"ventilation inconnue {split!r} ; choisir parmi : "
                          f"{', '.join(indicator_settings()['splits'])}")
     waves = _waves(wave, status.waves)
     responses = read_table("responses", data_dir)
@@ -104,11 +103,11 @@ def _waves(wave, known: tuple[int, ...]) -> list[int]:
     try:
         waves = [int(w) for w in asked]
     except (TypeError, ValueError):
-        raise UsageError(f"vague illisible {wave!r} : une année, une liste d'années "
+        raise ExplorerError(f"vague illisible {wave!r} : une année, une liste d'années "
                          "ou \"toutes\"") from None
     absent = [w for w in waves if w not in known]
     if absent:
-        raise UsageError(f"aucune vague {', '.join(map(str, absent))} dans le panel ; "
+        raise ExplorerError(f"aucune vague {', '.join(map(str, absent))} dans le panel ; "
                          f"vagues : {', '.join(map(str, known))}")
     return waves
 

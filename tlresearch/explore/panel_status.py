@@ -27,12 +27,19 @@ if TYPE_CHECKING:
 PANEL_TABLES = ("responses", "places", "staff", "quality_log")
 
 
-class PanelNotBuilt(UsageError):
-    """No panel in the data folder: the message says which command builds it."""
+class ExplorerError(UsageError):
+    """A question the explorer cannot answer (unknown territory, wave...), said in one line.
+
+    In a notebook IPython calls ``_render_traceback_`` instead of printing the
+    traceback: the researcher reads the message, not the library's internals.
+    """
 
     def _render_traceback_(self) -> list[str]:
-        # IPython calls this instead of printing the traceback: one clear message.
-        return [f"PanelNotBuilt: {self}"]
+        return [f"{type(self).__name__}: {self}"]
+
+
+class PanelNotBuilt(ExplorerError):
+    """No panel in the data folder: the message says which command builds it."""
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from tlresearch.core.errors import UsageError
-from tlresearch.explore.panel_status import read_table
+from tlresearch.explore.panel_status import ExplorerError, read_table
 from tlresearch.explore.territory import territory as read_territory
 
 if TYPE_CHECKING:
@@ -81,11 +80,11 @@ def find_place(query: str, places: pd.DataFrame) -> str:
     if len(hits) == 1:
         return str(hits["place_id"].iloc[0])
     if hits.empty:
-        raise UsageError(f"aucun lieu ne correspond à {text!r} (identifiant ou partie du nom)")
+        raise ExplorerError(f"aucun lieu ne correspond à {text!r} (identifiant ou partie du nom)")
     listed = "; ".join(f"{i} {n} ({c})" for i, n, c in
                        hits[["place_id", "place_name", "commune_name"]].head(8).itertuples(
                            index=False))
-    raise UsageError(f"{len(hits)} lieux correspondent à {text!r} : {listed}; "
+    raise ExplorerError(f"{len(hits)} lieux correspondent à {text!r} : {listed}; "
                      "donnez l'identifiant (place_id)")
 
 

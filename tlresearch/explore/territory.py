@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.explore.panel_status import ExplorerError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +41,7 @@ class Territory:
     def select(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows of ``frame`` (responses or places) in the territory; codes NA are outside."""
         if self.column not in frame.columns:
-            raise UsageError(f"the table has no {self.column!r} column to select "
+            raise ExplorerError(f"the table has no {self.column!r} column to select "
                              f"{self.label} from")
         mask = frame[self.column].astype("string").eq(self.code).fillna(False)
         return frame[mask.to_numpy(dtype=bool)].reset_index(drop=True)
@@ -87,6 +87,6 @@ def territory(code: str | int, places: pd.DataFrame | None = None,
                            "epci_name"].dropna()
         if len(names):
             return Territory("epci", text, str(names.iloc[0]))
-    raise UsageError(
+    raise ExplorerError(
         f"territoire inconnu {text!r} : donnez le code de la région ({region}), d'un "
         f"département ({', '.join(sorted(departements))}) ou le SIREN d'un EPCI du panel")
