@@ -8,12 +8,11 @@ prints is only this overview: which tables, how many rows, which columns.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from tlresearch.core.formats import format_count
 from tlresearch.core.paths import DataPaths
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def restricted_overview(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -26,10 +25,7 @@ def restricted_overview(data_dir: str | os.PathLike | None = None) -> pd.DataFra
     >>> restricted_overview("/nonexistent").empty
     True
     """
-    import pandas as pd
     import pyarrow.parquet as pq
-
-    from tlresearch.core.formats import format_count
 
     folder = DataPaths.resolve(data_dir).restricted
     rows = []

@@ -6,7 +6,7 @@ columns come first, the codes and raw numbers follow under their usual names.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import pandas as pd
 
 from tlresearch.core.formats import (
     format_count,
@@ -15,9 +15,7 @@ from tlresearch.core.formats import (
     format_percent,
     format_points,
 )
-
-if TYPE_CHECKING:
-    import pandas as pd
+from tlresearch.stats.indicator_catalogue import split_label
 
 #: Code and number columns kept after the French ones.
 CODE_COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "split",
@@ -54,10 +52,6 @@ def french_indicator_table(tidy: pd.DataFrame, territory_label: str) -> pd.DataF
     A figure under secrecy reads ``s`` with its reason; its number stays in ``value``
     because the explorer is the lab's own workbench, not a publication.
     """
-    import pandas as pd
-
-    from tlresearch.stats.indicator_catalogue import split_label
-
     secret = tidy["suppressed"].fillna(False).astype(bool).to_numpy()
     reasons = tidy["suppression_reason"].astype("string").fillna("")
     out = pd.DataFrame({"Indicateur": tidy["label"].astype(str),

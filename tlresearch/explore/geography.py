@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from tlresearch.core.paths import DEFAULT_REGION, DataPaths
 from tlresearch.explore.panel_status import read_table
 from tlresearch.explore.territory import territory as read_territory
+from tlresearch.geo.reference import load_boundaries
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -27,8 +28,6 @@ def map_boundaries(territory: str | int = DEFAULT_REGION, *,
     >>> from tlresearch.viz.maps import places_map
     >>> places_map(points, boundaries=map_boundaries("33"))   # doctest: +SKIP
     """
-    from tlresearch.geo.reference import load_boundaries
-
     paths = DataPaths.resolve(data_dir)
     layers = {level: load_boundaries(level, region=region, web=True, paths=paths)
               for level in ("commune", "epci", "departement")}

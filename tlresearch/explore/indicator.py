@@ -10,14 +10,15 @@ number of places it rests on, under the same rules as the reports
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from tlresearch.explore.french import french_indicator_table
 from tlresearch.explore.panel_status import ExplorerError, panel_status, read_table
 from tlresearch.explore.territory import territory as read_territory
-
-if TYPE_CHECKING:
-    import pandas as pd
+from tlresearch.stats.indicator_catalogue import catalogue, catalogue_table, indicator_settings
+from tlresearch.stats.indicators import compute_indicators
+from tlresearch.stats.trends import indicator_series
 
 #: Words accepted for "every wave of the panel".
 ALL_WAVES = ("all", "toutes")
@@ -63,8 +64,6 @@ def indicator(code: str = "share_employers", territory: str | int = "75",
     >>> import tlresearch
     >>> tlresearch.indicator("share_employers", "33", 2024, split="typology")  # doctest: +SKIP
     """
-    from tlresearch.stats.indicator_catalogue import catalogue, indicator_settings
-
     status = panel_status(data_dir).require()
     if code not in catalogue():
         raise ExplorerError(f"indicateur inconnu {code!r} ; indicateurs : "
@@ -86,8 +85,6 @@ def indicator(code: str = "share_employers", territory: str | int = "75",
 
 def indicator_codes() -> pd.DataFrame:
     """The indicators one can ask for: code, French label, unit and definition."""
-    from tlresearch.stats.indicator_catalogue import catalogue_table
-
     table = catalogue_table()[["indicator", "label", "unit", "definition"]]
     return table.rename(columns={"label": "Indicateur", "unit": "Unité",
                                  "definition": "Définition"})
@@ -115,9 +112,5 @@ def _waves(wave, known: tuple[int, ...]) -> list[int]:
 def _compute(responses, staff, code: str, pair, split, waves: list[int], series: bool):
     """Tidy rows: one wave with :func:`compute_indicators`, several with the series."""
     if not series:
-        from tlresearch.stats.indicators import compute_indicators
-
         return compute_indicators(responses, staff, waves[0], pair, split, indicators=[code])
-    from tlresearch.stats.trends import indicator_series
-
     return indicator_series(responses, staff, [code], pair, split, waves=waves)

@@ -7,10 +7,9 @@ words (search box, paging, "no data") are in French.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pandas as pd
+import itables
+import pandas as pd
+from IPython.utils.capture import capture_output
 
 #: DataTables' interface words in French (the options of its ``language`` setting).
 FRENCH = {
@@ -26,9 +25,6 @@ def enable() -> None:
 
     Run once near the top of a notebook (again after a kernel restart does no harm).
     """
-    import itables
-    from IPython.utils.capture import capture_output
-
     with capture_output(stdout=False, stderr=False) as captured:
         itables.init_notebook_mode(all_interactive=False, connected=False)
     # itables 2.9.1 displays its theme script, which awaits the bundle, before the
@@ -51,8 +47,6 @@ def interactive_table(frame: pd.DataFrame, caption: str | None = None, **options
     options
         Further itables options (``pageLength``...).
     """
-    import itables
-
     # maxBytes=0: never downsample (a place silently missing would mislead).
     settings = {"language": FRENCH, "pageLength": 10, "maxBytes": 0,
                 "column_filters": "header", "classes": "display compact nowrap tl-itable",

@@ -18,6 +18,7 @@ Exit codes: 0 (JupyterLab stopped), 2 (usage: no free port, data folder missing)
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import socket
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DATA_DIR_ENV, NOTEBOOK_DIR
+from tlresearch.explore.panel_status import panel_status
 
 KERNEL_NAME = "tlresearch"
 KERNEL_DISPLAY_NAME = "Python (tlresearch)"
@@ -94,8 +96,6 @@ LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification":
 
 def write_lab_settings(folder: str | os.PathLike) -> Path:
     """Write :data:`LAB_SETTINGS` as JupyterLab's ``overrides.json`` in ``folder``."""
-    import json
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "overrides.json"
@@ -143,8 +143,6 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"make lab: {error}", file=sys.stderr)
         return 2
-    from tlresearch.explore.panel_status import panel_status
-
     env = dict(os.environ)
     if folder is not None:
         env[DATA_DIR_ENV] = str(folder)

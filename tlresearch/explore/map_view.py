@@ -11,11 +11,15 @@ import html
 import os
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.explore.geography import map_boundaries
+from tlresearch.viz.maps import places_map
+from tlresearch.viz.standalone_html import render_html
 
 if TYPE_CHECKING:
     import folium
-    import pandas as pd
 
 
 class MapView:
@@ -25,8 +29,6 @@ class MapView:
         self.map, self.height = m, int(height)
 
     def _repr_html_(self) -> str:
-        from tlresearch.viz.standalone_html import render_html
-
         # html.escape quotes both kinds of quotes: the page reaches the frame unchanged.
         page = html.escape(render_html(self.map), quote=True)
         return (f'<iframe class="tl-map" title="Carte des lieux" srcdoc="{page}" '
@@ -50,8 +52,5 @@ def quick_map(points: pd.DataFrame, territory: str | int = DEFAULT_REGION, *,
     >>> from tlresearch import explore
     >>> explore.quick_map(tlresearch.places_map_frame("33"), "33")   # doctest: +SKIP
     """
-    from tlresearch.explore.geography import map_boundaries
-    from tlresearch.viz.maps import places_map
-
     boundaries = map_boundaries(territory, data_dir=data_dir)
     return MapView(places_map(points, boundaries=boundaries), height)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
 from tlresearch.core.paths import DataPaths
-
-if TYPE_CHECKING:
-    import pandas as pd
+from tlresearch.core.storage import read_parquet_metadata
 
 #: Tables the explorer needs; the panel is "built" when all of them exist.
 PANEL_TABLES = ("responses", "places", "staff", "quality_log")
@@ -101,8 +100,6 @@ def panel_status(data_dir: str | os.PathLike | None = None) -> PanelStatus:
     >>> "make reports" in status.message()
     True
     """
-    from tlresearch.core.storage import read_parquet_metadata
-
     paths = DataPaths.resolve(data_dir)
     missing = tuple(name for name in PANEL_TABLES
                     if not paths.processed_table(name).is_file())
@@ -125,10 +122,6 @@ def read_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
 
     ``attrs["demo"]`` says whether it comes from the demo survey, as in :mod:`tlresearch.api`.
     """
-    import pandas as pd
-
-    from tlresearch.core.storage import read_parquet_metadata
-
     paths = DataPaths.resolve(data_dir)
     path = paths.processed_table(name)
     if not path.is_file():

@@ -12,12 +12,20 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from tlresearch.core.paths import DataPaths
+from tlresearch.core.text import fold
 from tlresearch.explore.panel_status import ExplorerError, read_table
 from tlresearch.explore.territory import territory as read_territory
+from tlresearch.geo.reference import load_boundaries
+from tlresearch.ingest.roles import role_labels
+from tlresearch.spec.variables import contract_labels
+from tlresearch.stats.indicator_catalogue import split_label
+from tlresearch.viz.maps import place_points
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
 #: French headers of the public place fields, in the order they are shown.
 PLACE_COLUMNS = {"place_name": "Nom", "commune_name": "Commune",
@@ -31,8 +39,6 @@ PLACE_CODES = ["place_id", "commune_code", "epci_code", "typology", "legal_statu
 
 def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     """Add French labels of the typology and legal status beside their codes."""
-    from tlresearch.stats.indicator_catalogue import split_label
-
     out = frame.copy()
     for column, split in (("typology", "typology"), ("legal_status", "legal_status")):
         if column in out:
@@ -68,8 +74,6 @@ def find_place(query: str, places: pd.DataFrame) -> str:
     Case, accents and hyphens are ignored. Several matches stop with the list of them,
     so that the researcher picks one id.
     """
-    from tlresearch.core.text import fold
-
     text = str(query).strip()
     if text in set(places["place_id"].astype(str)):
         return text
@@ -108,9 +112,6 @@ def place_history(place: str, *, data_dir: str | os.PathLike | None = None) -> p
     >>> import tlresearch
     >>> tlresearch.place_history("Bayonne Fablab")     # doctest: +SKIP
     """
-    from tlresearch.ingest.roles import role_labels
-    from tlresearch.spec.variables import contract_labels
-
     places = read_table("places", data_dir)
     place_id = find_place(place, places)
     responses = read_table("responses", data_dir)
@@ -124,8 +125,6 @@ def place_history(place: str, *, data_dir: str | os.PathLike | None = None) -> p
         for t, c, r in zip(group["title_raw"].fillna("?"), group["contract"].fillna(""),
                            group["role"].fillna("")))
         for wave, group in staff.groupby("wave")}
-    import pandas as pd
-
     table = pd.DataFrame({
         "Vague": rows["wave"].astype(int).to_numpy(),
         "Nom": rows["place_name"].to_numpy(),
@@ -165,9 +164,6 @@ def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
     >>> import tlresearch
     >>> tlresearch.places_map_frame("33").explore(column="Type de lieu")  # doctest: +SKIP
     """
-    from tlresearch.geo.reference import load_boundaries
-    from tlresearch.viz.maps import place_points
-
     places = read_table("places", data_dir)
     where = read_territory(territory, places)
     chosen = where.select(places)
@@ -175,8 +171,6 @@ def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
         answered = read_table("responses", data_dir)
         answered = answered.loc[answered["wave"] == int(wave), "place_id"]
         chosen = chosen[chosen["place_id"].isin(answered)]
-    from tlresearch.core.paths import DataPaths
-
     communes = load_boundaries("commune", paths=DataPaths.resolve(data_dir))
     points = _labels(place_points(chosen, communes))
     points = points.rename(columns={"typology_label": "Type de lieu"})

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.explore.panel_status import ExplorerError
+from tlresearch.geo.datafrance import departement_names, regions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,8 +73,6 @@ def territory(code: str | int, places: pd.DataFrame | None = None,
     >>> territory(75).label
     'Nouvelle-Aquitaine'
     """
-    from tlresearch.geo.datafrance import departement_names, regions
-
     text = str(code).strip()
     if text == region:
         table = regions()
