@@ -133,3 +133,16 @@ def test_explorer_without_a_panel_says_which_command_to_run(tmp_path, jupyter_di
     assert caught.value.ename == "PanelNotBuilt"
     assert caught.value.traceback == [f"PanelNotBuilt: {caught.value.evalue}"]
     assert "make reports" in caught.value.evalue
+
+
+def test_browser_test_fails_under_ci_when_chromium_is_missing(monkeypatch, tmp_path):
+    """tests/test_lab_browser.py starts with require_chromium: fail under CI, skip locally."""
+    import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="cannot run under CI"):
+        browser.require_chromium()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        browser.require_chromium()
