@@ -188,3 +188,13 @@ def test_restricted_overview_shows_no_value(demo_data_dir):
     contacts = pd.read_parquet(demo_data_dir / "restricted" / "contacts.parquet")
     email = contacts["contact_email"].dropna().iloc[0]
     assert email not in overview.to_string()
+
+
+def test_interactive_tables_escape_what_respondents_typed():
+    from tlresearch.explore.interactive import interactive_html
+
+    hostile = '<img src=x onerror="alert(1)">'
+    frame = pd.DataFrame({"Nom": [hostile], f"col {hostile}": [1]})
+    page = interactive_html(frame, caption=f"Lieux — {hostile}")
+    assert hostile not in page and "&lt;img src=x" in page
+    assert "Rechercher" in page and "unpkg" not in page

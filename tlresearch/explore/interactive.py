@@ -7,8 +7,11 @@ words (search box, paging, "no data") are in French.
 """
 from __future__ import annotations
 
+import html
+
 import itables
 import pandas as pd
+from IPython.display import HTML, display
 from IPython.utils.capture import capture_output
 
 #: DataTables' interface words in French (the options of its ``language`` setting).
@@ -35,6 +38,25 @@ def enable() -> None:
         output.display()
 
 
+def interactive_html(frame: pd.DataFrame, caption: str | None = None, **options) -> str:
+    """The HTML of :func:`interactive_table`: cells, headers and caption escaped.
+
+    itables escapes cells and headers (``allow_html`` stays off); the caption is
+    escaped here, since it may carry names read from the data (an EPCI's), and so is
+    a column name holding markup: itables 2.9.1 writes headers unescaped in its static
+    preview (the table shown until its JavaScript runs).
+    """
+    frame = frame.rename(columns=lambda c: html.escape(c, quote=False) if isinstance(c, str) else c)
+    # maxBytes=0: never downsample (a place silently missing would mislead).
+    settings = {"language": FRENCH, "pageLength": 10, "maxBytes": 0,
+                "column_filters": "header", "classes": "display compact nowrap tl-itable",
+                # text reads left-aligned (JupyterLab right-aligns output tables)
+                "columnDefs": [{"className": "dt-left", "targets": "_all"}],
+                **options}
+    return itables.to_html_datatable(frame, html.escape(caption, quote=False) if caption else None,
+                                     connected=False, **settings)
+
+
 def interactive_table(frame: pd.DataFrame, caption: str | None = None, **options) -> None:
     """Show ``frame`` as a sortable table with a search box and column filters.
 
@@ -47,10 +69,4 @@ def interactive_table(frame: pd.DataFrame, caption: str | None = None, **options
     options
         Further itables options (``pageLength``...).
     """
-    # maxBytes=0: never downsample (a place silently missing would mislead).
-    settings = {"language": FRENCH, "pageLength": 10, "maxBytes": 0,
-                "column_filters": "header", "classes": "display compact nowrap tl-itable",
-                # text reads left-aligned (JupyterLab right-aligns output tables)
-                "columnDefs": [{"className": "dt-left", "targets": "_all"}],
-                **options}
-    itables.show(frame, caption=caption, **settings)
+    display(HTML(interactive_html(frame, caption, **options)))
