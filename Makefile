@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name tlresearch --display-name "Python (tlresearch)"
 	@touch $(STAMP)
 
 ## install: create or refresh .venv with the pinned dependencies
@@ -28,6 +29,10 @@ reports: $(STAMP)
 	$(BIN)/tlresearch demo
 	$(BIN)/tlresearch ingest
 	$(BIN)/tlresearch report --territory all
+
+## lab: open JupyterLab on notebooks/ (00-explorer.ipynb) with the "tlresearch" kernel, 127.0.0.1 only
+lab: $(STAMP)
+	$(BIN)/python -m tlresearch.explore.lab $(LAB_ARGS)
 
 ## browser: install Debian's headless chromium for the browser tests when missing
 browser:
@@ -48,9 +53,10 @@ bench: $(STAMP) browser
 	$(BIN)/python benchmarks/bench_xlsx_reader.py
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_explore.py
 
 ## clean: delete what the library built (never data/raw)
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.csv data/processed/*.md
 
-.PHONY: help install browser lint reports test bench clean
+.PHONY: help install lab browser lint reports test bench clean

@@ -26,8 +26,8 @@ def _code_cells(path: Path):
 
 
 def test_there_are_notebooks():
-    assert NAMES == ["10-quality.ipynb", "20-map.ipynb", "30-professionalisation.ipynb",
-                     "40-panorama.ipynb", "50-certification.ipynb"]
+    assert NAMES == ["00-explorer.ipynb", "10-quality.ipynb", "20-map.ipynb",
+                     "30-professionalisation.ipynb", "40-panorama.ipynb", "50-certification.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)

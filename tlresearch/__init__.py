@@ -26,6 +26,10 @@ _LAZY = {
     "audit_table": "secrecy.protection", "outcome_tables": "stats.certification",
     "read_graduates": "stats.certification", "resolve_table": "geo.resolve",
     "load_boundaries": "geo.reference",
+    # the researcher's helpers (JupyterLab, notebooks/00-explorer.ipynb)
+    "indicator": "explore.indicator", "indicator_codes": "explore.indicator",
+    "place_history": "explore.places", "places_table": "explore.places",
+    "places_map_frame": "explore.places", "panel_status": "explore.panel_status",
 }
 
 

@@ -249,8 +249,9 @@ def _report(args: argparse.Namespace, paths) -> int:
     for year in years:
         for territory in territories:
             validate_parameters(year, territory, paths.root, region=args.region)
+    # 00-explorer.ipynb is the lab's workbench (make lab), not a report to publish.
     notebooks = [Path(n) for n in args.notebooks] if args.notebooks else sorted(
-        NOTEBOOK_DIR.glob("*.ipynb"))
+        p for p in NOTEBOOK_DIR.glob("*.ipynb") if not p.name.startswith("00-"))
     missing = [str(n) for n in notebooks if not n.is_file()]
     if missing or not notebooks:
         raise UsageError(f"notebook(s) not found: {', '.join(missing) or NOTEBOOK_DIR}")

@@ -1,0 +1,131 @@
+"""Is there a panel to explore? One answer in French, and the command that builds it.
+
+The explorer notebook starts here: when ``data/processed`` holds no panel (a fresh
+clone, or ``TLRESEARCH_DATA_DIR`` pointing at a lab folder where ``ingest`` was never
+run), the researcher must read which command to run, not a Python traceback. Hence
+:class:`PanelNotBuilt`, a :class:`~tlresearch.core.errors.UsageError` that IPython shows
+as its message only (``_render_traceback_``), and that stops "Run All" at that cell.
+
+The tables are read here rather than through :mod:`tlresearch.api` because the two
+modules are independent siblings of one layer (see the import-linter contract).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from tlresearch.core.errors import UsageError
+from tlresearch.core.formats import format_count
+from tlresearch.core.paths import DataPaths
+from tlresearch.core.storage import read_parquet_metadata
+
+#: Tables the explorer needs; the panel is "built" when all of them exist.
+PANEL_TABLES = ("responses", "places", "staff", "quality_log")
+
+
+class ExplorerError(UsageError):
+    """A question the explorer cannot answer (unknown territory, wave...), said in one line.
+
+    In a notebook IPython calls ``_render_traceback_`` instead of printing the
+    traceback: the researcher reads the message, not the library's internals.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+class PanelNotBuilt(ExplorerError):
+    """No panel in the data folder: the message says which command builds it."""
+
+
+@dataclass(frozen=True)
+class PanelStatus:
+    """What the data folder holds: enough for one French sentence and the next step."""
+
+    data_dir: Path
+    missing: tuple[str, ...]
+    waves: tuple[int, ...] = ()
+    responses: int = 0
+    places: int = 0
+    demo: bool = False
+
+    @property
+    def built(self) -> bool:
+        return not self.missing
+
+    @property
+    def last_wave(self) -> int:
+        if not self.waves:
+            raise PanelNotBuilt(self.message())
+        return self.waves[-1]
+
+    def message(self) -> str:
+        """The status in French: what is there, or which command to run."""
+        if not self.built:
+            return (f"Le panel n'est pas encore construit dans {self.data_dir} "
+                    f"(absent : {', '.join(self.missing)}). Construisez-le avec "
+                    "`make reports` (enquête de démonstration) ou `.venv/bin/tlresearch "
+                    "ingest` (vos exports dans data/raw), puis relancez le carnet.")
+        span = (f"{self.waves[0]}–{self.waves[-1]}" if len(self.waves) > 1
+                else str(self.waves[0]) if self.waves else "aucune vague")
+        kind = "enquête de DÉMONSTRATION (fictive)" if self.demo else "données du labo"
+        return (f"Panel de {self.data_dir} : {format_count(len(self.waves))} vague(s) "
+                f"({span}), {format_count(self.responses)} réponses, "
+                f"{format_count(self.places)} lieux — {kind}.")
+
+    def require(self) -> PanelStatus:
+        """Raise :class:`PanelNotBuilt` when the panel is absent; else return itself."""
+        if not self.built:
+            raise PanelNotBuilt(self.message())
+        return self
+
+    def _repr_markdown_(self) -> str:
+        return ("**" + self.message() + "**") if self.built else ("⚠️ " + self.message())
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+def panel_status(data_dir: str | os.PathLike | None = None) -> PanelStatus:
+    """Check the data folder without loading any table (Parquet metadata only).
+
+    Examples
+    --------
+    >>> status = panel_status("/nonexistent/folder")
+    >>> status.built, status.missing[0]
+    (False, 'responses')
+    >>> "make reports" in status.message()
+    True
+    """
+    paths = DataPaths.resolve(data_dir)
+    missing = tuple(name for name in PANEL_TABLES
+                    if not paths.processed_table(name).is_file())
+    if missing:
+        return PanelStatus(paths.root, missing)
+    metadata = read_parquet_metadata(paths.processed_table("responses"))
+    waves = tuple(sorted(int(w) for w in metadata.get("waves", "").split(",") if w))
+    return PanelStatus(paths.root, (), waves, _rows(paths.processed_table("responses")),
+                       _rows(paths.processed_table("places")), metadata.get("demo") == "true")
+
+
+def _rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def read_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """One processed table (``responses``, ``places``, ``staff``...), or :class:`PanelNotBuilt`.
+
+    ``attrs["demo"]`` says whether it comes from the demo survey, as in :mod:`tlresearch.api`.
+    """
+    paths = DataPaths.resolve(data_dir)
+    path = paths.processed_table(name)
+    if not path.is_file():
+        raise PanelNotBuilt(panel_status(data_dir).message())
+    frame = pd.read_parquet(path)
+    frame.attrs["demo"] = read_parquet_metadata(path).get("demo") == "true"
+    return frame
