@@ -52,8 +52,6 @@ OVERSEAS_BOXES = (
 #: Methods weaker than coordinates: a look-alike name does not beat a point elsewhere.
 WEAKER_THAN_POINT = {"name_fuzzy", "postcode_name_fuzzy", "postcode_only"}
 
-RESOLVED_COLUMNS = OUTPUT_COLUMNS + ["resolution_disagreement"]
-
 
 @dataclass(frozen=True)
 class ColumnChoice:
