@@ -22,7 +22,7 @@ import pandas as pd
 
 from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION
-from tlresearch.geo.communes import OUTPUT_COLUMNS, resolve_communes
+from tlresearch.geo.communes import resolve_communes
 from tlresearch.io import cells as values
 
 #: Usual spellings of each kind of column, most specific first (compared folded:
