@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="multiply the number of places (30 = national-scale benchmark)")
     demo.add_argument("--overwrite", action="store_true",
                       help="replace demo raw files that differ (never needed for a rerun)")
+    demo.add_argument("--regions", choices=("75", "all"), default="75",
+                      help="75: the Nouvelle-Aquitaine demo (default); all: every region of "
+                           "France, overseas included, about 3 500 places a wave")
 
     ingest = sub.add_parser("ingest", help="build the panel from raw exports and codebooks",
                             description="Read every wave through its codebook, validate, link "
@@ -179,7 +182,8 @@ def _run(args: argparse.Namespace) -> int:
         from tlresearch.demo import write_demo
 
         summary = write_demo(paths, seed=DEMO_SEED if args.seed is None else args.seed,
-                             scale=args.scale, overwrite=args.overwrite)
+                             scale=args.scale, overwrite=args.overwrite,
+                             national=args.regions == "all")
         print(format_demo_summary(summary, paths))
         return 0
     if args.command == "init":

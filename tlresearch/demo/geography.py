@@ -43,26 +43,48 @@ class CommunePool:
     table: pd.DataFrame  # code, name, population, departement_code, density
     postcodes: dict[str, str]  # commune code -> one postcode
     former: dict[str, list[tuple[str, str]]]  # parent code -> [(old code, old name)]
+    #: Share of the places in each region (national demo); ``None``: as the weights fall.
+    region_shares: dict[str, float] | None = None
 
     def draw(self, rng: np.random.Generator, density: str, size: int) -> np.ndarray:
         """Row positions of ``size`` communes of one class, with replacement."""
         rows = np.flatnonzero(self.table["density"].to_numpy() == density)
         pop = self.table["population"].to_numpy(dtype="float64")[rows]
         weights = np.maximum(pop, 50.0) ** DRAW_EXPONENT[density]
+        if self.region_shares is not None:
+            weights = _by_region(weights, self.table["region_code"].to_numpy()[rows],
+                                 self.region_shares)
         return rng.choice(rows, size=size, p=weights / weights.sum())
 
 
-def commune_pool(region: str | None) -> CommunePool:
+def _by_region(weights: np.ndarray, regions: np.ndarray, shares: dict[str, float]) -> np.ndarray:
+    """Rescale ``weights`` so that each region's communes weigh its share in total."""
+    out = np.zeros_like(weights)
+    for region, share in shares.items():
+        mask = regions == region
+        if mask.any() and weights[mask].sum() > 0:
+            out[mask] = weights[mask] / weights[mask].sum() * share
+    return out
+
+
+def commune_pool(region: str | None, national: bool = False) -> CommunePool:
     """Current communes of a region (``None``: all of France) ready for drawing.
 
     All of France is used for benchmarks at large scale, where one region has too few
-    communes for tens of thousands of places to look plausible.
+    communes for tens of thousands of places to look plausible; ``national`` draws
+    each region's published share of the places (see :mod:`tlresearch.demo.national`).
     """
     every = georef.all_communes()
     current = every[every["type"] == "COM"]
     if region is not None:
         current = current[current["region_code"] == region]
-    table = current[["code", "name", "population", "departement_code"]].copy()
+    table = current[["code", "name", "population", "departement_code", "region_code"]].copy()
+    shares = None
+    if national:
+        from tlresearch.demo.national import MISSING_POPULATION, region_weights
+
+        table["population"] = table["population"].fillna(MISSING_POPULATION)
+        shares = region_weights()
     table = table.dropna(subset=["population"]).reset_index(drop=True)
     table["density"] = density_class(table["population"])
     codes = set(table["code"])
@@ -75,4 +97,4 @@ def commune_pool(region: str | None) -> CommunePool:
     former: dict[str, list[tuple[str, str]]] = {}
     for parent, code, name in old[["parent_code", "code", "name"]].itertuples(index=False):
         former.setdefault(parent, []).append((code, name))
-    return CommunePool(table=table, postcodes=postcodes, former=former)
+    return CommunePool(table=table, postcodes=postcodes, former=former, region_shares=shares)
