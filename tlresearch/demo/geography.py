@@ -48,23 +48,34 @@ class CommunePool:
 
     def draw(self, rng: np.random.Generator, density: str, size: int) -> np.ndarray:
         """Row positions of ``size`` communes of one class, with replacement."""
+        if self.region_shares is not None:
+            rows, weights = self._regional(density)
+            return rng.choice(rows, size=size, p=weights / weights.sum())
         rows = np.flatnonzero(self.table["density"].to_numpy() == density)
         pop = self.table["population"].to_numpy(dtype="float64")[rows]
         weights = np.maximum(pop, 50.0) ** DRAW_EXPONENT[density]
-        if self.region_shares is not None:
-            weights = _by_region(weights, self.table["region_code"].to_numpy()[rows],
-                                 self.region_shares)
         return rng.choice(rows, size=size, p=weights / weights.sum())
 
+    def _regional(self, density: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and weights giving each region its share of the class's places.
 
-def _by_region(weights: np.ndarray, regions: np.ndarray, shares: dict[str, float]) -> np.ndarray:
-    """Rescale ``weights`` so that each region's communes weigh its share in total."""
-    out = np.zeros_like(weights)
-    for region, share in shares.items():
-        mask = regions == region
-        if mask.any() and weights[mask].sum() > 0:
-            out[mask] = weights[mask] / weights[mask].sum() * share
-    return out
+        A region with no commune of the class (Réunion and Mayotte have no rural
+        commune by population) draws among all its communes, so it keeps its share.
+        """
+        classes = self.table["density"].to_numpy()
+        regions = self.table["region_code"].to_numpy()
+        pop = np.maximum(self.table["population"].to_numpy(dtype="float64"), 50.0)
+        all_rows, all_weights = [], []
+        for region, share in self.region_shares.items():
+            rows = np.flatnonzero((regions == region) & (classes == density))
+            if rows.size == 0:
+                rows = np.flatnonzero(regions == region)
+            if rows.size == 0:
+                continue
+            weights = pop[rows] ** DRAW_EXPONENT[density]
+            all_rows.append(rows)
+            all_weights.append(weights / weights.sum() * share)
+        return np.concatenate(all_rows), np.concatenate(all_weights)
 
 
 def commune_pool(region: str | None, national: bool = False) -> CommunePool:
