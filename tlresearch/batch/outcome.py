@@ -39,6 +39,9 @@ class ReportResult:
     output: str | None = None  # relative to out_dir, when a version is online
     error: str | None = None  # one line, no traceback
     published_at: str | None = None  # ISO date-time of the version online
+    #: Region of the territory: a département code alone is ambiguous in a national run
+    #: (75 is Paris in region 11 and the code of Nouvelle-Aquitaine).
+    region: str = "75"
 
 
 @dataclass

@@ -42,7 +42,7 @@ def carried(spec: ReportSpec, entry: dict) -> ReportResult:
     """The result of a report that is not run this time (unchanged, or failed before)."""
     online = entry.get("published_at")
     base = dict(name=spec.name, notebook=Path(spec.notebook).name, year=spec.year,
-                territory=spec.territory, published_at=online,
+                territory=spec.territory, region=spec.region, published_at=online,
                 output=spec.output if online else None)
     if entry.get("status") == FAILED:
         logger.info("skip %s: unchanged since its failed run (not retried)", spec.name)
@@ -58,7 +58,8 @@ def settle(spec: ReportSpec, key: dict, why: str, outcome: Outcome, entries: dic
     entry = entries.get(spec.name, {})
     work_nb, html_tmp = work / f"{spec.name}.ipynb", work / f"{spec.name}.html"
     base = dict(name=spec.name, notebook=Path(spec.notebook).name, year=spec.year,
-                territory=spec.territory, seconds=round(outcome.seconds, 2))
+                territory=spec.territory, region=spec.region,
+                seconds=round(outcome.seconds, 2))
     if outcome.status == FRESH and html_tmp.exists():
         target = out_dir / spec.output
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +93,8 @@ def settle(spec: ReportSpec, key: dict, why: str, outcome: Outcome, entries: dic
 def others(entries: dict, results: dict, out_dir: Path) -> list[ReportResult]:
     """Reports published by earlier runs and not part of this one (kept in the index)."""
     return [ReportResult(name=name, notebook=e["notebook"], year=e["year"],
-                         territory=e["territory"], status=SKIPPED, reason="not in this run",
+                         territory=e["territory"], region=e.get("region", "75"),
+                         status=SKIPPED, reason="not in this run",
                          output=e["output"], published_at=e["published_at"])
             for name, e in sorted(entries.items())
             if name not in results and e.get("published_at") and "notebook" in e
