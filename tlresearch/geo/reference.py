@@ -269,13 +269,28 @@ def _dissolve(communes: "geopandas.GeoDataFrame", key: str,
             "population": group["population"].sum(min_count=1),
             "n_communes": len(group),
         })
-        outlines.append(shapely.coverage_union_all(group.geometry.to_numpy()))
+        outlines.append(_union(group.geometry.to_numpy()))
     frame = pd.DataFrame(rows, columns=["code", "name", "population", "n_communes"])
     frame = frame.astype({"code": "string", "name": "string", "population": "Int64",
                           "n_communes": "int64"})
     return geopandas.GeoDataFrame(
         frame, geometry=_as_multipolygons(np.asarray(outlines, dtype=object)),
         crs=communes.crs)
+
+
+def _union(outlines: np.ndarray):
+    """``coverage_union_all``, or a plain union where GEOS finds no exact coverage.
+
+    A few units of other regions (one EPCI of Grand Est once snapped to the web grid)
+    make ``coverage_union_all`` fail ("found two shells in EdgeRing list"); the plain
+    union gives the same outline there, only slower.
+    """
+    import shapely
+
+    try:
+        return shapely.coverage_union_all(outlines)
+    except shapely.errors.GEOSException:
+        return shapely.union_all(outlines)
 
 
 def _epci_outside(table: pd.DataFrame, region: str) -> set[str]:
