@@ -101,16 +101,20 @@ def run(paths, notebooks, territories, out, workers, executor, force=True):
 
 
 def change_one_region(paths, region: str) -> str:
+    """Change one 2025 answer of a place of ``region``, keeping the panel's metadata."""
     import pandas as pd
 
+    from tlresearch.core.storage import read_parquet_metadata, write_parquet
+
     table = paths.processed_table("responses")
+    metadata = read_parquet_metadata(table)
     frame = pd.read_parquet(table)
     mask = (frame["region_code"] == region) & (frame["wave"] == YEAR)
     row = frame.index[mask][0]
     column = "volunteers" if "volunteers" in frame else frame.select_dtypes("number").columns[-1]
     frame.loc[row, column] = (frame.loc[row, column] if pd.notna(frame.loc[row, column])
                               else 0) + 1
-    frame.to_parquet(table, index=False)
+    write_parquet(table, frame, metadata)
     return f"{column} of {frame.loc[row, 'place_id']} (region {region}, {YEAR})"
 
 
@@ -174,7 +178,7 @@ def main() -> None:
     changed = change_one_region(paths, region)
     summary, wall, _ = run(paths, [PANORAMA], territories, temp / "site-local", w, "local",
                            force=False)[:3]
-    rerun = summary.totals["fresh"] + summary.totals["failed"]
+    rerun = sum(1 for r in summary.reports if r.seconds > 0)  # not carried failures
     print(f"\nrerun after one change ({changed}): {rerun}/{n_reports} reports rerun "
           f"({rerun / n_reports:.0%}, expected {len(territories[region])}: region {region} "
           f"and its départements), {wall:.1f} s = {wall / results['local'][1]:.0%} of the "
