@@ -66,7 +66,7 @@ class PeakMemory:
                     family = [child, *child.children(recursive=True)]
                     rss = sum(p.memory_info().rss for p in family if p.is_running())
                     self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), rss / 2**20)
-            except Exception:  # noqa: BLE001,S112 - a process ended while sampled
+            except Exception:  # noqa: BLE001 - a process ended while sampled
                 continue
 
     def __enter__(self):

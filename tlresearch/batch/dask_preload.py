@@ -7,7 +7,7 @@ that a killed ``tlresearch report`` leaves no nanny, worker or kernel behind.
 from __future__ import annotations
 
 
-def dask_setup(server=None) -> None:  # noqa: ARG001 - the signature distributed calls
+def dask_setup(server=None) -> None:  # server: what distributed passes (nanny or worker)
     from tlresearch.batch.lifeline import die_with_parent
 
     die_with_parent()

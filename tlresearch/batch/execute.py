@@ -197,7 +197,7 @@ def execute_report(task: ReportTask) -> Outcome:
         html = (task.render or _default_render)(nb, title=task.title,
                                                 provenance=task.provenance)
         atomic_write_bytes(Path(task.html), html.encode("utf-8"))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - a page that cannot be rendered fails its report
         return Outcome(FAILED, "render error", one_line(exc), time.monotonic() - started,
                        worker)
     return Outcome(FRESH, "", None, time.monotonic() - started, worker)

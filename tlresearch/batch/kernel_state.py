@@ -84,7 +84,7 @@ def restore(folder: str) -> int:
         for key, value in _SNAPSHOT.get("pandas", {}).items():
             try:
                 pd.set_option(key, value)
-            except Exception:  # noqa: BLE001,S112 - an option that refuses its own default
+            except Exception:  # noqa: BLE001 - an option that refuses its own default
                 continue
     warnings.resetwarnings()
     os.chdir(folder)

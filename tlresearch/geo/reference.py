@@ -259,7 +259,6 @@ def _dissolve(communes: "geopandas.GeoDataFrame", key: str,
     vertex moves, so the result's border is its communes' border.
     """
     import geopandas
-    import shapely
 
     rows, outlines = [], []
     for code, group in communes.groupby(key, sort=True):
