@@ -32,6 +32,9 @@ from tlresearch.core.storage import atomic_write_bytes
 #: Seconds a kernel is given to obey an interrupt before it is killed.
 KILL_GRACE = 5.0
 
+#: Seconds a kernel may take to start, and the preload to import (a loaded machine is slow).
+START_TIMEOUT = 600
+
 #: What every report of the project imports: paid once per warm kernel.
 PRELOAD = ("import pandas, geopandas, folium, seaborn, matplotlib.pyplot\n"
            "import tlresearch, tlresearch.viz.maps, tlresearch.stats.indicators, "
@@ -96,7 +99,8 @@ def _warm_kernel(folder: Path, log_dir: Path):
     return _KERNEL
 
 
-def _run_in_kernel(km, code: str, allow_errors: bool = False, timeout: float = 120) -> None:
+def _run_in_kernel(km, code: str, allow_errors: bool = False,
+                   timeout: float = START_TIMEOUT) -> None:
     client = km.client()
     client.start_channels()
     try:
@@ -179,7 +183,8 @@ def execute_report(task: ReportTask) -> Outcome:
     try:
         papermill.execute_notebook(
             spec.notebook, task.work_nb, parameters=spec.params, kernel_name="python3",
-            execution_timeout=task.timeout, progress_bar=False, log_output=False,
+            execution_timeout=task.timeout, start_timeout=START_TIMEOUT,
+            progress_bar=False, log_output=False,
             cwd=str(folder), km=km,
             on_notebook_start=lambda **_: ready.set())  # nbclient hook: kernel is up
     except BaseException as exc:  # noqa: BLE001 - every failure is the report's, not the run's
