@@ -74,5 +74,5 @@ def region(tmp_path_factory):
     from tlresearch.geo.reference import load_boundaries
 
     paths = DataPaths(tmp_path_factory.mktemp("mapgeo") / "data")
-    return {level: load_boundaries(level, paths=paths)
+    return {level: load_boundaries(level, paths=paths, build=True)
             for level in ("commune", "epci", "departement")}

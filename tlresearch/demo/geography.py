@@ -43,26 +43,59 @@ class CommunePool:
     table: pd.DataFrame  # code, name, population, departement_code, density
     postcodes: dict[str, str]  # commune code -> one postcode
     former: dict[str, list[tuple[str, str]]]  # parent code -> [(old code, old name)]
+    #: Share of the places in each region (national demo); ``None``: as the weights fall.
+    region_shares: dict[str, float] | None = None
 
     def draw(self, rng: np.random.Generator, density: str, size: int) -> np.ndarray:
         """Row positions of ``size`` communes of one class, with replacement."""
+        if self.region_shares is not None:
+            rows, weights = self._regional(density)
+            return rng.choice(rows, size=size, p=weights / weights.sum())
         rows = np.flatnonzero(self.table["density"].to_numpy() == density)
         pop = self.table["population"].to_numpy(dtype="float64")[rows]
         weights = np.maximum(pop, 50.0) ** DRAW_EXPONENT[density]
         return rng.choice(rows, size=size, p=weights / weights.sum())
 
+    def _regional(self, density: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and weights giving each region its share of the class's places.
 
-def commune_pool(region: str | None) -> CommunePool:
+        A region with no commune of the class (Réunion and Mayotte have no rural
+        commune by population) draws among all its communes, so it keeps its share.
+        """
+        classes = self.table["density"].to_numpy()
+        regions = self.table["region_code"].to_numpy()
+        pop = np.maximum(self.table["population"].to_numpy(dtype="float64"), 50.0)
+        all_rows, all_weights = [], []
+        for region, share in self.region_shares.items():
+            rows = np.flatnonzero((regions == region) & (classes == density))
+            if rows.size == 0:
+                rows = np.flatnonzero(regions == region)
+            if rows.size == 0:
+                continue
+            weights = pop[rows] ** DRAW_EXPONENT[density]
+            all_rows.append(rows)
+            all_weights.append(weights / weights.sum() * share)
+        return np.concatenate(all_rows), np.concatenate(all_weights)
+
+
+def commune_pool(region: str | None, national: bool = False) -> CommunePool:
     """Current communes of a region (``None``: all of France) ready for drawing.
 
     All of France is used for benchmarks at large scale, where one region has too few
-    communes for tens of thousands of places to look plausible.
+    communes for tens of thousands of places to look plausible; ``national`` draws
+    each region's published share of the places (see :mod:`tlresearch.demo.national`).
     """
     every = georef.all_communes()
     current = every[every["type"] == "COM"]
     if region is not None:
         current = current[current["region_code"] == region]
-    table = current[["code", "name", "population", "departement_code"]].copy()
+    table = current[["code", "name", "population", "departement_code", "region_code"]].copy()
+    shares = None
+    if national:
+        from tlresearch.demo.national import MISSING_POPULATION, region_weights
+
+        table["population"] = table["population"].fillna(MISSING_POPULATION)
+        shares = region_weights()
     table = table.dropna(subset=["population"]).reset_index(drop=True)
     table["density"] = density_class(table["population"])
     codes = set(table["code"])
@@ -75,4 +108,4 @@ def commune_pool(region: str | None) -> CommunePool:
     former: dict[str, list[tuple[str, str]]] = {}
     for parent, code, name in old[["parent_code", "code", "name"]].itertuples(index=False):
         former.setdefault(parent, []).append((code, name))
-    return CommunePool(table=table, postcodes=postcodes, former=former)
+    return CommunePool(table=table, postcodes=postcodes, former=former, region_shares=shares)

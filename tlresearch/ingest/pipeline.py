@@ -279,7 +279,7 @@ def territorial_classes(paths: DataPaths, region: str, codes: pd.Series) -> pd.S
     """Urban / periurban / rural class of each commune code (NA outside the region)."""
     from tlresearch.geo.reference import load_boundaries
 
-    communes = load_boundaries("commune", region, web=True, paths=paths)
+    communes = load_boundaries("commune", region, web=True, paths=paths, build=True)
     classes = dict(zip(communes["code"], communes["territorial_class"].astype("string")))
     return codes.map(classes).astype("string")
 
