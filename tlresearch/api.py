@@ -17,39 +17,100 @@ import os
 from typing import TYPE_CHECKING
 
 from tlresearch.core.errors import UsageError
-from tlresearch.core.paths import DataPaths
+from tlresearch.core.paths import PANEL_TABLES, DataPaths
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tlresearch.core.panel_versions import PinnedPanel
+
 #: Tables of data/processed that :func:`load_table` knows.
-TABLES = ("responses", "places", "staff", "place_links", "quality_log", "quarantine",
-          "conservation", "data_dictionary")
+TABLES = PANEL_TABLES
 
 
-def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+def pin_panel(data_dir: str | os.PathLike | DataPaths | None = None,
+              wait_seconds: float = 0) -> PinnedPanel:
+    """The panel version a whole run should read, held until released.
+
+    A report run calls it once, reads every table from ``pinned.table(name)`` (or gives
+    its kernels ``pinned.env()``, which pins every ``load_*`` call in them), and
+    releases it at the end. Meanwhile an ingest may publish a newer version: the run
+    keeps reading its own, which no ingest deletes while it is held.
+
+    Parameters
+    ----------
+    data_dir
+        Data folder (default: as for every ``load_*`` function).
+    wait_seconds
+        When an ingest is running, wait this long for it to finish so that the run
+        reads the panel it is building (the ``--wait`` of ``ingest`` and ``report``).
+        If it is still running after that, the last published version is pinned; if
+        there is none yet, :class:`~tlresearch.core.errors.LockBusyError` (exit 3).
+
+    Examples
+    --------
+    >>> from tlresearch.api import pin_panel
+    >>> with pin_panel(wait_seconds=600) as pinned:  # doctest: +SKIP
+    ...     responses = pd.read_parquet(pinned.table("responses"))
+    ...     run_notebooks(env=pinned.env())
+    """
+    from tlresearch.core.panel_versions import (
+        current_version,
+        hold_version,
+        lock_busy,
+        wait_for_lock,
+    )
+
+    paths = data_dir if isinstance(data_dir, DataPaths) else DataPaths.resolve(data_dir)
+    free = wait_for_lock(paths.lock_file, wait_seconds) if wait_seconds else None
+    if not free and current_version(paths.processed) is None and paths.panel_version is None:
+        if free is None:
+            free = wait_for_lock(paths.lock_file, 0)
+        if not free:
+            raise lock_busy("an ingest building the first panel", paths.lock_file)
+    return hold_version(paths.processed, paths.panel_version)
+
+
+def load_table(name: str, data_dir: str | os.PathLike | DataPaths | None = None) -> pd.DataFrame:
     """Read one processed table by name (see :data:`TABLES`).
+
+    The table comes from one published version of the panel, named in
+    ``frame.attrs["panel_version"]``.
 
     Raises
     ------
     UsageError
         When the name is unknown or the panel has not been built yet.
     """
-    import pandas as pd
-
-    from tlresearch.core.storage import read_parquet_metadata
+    from tlresearch.core.panel_versions import hold_version
 
     if name not in TABLES:
         raise UsageError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}")
-    paths = DataPaths.resolve(data_dir)
-    path = paths.processed_table(name)
+    paths = data_dir if isinstance(data_dir, DataPaths) else DataPaths.resolve(data_dir)
+    with hold_version(paths.processed, paths.panel_version) as pinned:
+        return _read(pinned.table(name), pinned.version)
+
+
+def _read(path, version: str) -> pd.DataFrame:
+    """One Parquet table of the panel, with its metadata in ``attrs``; one line if broken."""
+    import pandas as pd
+
+    from tlresearch.core.errors import DataError
+    from tlresearch.core.storage import read_parquet_metadata
+
     if not path.is_file():
         raise UsageError(f"{path} does not exist: build the panel with `tlresearch ingest` "
                          "(or `make reports` for the demo survey)")
-    frame = pd.read_parquet(path)
-    metadata = read_parquet_metadata(path)
+    try:
+        frame = pd.read_parquet(path)
+        metadata = read_parquet_metadata(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise DataError(f"the table cannot be read ({type(exc).__name__}); rebuild the panel "
+                        "with `tlresearch ingest`", file=str(path),
+                        rule="unreadable_table") from None
     frame.attrs["demo"] = metadata.get("demo") == "true"
     frame.attrs["source"] = str(path)
+    frame.attrs["panel_version"] = version
     return frame
 
 
@@ -96,10 +157,16 @@ def load_panel(waves: list[int] | None = None, data_dir=None) -> pd.DataFrame:
 
     The convenient table for analysis: one row per place and wave.
     """
-    responses = load_responses(waves, data_dir)
-    places = load_places(data_dir)[["place_id", "former_names", "first_wave", "last_wave",
+    from tlresearch.core.panel_versions import hold_version
+
+    paths = data_dir if isinstance(data_dir, DataPaths) else DataPaths.resolve(data_dir)
+    # Both tables from one version, even if an ingest publishes between the two reads.
+    with hold_version(paths.processed, paths.panel_version) as held:
+        pinned = paths.pinned(held.version)
+        responses = load_responses(waves, pinned)
+        places = load_places(pinned)[["place_id", "former_names", "first_wave", "last_wave",
                                     "n_waves"]]
-    panel = responses.merge(places, on="place_id", how="left", validate="many_to_one")
+        panel = responses.merge(places, on="place_id", how="left", validate="many_to_one")
     panel.attrs.update(responses.attrs)
     return panel
 

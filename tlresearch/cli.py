@@ -20,16 +20,49 @@ EPILOG = ("exit codes: 0 success, 1 data error, 2 usage error, 3 another run hol
           "TLRESEARCH_DATA_DIR says otherwise.")
 
 
-def _waves(text: str) -> list[int]:
-    """Parse ``2019`` / ``2017-2019`` / ``2017,2019`` into a list of waves."""
+#: Years a wave can be: the survey began in 2013; anything outside is a typo, and a
+#: range such as 2017-2000000000 must not become two billion waves in memory.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def _waves(text: str | None) -> list[int] | None:
+    """Parse ``2019`` / ``2017-2019`` / ``2017,2019`` into a list of waves.
+
+    Only the syntax and plausible years are checked here (a :class:`UsageError`, one
+    line); whether each wave exists is checked against the codebooks (ingest) or the
+    panel (report).
+    """
+    from tlresearch.core.errors import UsageError
+
+    if text is None:
+        return None
     waves: list[int] = []
     for part in text.split(","):
-        if "-" in part:
-            start, end = part.split("-", 1)
-            waves.extend(range(int(start), int(end) + 1))
-        else:
-            waves.append(int(part))
-    return waves
+        bounds = part.strip().split("-", 1)
+        try:
+            numbers = [int(bound) for bound in bounds]
+        except ValueError:
+            raise UsageError(f"--waves/--year {text!r} is not a wave, a range or a list "
+                             "(e.g. 2019, 2017-2019, 2017,2019)") from None
+        for year in numbers:
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise UsageError(
+                    f"wave {year} is not a survey year ({FIRST_YEAR}-{LAST_YEAR})")
+        if len(numbers) == 2 and numbers[1] < numbers[0]:
+            raise UsageError(f"wave range {part.strip()} ends before it starts")
+        waves.extend(range(numbers[0], numbers[-1] + 1))
+    return sorted(set(waves))
+
+
+def _seconds(text: str) -> float:
+    """A duration in seconds: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds >= 0")
+    return value
 
 
 def _add_region(parser: argparse.ArgumentParser) -> None:
@@ -59,11 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Read every wave through its codebook, validate, link "
                                         "places across waves, write data/processed.",
                             epilog=EPILOG)
-    ingest.add_argument("--waves", type=_waves, help="waves to ingest, e.g. 2019 or 2017-2020")
+    ingest.add_argument("--waves", help="waves to ingest, e.g. 2019 or 2017-2020")
     _add_region(ingest)
     ingest.add_argument("--keep-going", action="store_true",
                         help="ingest the other waves when one fails (exit code stays 1)")
-    ingest.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+    ingest.add_argument("--wait", type=_seconds, default=0, metavar="SECONDS",
                         help="wait this long for another run to finish (default: do not wait)")
 
     init = sub.add_parser("init", help="create a lab's data folder (raw/, codebooks/, ...)",
@@ -126,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "(papermill, in parallel, only what changed), publish "
                                         "self-contained HTML reports and site/index.html.",
                             epilog=EPILOG)
-    report.add_argument("--year", type=_waves, help="waves, e.g. 2025 or 2023-2025 "
+    report.add_argument("--year", help="waves, e.g. 2025 or 2023-2025 "
                         "(default: the latest wave of the panel)")
     report.add_argument("--territory", default="all",
                         help="'all' (the region and each of its departments), or codes such as "
@@ -177,7 +210,11 @@ def _run(args: argparse.Namespace) -> int:
     from tlresearch.core.paths import DataPaths
     from tlresearch.demo.constants import DEMO_SEED
 
+    for option in ("waves", "year"):
+        if hasattr(args, option):
+            setattr(args, option, _waves(getattr(args, option)))
     paths = DataPaths.resolve(args.data_dir)
+    _check_data_dir(paths, create=args.command in ("demo", "init", "geography", "resolve"))
     if args.command == "demo":
         from tlresearch.demo import write_demo
 
@@ -202,9 +239,11 @@ def _run(args: argparse.Namespace) -> int:
         result = run_ingest(paths, waves=args.waves, region=args.region,
                             keep_going=args.keep_going, wait_seconds=args.wait)
         print(format_conservation(result.conservation))
+        for warning in result.warnings:
+            print(f"tlresearch ingest: warning: {warning}", file=sys.stderr)
         for error in result.errors:
             print(f"tlresearch ingest: error: {error}", file=sys.stderr)
-        print(f"panel written to {paths.processed}")
+        print(f"panel version {result.version} published in {paths.processed}")
         return 1 if result.errors else 0
     if args.command == "dictionary":
         from tlresearch.spec.dictionary import data_dictionary, dictionary_markdown
@@ -355,6 +394,23 @@ def format_demo_summary(summary, paths) -> str:
               else "  every file already up to date: nothing written"),
              "next: tlresearch ingest, then tlresearch report"]
     return "\n".join(lines)
+
+
+def _check_data_dir(paths, create: bool) -> None:
+    """Refuse a data folder that is a file, or (for commands that read it) is missing,
+    before anything is created in it."""
+    from tlresearch.core.errors import UsageError
+
+    root = paths.root
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"the data folder {root} is a file, not a folder (--data-dir or "
+                         "TLRESEARCH_DATA_DIR)")
+    for parent in root.parents:
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"the data folder {root} is inside {parent}, which is a file")
+    if not create and not root.is_dir():
+        raise UsageError(f"the data folder {root} does not exist (--data-dir or "
+                         "TLRESEARCH_DATA_DIR); `tlresearch demo` writes the demo survey")
 
 
 def format_conservation(conservation) -> str:

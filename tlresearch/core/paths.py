@@ -27,6 +27,14 @@ DATA_DIR_ENV = "TLRESEARCH_DATA_DIR"
 #: Region studied unless told otherwise (INSEE region code of Nouvelle-Aquitaine).
 DEFAULT_REGION = "75"
 
+#: Tables one ingest publishes together as one version of the panel
+#: (see :mod:`tlresearch.core.panel_versions`).
+PANEL_TABLES = ("responses", "places", "staff", "place_links", "quality_log", "quarantine",
+                "conservation", "data_dictionary")
+
+#: Environment variable that pins readers to one panel version (set by a report run).
+PANEL_VERSION_ENV = "TLRESEARCH_PANEL_VERSION"
+
 
 def default_data_dir() -> Path:
     """Return the data folder: the environment variable, the checkout's, or ./data."""
@@ -50,10 +58,18 @@ class DataPaths:
     """
 
     root: Path
+    #: Panel version every table path points into (None: the current one, at each open).
+    panel_version: str | None = None
 
     @classmethod
     def resolve(cls, data_dir: str | os.PathLike | None = None) -> "DataPaths":
-        return cls(Path(data_dir).expanduser().resolve() if data_dir else default_data_dir())
+        """The data folder asked for; pinned to ``TLRESEARCH_PANEL_VERSION`` when set."""
+        root = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
+        return cls(root, os.environ.get(PANEL_VERSION_ENV) or None)
+
+    def pinned(self, version: str | None) -> "DataPaths":
+        """The same folder with every panel table read from ``version``."""
+        return DataPaths(self.root, version)
 
     @property
     def raw(self) -> Path:
@@ -79,7 +95,22 @@ class DataPaths:
         return self.codebooks / f"{wave}.yaml"
 
     def processed_table(self, name: str) -> Path:
+        """A table of ``processed/``; a panel table of the pinned version when pinned.
+
+        Unpinned, ``processed/<name>.parquet`` is a fixed link into ``current/``: each
+        open sees a whole file of the latest version, but two opens may see two
+        versions. Readers of several tables pin a version first.
+        """
+        if self.panel_version and name in PANEL_TABLES:
+            return self.panel_folder / f"{name}.parquet"
         return self.processed / f"{name}.parquet"
+
+    @property
+    def panel_folder(self) -> Path:
+        """Folder of the pinned panel version, or the ``current`` link when unpinned."""
+        if self.panel_version:
+            return self.processed / "versions" / self.panel_version
+        return self.processed / "current"
 
     def restricted_table(self, name: str) -> Path:
         return self.restricted / f"{name}.parquet"

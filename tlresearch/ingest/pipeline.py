@@ -56,6 +56,10 @@ class IngestResult:
     restricted: dict[str, pd.DataFrame]
     conservation: pd.DataFrame
     errors: list[DataError] = field(default_factory=list)
+    #: Version id of the published panel (set by :func:`run_ingest`).
+    version: str | None = None
+    #: What the lab should look at although nothing failed (e.g. an unnamed export).
+    warnings: list[str] = field(default_factory=list)
 
 
 def raw_waves_without_codebook(paths: DataPaths) -> list[int]:
@@ -70,12 +74,48 @@ def raw_waves_without_codebook(paths: DataPaths) -> list[int]:
     return waves
 
 
-def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGION) -> WaveResult:
-    """Read, harmonise, validate and de-duplicate one wave (no file is written)."""
-    source = paths.raw / codebook.file
+def raw_source(paths: DataPaths, codebook: Codebook):
+    """The raw file a codebook names, refused unless it is a file inside ``raw/``.
+
+    ``file: ../../etc/passwd``, an absolute path, or a link in ``raw/`` that leads out
+    of it would make ingest read (and publish) a file the lab never handed over.
+    """
+    from pathlib import Path, PurePosixPath
+
+    where = dict(wave=codebook.wave, file=codebook.file)
+    name = PurePosixPath(codebook.file.replace("\\", "/"))
+    if name.is_absolute() or ".." in name.parts or not name.parts:
+        raise CodebookError("'file' must be a path inside raw/ (no absolute path, no '..')",
+                            rule="raw_file_outside", **where)
+    source = paths.raw / Path(*name.parts)
     if not source.is_file():
         raise CodebookError("the raw file named by the codebook does not exist",
-                            wave=codebook.wave, file=codebook.file, rule="raw_file_missing")
+                            rule="raw_file_missing", **where)
+    if not source.resolve().is_relative_to(paths.raw.resolve()):
+        raise CodebookError("the raw file is a link to a file outside raw/: copy the file "
+                            "itself into raw/", rule="raw_file_outside", **where)
+    return source
+
+
+def unnamed_exports(paths: DataPaths, codebook: Codebook) -> list[Issue]:
+    """Files of a wave's folder that its codebook does not name: reported, never silent."""
+    folder = paths.raw / str(codebook.wave)
+    named = (paths.raw / codebook.file).resolve()
+    issues = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and path.resolve() != named:
+                issues.append(Issue(
+                    "unnamed_export", "reported",
+                    "a file of the wave's folder that the codebook does not name: not ingested",
+                    file=str(path.relative_to(paths.raw)), wave=codebook.wave))
+    return issues
+
+
+def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGION) -> WaveResult:
+    """Read, harmonise, validate and de-duplicate one wave (no file is written)."""
+    source = raw_source(paths, codebook)
+    _check_codebook(codebook)
     raw = read_table(source, name=codebook.file, sheet=codebook.sheet,
                      header_row=codebook.header_row)
     harmonised = harmonise(raw, codebook)
@@ -89,7 +129,19 @@ def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGI
     _quarantine_invalid(result)
     _resolve(result, region)
     _quarantine_duplicates(result)
+    harmonised.issues.extend(unnamed_exports(paths, codebook))
     return result
+
+
+def _check_codebook(codebook: Codebook) -> None:
+    """What the codebook format allows but no export can be read with."""
+    from tlresearch.spec.codebook import MultiDelimited
+
+    for name, mapping in codebook.variables.items():
+        if isinstance(mapping, MultiDelimited) and not mapping.separator:
+            raise CodebookError("separator of a multi-choice column must not be empty "
+                                "(e.g. separator: \", \")", wave=codebook.wave,
+                                file=codebook.file, column=name, rule="codebook_content")
 
 
 def _quarantine_invalid(result: WaveResult) -> None:
@@ -200,7 +252,9 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     selected = sorted(codebooks) if waves is None else waves
     unknown = [w for w in selected if w not in codebooks and w not in orphans]
     if unknown:
-        raise UsageError(f"no codebook for wave(s) {unknown} in {paths.codebooks}")
+        known = sorted(set(codebooks) | set(orphans))
+        raise UsageError(f"no codebook for wave(s) {_span_text(unknown)} in {paths.codebooks}; "
+                         f"waves there: {_span_text(known) or 'none'}")
     results: list[WaveResult] = []
     for wave in selected:
         if wave not in codebooks:
@@ -272,7 +326,21 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     }
     conservation = conservation_table(results)
     tables["conservation"] = conservation
-    return IngestResult(tables, {"contacts": contacts}, conservation, errors)
+    warnings = [f"{issue.file}: {issue.message}" for issue in issues
+                if issue.rule == "unnamed_export"]
+    return IngestResult(tables, {"contacts": contacts}, conservation, errors, warnings=warnings)
+
+
+def _span_text(waves: list[int]) -> str:
+    """``2017-2019, 2021``: a list of waves short enough for one line, however long."""
+    runs: list[list[int]] = []
+    for wave in sorted(waves):
+        if runs and wave == runs[-1][-1] + 1:
+            runs[-1].append(wave)
+        else:
+            runs.append([wave])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    return ", ".join(parts[:10]) + (f" and {len(parts) - 10} more" if len(parts) > 10 else "")
 
 
 def territorial_classes(paths: DataPaths, region: str, codes: pd.Series) -> pd.Series:
@@ -327,12 +395,15 @@ def conservation_table(results: list[WaveResult]) -> pd.DataFrame:
 
 def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = DEFAULT_REGION,
                keep_going: bool = False, wait_seconds: float = 0) -> IngestResult:
-    """Build the panel and write it to ``data/processed`` and ``data/restricted``.
+    """Build the panel and publish it to ``data/processed`` and ``data/restricted``.
 
-    Holds the folder's lock for the whole run; every file is written atomically and
-    only once the whole panel is built, so a failed run leaves the previous outputs.
+    Holds the folder's lock for the whole run. Nothing is written until the whole panel
+    is built; then every table goes into one new version folder and a single pointer is
+    switched (:mod:`tlresearch.core.panel_versions`), so a reader sees the previous panel
+    or this one, never a mix, and a run killed at any point leaves the previous panel.
     """
-    from tlresearch.core.storage import atomic_write_text, exclusive_run, write_parquet
+    from tlresearch.core.panel_versions import publish
+    from tlresearch.core.storage import exclusive_run, parquet_bytes
     from tlresearch.spec.dictionary import data_dictionary, dictionary_markdown
 
     with exclusive_run(paths.lock_file, wait_seconds):
@@ -346,11 +417,15 @@ def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = D
                     "waves": ",".join(str(w) for w in result.conservation["wave"])}
         if demo:
             metadata["notice"] = "DONNÉES FICTIVES : enquête de démonstration générée par tlresearch demo"
-        for name, frame in result.tables.items():
-            write_parquet(paths.processed_table(name), frame, metadata)
-        for name, frame in result.restricted.items():
-            write_parquet(paths.restricted_table(name), frame, metadata)
         dictionary = data_dictionary(paths)
-        write_parquet(paths.processed_table("data_dictionary"), dictionary, metadata)
-        atomic_write_text(paths.processed / "data_dictionary.md", dictionary_markdown(dictionary, demo))
+        processed = {f"{name}.parquet": parquet_bytes(frame, metadata)
+                     for name, frame in result.tables.items()}
+        processed["data_dictionary.parquet"] = parquet_bytes(dictionary, metadata)
+        processed["data_dictionary.md"] = dictionary_markdown(dictionary, demo).encode("utf-8")
+        restricted = {f"{name}.parquet": parquet_bytes(frame, metadata)
+                      for name, frame in result.restricted.items()}
+        # Restricted first: its tables are read by nothing, the processed switch is the
+        # one readers see, and it comes last.
+        publish(paths.restricted, restricted)
+        result.version = publish(paths.processed, processed)
         return result

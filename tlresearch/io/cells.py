@@ -19,6 +19,14 @@ from unidecode import unidecode
 
 from tlresearch.core import text as textnorm
 
+# Identifiers have their own module; re-exported so ``cells`` stays the one import of parsers.
+from tlresearch.io.identifiers import (  # noqa: F401
+    luhn_valid,
+    normalise_commune_code,
+    normalise_postcode,
+    normalise_siret,
+)
+
 #: Answers meaning "I do not know" (compared after :func:`_key`).
 NOT_KNOWN = {
     "nsp", "ne sait pas", "ne sais pas", "je ne sais pas", "?", "??", "???", "-", "--",
@@ -58,7 +66,6 @@ SCALE_UNITS = {"k", "ke", "keur", "k€", "m€", "meur", "mille", "milliers", "
                "millions", "milliard", "milliards"}
 
 #: SIREN of La Poste, whose establishments' SIRETs fail the Luhn check by design.
-LA_POSTE_SIREN = "356000000"
 
 _SPACES = "\u00a0\u202f\u2009"
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
@@ -77,7 +84,6 @@ _FORMS = re.compile(
 _TEXT_DATE = re.compile(r"(?:(1er|\d{1,2})\s+)?([a-z]+)\.?\s+(\d{4})")
 _MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})")
 _EXCEL_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
-_COMMUNE = re.compile(r"\d{5}|2[AB]\d{3}", re.ASCII)
 
 
 def normalise_text(text: object) -> str | None:
@@ -255,84 +261,6 @@ def split_multi(text: object, separator: str) -> list[str]:
     return [part.strip() for part in str(text).split(separator) if part.strip()]
 
 
-def luhn_valid(digits: str) -> bool:
-    """Return whether a string of ASCII digits passes the Luhn checksum (SIREN, SIRET).
-
-    Examples
-    --------
-    >>> luhn_valid("73282932000074"), luhn_valid("73282932000075")
-    (True, False)
-    """
-    if not digits or not re.fullmatch(r"[0-9]+", digits):
-        return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char) * (2 if position % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
-
-
-def normalise_siret(text: object) -> tuple[str | None, str | None]:
-    """Return a SIRET as 14 digits, or None with the reason it cannot be trusted.
-
-    A SIRET that went through a spreadsheet as a number shows as ``1,23457E+13``: its
-    last digits are gone, so it is rejected rather than guessed.
-
-    Examples
-    --------
-    >>> normalise_siret("732 829 320 00074")
-    ('73282932000074', 'siret_reformatted')
-    >>> normalise_siret("1,23457E+13")
-    (None, 'siret_scientific_notation')
-    """
-    stripped = _strip(text)
-    if stripped is None:
-        return None, None
-    if _SCIENTIFIC.fullmatch(stripped.replace(" ", "")):
-        return None, "siret_scientific_notation"
-    artifact = _FLOAT_ARTIFACT.fullmatch(stripped)
-    digits = artifact.group(1) if artifact else re.sub(rf"[\s.\-{_SPACES}]", "", stripped)
-    if not re.fullmatch(r"[0-9]{14}", digits):
-        return None, "siret_length"
-    la_poste = digits.startswith(LA_POSTE_SIREN) and sum(map(int, digits)) % 5 == 0
-    if not (luhn_valid(digits) or la_poste):
-        return None, "siret_luhn"
-    return digits, (None if digits == stripped else "siret_reformatted")
-
-
-def normalise_commune_code(text: object) -> tuple[str | None, str | None]:
-    """Return an INSEE commune code (``33063``, ``2A004``) repaired of spreadsheet damage.
-
-    Spreadsheets turn ``06088`` into ``6088`` and ``33063`` into ``33063.0``; Corsican
-    codes are kept as text and upper-cased.
-
-    Examples
-    --------
-    >>> normalise_commune_code("6088")
-    ('06088', 'leading_zero_restored')
-    >>> normalise_commune_code("2a004")
-    ('2A004', None)
-    """
-    return _five_char_code(text, allow_corsica=True, invalid="not_a_commune_code")
-
-
-def normalise_postcode(text: object) -> tuple[str | None, str | None]:
-    """Return a French postcode as five digits (``33 000`` → ``33000``, ``6000`` → ``06000``).
-
-    Examples
-    --------
-    >>> normalise_postcode("33 000")
-    ('33000', None)
-    >>> normalise_postcode("Bordeaux")
-    (None, 'not_a_postcode')
-    """
-    stripped = _strip(text)
-    if stripped is None:
-        return None, None
-    return _five_char_code(re.sub(rf"[\s{_SPACES}]", "", stripped), allow_corsica=False,
-                           invalid="not_a_postcode")
-
-
 # --- helpers ---------------------------------------------------------------------------
 
 def _is_missing(value: object) -> bool:
@@ -466,20 +394,3 @@ def _from_excel_serial(cleaned: str) -> tuple[dt.datetime | None, str | None]:
     days = float(cleaned.replace(",", "."))
     moment = EXCEL_EPOCH + dt.timedelta(seconds=round(days * 86400))
     return moment, "excel_serial"
-
-
-def _five_char_code(text: object, *, allow_corsica: bool,
-                    invalid: str) -> tuple[str | None, str | None]:
-    stripped = _strip(text)
-    if stripped is None:
-        return None, None
-    code, rule = stripped.upper(), None
-    artifact = _FLOAT_ARTIFACT.fullmatch(code)
-    if artifact:
-        code, rule = artifact.group(1), "float_artifact"
-    if re.fullmatch(r"[0-9]{4}", code):
-        code, rule = "0" + code, "leading_zero_restored"
-    pattern = _COMMUNE if allow_corsica else re.compile(r"[0-9]{5}")
-    if not pattern.fullmatch(code):
-        return None, invalid
-    return code, rule

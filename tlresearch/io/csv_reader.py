@@ -5,7 +5,6 @@ module only turns text into a :class:`~tlresearch.io.raw_tables.Grid` of raw str
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -13,7 +12,8 @@ from itertools import islice
 
 from tlresearch.core.errors import ReadError
 from tlresearch.core.quality_log import Issue
-from tlresearch.io.raw_tables import Grid, normalise_header
+from tlresearch.core.text_decoding import decode_text
+from tlresearch.io.grid import Grid, normalise_header
 
 #: Column delimiters a survey export may use. On a tie the rarer one in free text wins:
 #: a tab or a semicolon in a header is a delimiter, a comma may be prose ("Nom, prénom").
@@ -25,8 +25,6 @@ SAMPLE_RECORDS = 20
 #: Characters that make a single-column header look like a file with an unusual delimiter.
 OTHER_DELIMITERS = ("|", ":", "^", "~")
 
-#: Control characters never found in survey text: their presence means a wrong decoding.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def csv_grid(data: bytes, name: str, header_row: int | None) -> Grid:
@@ -36,7 +34,7 @@ def csv_grid(data: bytes, name: str, header_row: int | None) -> Grid:
     records); from the header on, row numbers count logical records, as a spreadsheet
     shows them when a quoted cell spans several lines.
     """
-    text, encoding = _decode(data, name)
+    text, encoding = decode_text(data, name)
     issues = []
     if encoding not in ("utf-8", "utf-8-sig"):
         issues.append(Issue("encoding_detected", "reported",
@@ -72,41 +70,6 @@ def csv_grid(data: bytes, name: str, header_row: int | None) -> Grid:
                 f"expected {width} fields as in the header, found {len(record)}",
                 file=name, row=row)
     return grid
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode text bytes, trying UTF-8 first, then Windows-1252/Latin-1."""
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif b"\x00" in data:
-        raise ReadError("the file holds NUL bytes: it is binary, or UTF-16 without a "
-                        "byte-order mark; export it again as CSV (UTF-8)",
-                        file=name, rule="encoding")
-    else:
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            candidates = _legacy_encodings(data)
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding.startswith("utf") or not _CONTROL.search(text):
-            return text, encoding
-    raise ReadError("the bytes are neither UTF-8, UTF-16 nor Windows-1252/Latin-1 text; "
-                    "export the file again as CSV (UTF-8)", file=name, rule="encoding")
-
-
-def _legacy_encodings(data: bytes) -> list[str]:
-    """Single-byte encodings to try: charset-normalizer's pick (if any), then cp1252."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=["cp1252", "latin_1"]).best()
-    guess = [best.encoding.replace("_", "-")] if best is not None else []
-    return list(dict.fromkeys(guess + ["cp1252"]))
 
 
 def _detect_delimiter(lines: list[str], name: str, first: int) -> str:

@@ -27,7 +27,9 @@ import pandas as pd
 
 from tlresearch.core.errors import ReadError
 from tlresearch.core.quality_log import Issue
-from tlresearch.io.cells import normalise_text
+from tlresearch.io.csv_reader import csv_grid
+from tlresearch.io.grid import Grid
+from tlresearch.io.mojibake import MOJIBAKE, repair_mojibake
 
 #: Invisible characters str.strip() keeps (it already strips no-break spaces).
 _INVISIBLE = "\ufeff\u200b"
@@ -36,18 +38,8 @@ _INVISIBLE = "\ufeff\u200b"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-#: Characters a UTF-8 continuation byte (0x80-0xBF) becomes when read as cp1252/latin-1.
-_CONTINUATION = "".join(sorted({
-    bytes([b]).decode(enc, errors="ignore") for b in range(0x80, 0xC0)
-    for enc in ("cp1252", "latin-1")} - {""}))
-_CONT = f"[{re.escape(_CONTINUATION)}]"
-
-#: Telltale mojibake of French text: é→Ã©, nbsp→Â\xa0, œ→Å“, ’→â€™.
-_MOJIBAKE = re.compile(f"[ÃÂÅ]{_CONT}|â€")
-
-#: One UTF-8 multi-byte sequence rendered as cp1252/latin-1 characters.
-_UTF8_SEQUENCE = re.compile(
-    f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+#: A password-protected .xlsx is an OLE2 container whose stream is named EncryptedPackage.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 #: Text a spreadsheet would run as a formula (CWE-1236)...
 _FORMULA_START = re.compile(r"[=+@-]")
@@ -94,25 +86,6 @@ class RawTable:
     header_row: int = 1
 
 
-@dataclass
-class Grid:
-    """A file cut into header and records, before cells are cleaned.
-
-    What :mod:`~tlresearch.io.csv_reader` and :mod:`~tlresearch.io.xlsx_reader` hand back to
-    :func:`read_table`; cells are raw text (``None`` for an empty one).
-    """
-
-    columns: list[str]
-    records: list[list[str | None]]
-    rows: list[int]
-    header_row: int
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-    issues: list[Issue] = field(default_factory=list)
-    row_problems: dict[int, Issue] = field(default_factory=dict)
-
-
 def read_table(path: str | Path, *, name: str | None = None, sheet: str | None = None,
                header_row: int | None = None) -> RawTable:
     """Read a CSV or XLSX export into a :class:`RawTable` of strings.
@@ -157,16 +130,18 @@ def read_table(path: str | Path, *, name: str | None = None, sheet: str | None =
     data = _read_bytes(path, name)
     if not data.strip():
         raise ReadError("the file is empty", file=name, rule="empty_file")
+    if data.startswith(_OLE2_MAGIC) and _ENCRYPTED_PACKAGE in data:
+        raise ReadError("a password-protected Excel file: remove the password (Fichier > "
+                        "Informations > Protéger le classeur) and save it again as .xlsx",
+                        file=name, rule="encrypted_file")
     if data.startswith(_OLE2_MAGIC):
         raise ReadError("an old Excel .xls file (binary): save it as .xlsx or CSV (UTF-8)",
                         file=name, rule="encoding")
-    # Imported here: both build on Grid and normalise_header below, and openpyxl (behind
-    # readers_xlsx) is heavy.
     if data.startswith(_ZIP_MAGIC):
+        # Imported here only because openpyxl is heavy and CSV exports do not need it.
         from tlresearch.io.xlsx_reader import xlsx_grid
         grid = xlsx_grid(data, name, sheet, header_row)
     else:
-        from tlresearch.io.csv_reader import csv_grid
         grid = csv_grid(data, name, header_row)
         if sheet is not None:
             grid.issues.append(Issue("sheet_ignored", "reported",
@@ -183,31 +158,7 @@ def _read_bytes(path: Path, name: str) -> bytes:
                         rule="unreadable_file") from None
 
 
-# --- header and cells, both formats -------------------------------------------------------
-
-def normalise_header(raw: list[str | None], name: str, row: int) -> tuple[list[str], list[Issue]]:
-    """Clean column names; empty ones get a position name; duplicates are refused."""
-    columns, issues = [], []
-    for position, original in enumerate(raw, start=1):
-        text = normalise_text((original or "").replace("\ufeff", ""))
-        if text is None:
-            text = f"column_{position}"
-            issues.append(Issue("empty_header", "reported", f"column {position} has no name",
-                                file=name, row=row, column=text))
-        else:
-            repaired, fixed = _repair_mojibake(text)
-            if fixed:
-                text = repaired
-            if text != original:
-                issues.append(Issue("header_normalised", "corrected",
-                                    "column name cleaned (spaces, accents, encoding)",
-                                    file=name, row=row, column=text, value=original))
-        if text in columns:
-            raise ReadError("two columns have this name (after trimming spaces)",
-                            file=name, row=row, column=text, rule="duplicate_header")
-        columns.append(text)
-    return columns, issues
-
+# --- cells, both formats ---------------------------------------------------------------
 
 def _finish(grid: Grid, name: str) -> RawTable:
     """Clean every cell, drop blank rows and build the table."""
@@ -249,9 +200,9 @@ def _clean_cell(value: str | None, name: str, row: int, column: str,
     text = _trim(composed)
     if not text:
         return pd.NA, False
-    if _MOJIBAKE.search(composed):
+    if MOJIBAKE.search(composed):
         # Repaired before trimming: "à" read as cp1252 is "Ã" + no-break space.
-        repaired, fixed = _repair_mojibake(composed)
+        repaired, fixed = repair_mojibake(composed)
         where = dict(file=name, row=row, column=column, value=text)
         if fixed:
             issues.append(Issue("mojibake", "corrected",
@@ -275,24 +226,3 @@ def _trim(text: str) -> str:
     while text and (text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
         text = text.strip(_INVISIBLE).strip()
     return text
-
-
-def _repair_mojibake(text: str) -> tuple[str, bool]:
-    """Undo UTF-8 read as cp1252 (twice at most); True only if nothing suspect remains."""
-    repaired = text
-    for _ in range(2):
-        repaired = _UTF8_SEQUENCE.sub(_decode_sequence, repaired)
-        if not _MOJIBAKE.search(repaired):
-            break
-    repaired = unicodedata.normalize("NFC", repaired)
-    return repaired, repaired != text and not _MOJIBAKE.search(repaired)
-
-
-def _decode_sequence(match: re.Match) -> str:
-    chars = match.group()
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            return chars.encode(encoding).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-    return chars

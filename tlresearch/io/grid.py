@@ -1,0 +1,57 @@
+"""The shape both readers hand back: a header and records of raw cells, before cleaning.
+
+:mod:`tlresearch.io.csv_reader` and :mod:`tlresearch.io.xlsx_reader` cut a file into a
+:class:`Grid`; :mod:`tlresearch.io.raw_tables` cleans its cells. Living here, apart from
+both, it lets the readers and the public API import each other in one direction only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tlresearch.core.errors import ReadError
+from tlresearch.core.quality_log import Issue
+from tlresearch.io.cells import normalise_text
+from tlresearch.io.mojibake import repair_mojibake
+
+
+@dataclass
+class Grid:
+    """A file cut into header and records, before cells are cleaned.
+
+    What :mod:`~tlresearch.io.csv_reader` and :mod:`~tlresearch.io.xlsx_reader` hand back to
+    :func:`read_table`; cells are raw text (``None`` for an empty one).
+    """
+
+    columns: list[str]
+    records: list[list[str | None]]
+    rows: list[int]
+    header_row: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    row_problems: dict[int, Issue] = field(default_factory=dict)
+
+
+def normalise_header(raw: list[str | None], name: str, row: int) -> tuple[list[str], list[Issue]]:
+    """Clean column names; empty ones get a position name; duplicates are refused."""
+    columns, issues = [], []
+    for position, original in enumerate(raw, start=1):
+        text = normalise_text((original or "").replace("\ufeff", ""))
+        if text is None:
+            text = f"column_{position}"
+            issues.append(Issue("empty_header", "reported", f"column {position} has no name",
+                                file=name, row=row, column=text))
+        else:
+            repaired, fixed = repair_mojibake(text)
+            if fixed:
+                text = repaired
+            if text != original:
+                issues.append(Issue("header_normalised", "corrected",
+                                    "column name cleaned (spaces, accents, encoding)",
+                                    file=name, row=row, column=text, value=original))
+        if text in columns:
+            raise ReadError("two columns have this name (after trimming spaces)",
+                            file=name, row=row, column=text, rule="duplicate_header")
+        columns.append(text)
+    return columns, issues
