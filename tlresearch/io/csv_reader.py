@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from itertools import islice
 
 from tlresearch.core.errors import ReadError

@@ -1,0 +1,180 @@
+"""One wave: its raw export read through its codebook, validated and de-duplicated.
+
+Part of the ingest stage (:mod:`tlresearch.ingest.pipeline` stacks the waves and
+publishes the panel). Nothing here writes a file; every row read ends up kept or in
+``WaveResult.quarantine`` with its reason, and every file of the wave's folder is
+either the one the codebook names or reported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from tlresearch.core.errors import CodebookError
+from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.quality_log import Issue
+from tlresearch.geo.communes import resolve_communes
+from tlresearch.ingest.harmonise import HarmonisedWave, harmonise
+from tlresearch.ingest.validate import validate_responses
+from tlresearch.io.raw_tables import read_table
+from tlresearch.spec.codebook import Codebook
+
+
+@dataclass
+class WaveResult:
+    """One wave after harmonisation, validation and de-duplication."""
+
+    harmonised: HarmonisedWave
+    codebook: Codebook
+    rows_in: int
+    quarantine: dict[str, Issue] = field(default_factory=dict)
+
+    @property
+    def kept(self) -> pd.DataFrame:
+        responses = self.harmonised.responses
+        return responses[~responses["response_id"].isin(self.quarantine)]
+
+
+def raw_source(paths: DataPaths, codebook: Codebook):
+    """The raw file a codebook names, refused unless it is a file inside ``raw/``.
+
+    ``file: ../../etc/passwd``, an absolute path, or a link in ``raw/`` that leads out
+    of it would make ingest read (and publish) a file the lab never handed over.
+    """
+    where = dict(wave=codebook.wave, file=codebook.file)
+    name = PurePosixPath(codebook.file.replace("\\", "/"))
+    if name.is_absolute() or ".." in name.parts or not name.parts:
+        raise CodebookError("'file' must be a path inside raw/ (no absolute path, no '..')",
+                            rule="raw_file_outside", **where)
+    source = paths.raw / Path(*name.parts)
+    if not source.is_file():
+        raise CodebookError("the raw file named by the codebook does not exist",
+                            rule="raw_file_missing", **where)
+    if not source.resolve().is_relative_to(paths.raw.resolve()):
+        raise CodebookError("the raw file is a link to a file outside raw/: copy the file "
+                            "itself into raw/", rule="raw_file_outside", **where)
+    return source
+
+
+def unnamed_exports(paths: DataPaths, codebook: Codebook) -> list[Issue]:
+    """Files of a wave's folder that its codebook does not name: reported, never silent."""
+    folder = paths.raw / str(codebook.wave)
+    named = (paths.raw / codebook.file).resolve()
+    issues = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and path.resolve() != named:
+                issues.append(Issue(
+                    "unnamed_export", "reported",
+                    "a file of the wave's folder that the codebook does not name: not ingested",
+                    file=str(path.relative_to(paths.raw)), wave=codebook.wave))
+    return issues
+
+
+def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGION) -> WaveResult:
+    """Read, harmonise, validate and de-duplicate one wave (no file is written)."""
+    source = raw_source(paths, codebook)
+    _check_codebook(codebook)
+    raw = read_table(source, name=codebook.file, sheet=codebook.sheet,
+                     header_row=codebook.header_row)
+    harmonised = harmonise(raw, codebook)
+    result = WaveResult(harmonised, codebook, rows_in=len(raw.rows) + len(raw.blank_rows),
+                        quarantine=dict(harmonised.quarantine))
+    for row in harmonised.blank_rows:
+        issue = Issue("blank_row", "quarantined", "an empty row", file=codebook.file,
+                      row=row, wave=codebook.wave)
+        result.quarantine[f"{codebook.wave}-{row:06d}"] = issue
+        harmonised.issues.append(issue)
+    _quarantine_invalid(result)
+    _resolve(result, region)
+    _quarantine_duplicates(result)
+    harmonised.issues.extend(unnamed_exports(paths, codebook))
+    return result
+
+
+def _check_codebook(codebook: Codebook) -> None:
+    """What the codebook format allows but no export can be read with."""
+    from tlresearch.spec.codebook import MultiDelimited
+
+    for name, mapping in codebook.variables.items():
+        if isinstance(mapping, MultiDelimited) and not mapping.separator:
+            raise CodebookError("separator of a multi-choice column must not be empty "
+                                "(e.g. separator: \", \")", wave=codebook.wave,
+                                file=codebook.file, column=name, rule="codebook_content")
+
+
+def _quarantine_invalid(result: WaveResult) -> None:
+    responses = result.harmonised.responses
+    candidates = responses[~responses["response_id"].isin(result.quarantine)]
+    failures = validate_responses(candidates)
+    rows = dict(zip(responses["response_id"], responses["source_row"]))
+    raw_columns = {name: m.raw_columns()[0] for name, m in result.codebook.variables.items()}
+    for failure in failures.itertuples(index=False):
+        if failure.response_id in result.quarantine:
+            continue
+        issue = Issue(failure.rule, "quarantined", f"rule {failure.rule} not met",
+                      file=result.codebook.file, row=int(rows[failure.response_id]),
+                      column=raw_columns.get(failure.column, failure.column),
+                      value=failure.value, wave=result.codebook.wave)
+        result.quarantine[failure.response_id] = issue
+        result.harmonised.issues.append(issue)
+
+
+def _resolve(result: WaveResult, region: str) -> None:
+    responses = result.harmonised.responses
+    declared = responses.rename(columns={
+        "commune_code": "declared_commune_code", "postcode": "declared_postcode",
+        "commune_name": "declared_commune_name"})
+    resolved = resolve_communes(responses, region=region)
+    result.harmonised.responses = pd.concat([declared, resolved], axis=1)
+    kept = ~responses["response_id"].isin(result.quarantine)
+    method, note = resolved["resolution_method"], resolved["resolution_note"]
+    names = responses["commune_name"] if "commune_name" in responses else pd.Series(
+        pd.NA, index=responses.index)
+    unresolved = kept & (method == "unresolved").fillna(False)
+    noted = kept & ~unresolved & note.notna()
+    for mask, rule, with_value in ((unresolved, "commune_unresolved", True),
+                                   (noted, "commune_resolution_note", False)):
+        for row, text, value in zip(responses.loc[mask, "source_row"], note[mask], names[mask]):
+            result.harmonised.issues.append(Issue(
+                rule, "flagged", str(text), file=result.codebook.file, row=int(row),
+                column="commune_name", value=value if with_value and pd.notna(value) else None,
+                wave=result.codebook.wave))
+
+
+def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
+    from tlresearch.io.cells import fold
+
+    name = responses["place_name"].map(fold, na_action="ignore").fillna("")
+    where = responses["commune_code"].fillna(
+        responses.get("declared_commune_name", pd.Series("", index=responses.index))
+        .map(fold, na_action="ignore")).fillna("")
+    # Without a commune, a shared name proves nothing: such rows get a key of their own.
+    key = (name + "|" + where).where(where != "", "row:" + responses["response_id"])
+    if "siret" in responses:
+        key = ("siret:" + responses["siret"]).fillna(key)
+    return key
+
+
+def _quarantine_duplicates(result: WaveResult) -> None:
+    """Keep the last submission of a place in a wave; set the earlier ones aside."""
+    responses = result.kept.copy()
+    if responses.empty:
+        return
+    responses["_key"] = _duplicate_key(responses)
+    order = (["_key", "submitted_at", "source_row"] if "submitted_at" in responses
+             else ["_key", "source_row"])
+    responses = responses.sort_values(order, kind="stable", na_position="first")
+    latest = responses.groupby("_key", sort=False).tail(1)
+    for pos in responses.index.difference(latest.index):
+        response_id = responses.at[pos, "response_id"]
+        kept_id = latest.loc[latest["_key"] == responses.at[pos, "_key"], "response_id"].iloc[0]
+        row = int(responses.at[pos, "source_row"])
+        issue = Issue("duplicate_submission", "quarantined",
+                      f"same place submitted again in this wave; response {kept_id} kept",
+                      file=result.codebook.file, row=row, column="place_name",
+                      value=responses.at[pos, "place_name"], wave=result.codebook.wave)
+        result.quarantine[response_id] = issue
+        result.harmonised.issues.append(issue)
