@@ -49,6 +49,7 @@ from tlresearch.ingest.place_matching import (
     normalise_address,
     normalise_place_name,
 )
+from tlresearch.io.small_tables import read_small_table
 
 METHODS = ("override", "siret", "name_commune", "address_commune", "fuzzy_name_commune", "new")
 LINK_COLUMNS = ["response_id", "place_id", "link_method", "link_score", "linked_to"]
@@ -104,13 +105,9 @@ def load_link_overrides(path: str | PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         return _empty_overrides()
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        header = handle.readline()
-    if not header.strip():
+    raw = read_small_table(path)
+    if not len(raw.columns):
         return _empty_overrides()
-    sep = ";" if header.count(";") > header.count(",") else ","
-    raw = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                      skip_blank_lines=False)
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     for column in ("response_id", "same_place_as"):
         if column not in raw.columns:

@@ -48,6 +48,7 @@ from tlresearch.core.errors import DataError
 from tlresearch.core.paths import VOCAB_DIR
 from tlresearch.core.text import strip_accents
 from tlresearch.ingest.title_normalise import normalise_title
+from tlresearch.io.small_tables import read_small_table
 
 #: Role given when no rule matches a non-blank title.
 UNKNOWN = "unknown"
@@ -166,19 +167,6 @@ ROLES: dict[str, str] = role_labels()
 _OVERRIDE_COLUMNS = ["title", "title_normalised", "role"]
 
 
-def _read_small_csv(path: Path) -> pd.DataFrame:
-    # The lab edits these files in a spreadsheet: a French Excel saves with ";"
-    # and a byte-order mark.
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        header = handle.readline()
-    if not header.strip():
-        return pd.DataFrame()
-    sep = ";" if header.count(";") > header.count(",") else ","
-    # Blank lines are kept (and skipped later) so row numbers match the file's.
-    return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                       encoding="utf-8-sig", skip_blank_lines=False)
-
-
 def load_role_overrides(path: str | PathLike) -> pd.DataFrame:
     """Read the lab's corrections of roles: a CSV with columns ``title,role``.
 
@@ -207,7 +195,7 @@ def load_role_overrides(path: str | PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype="string") for c in _OVERRIDE_COLUMNS})
-    raw = _read_small_csv(path)
+    raw = read_small_table(path)
     if raw.empty and not len(raw.columns):
         return pd.DataFrame({c: pd.Series(dtype="string") for c in _OVERRIDE_COLUMNS})
     raw.columns = [str(c).strip().lower() for c in raw.columns]

@@ -40,8 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-import yaml
-
 from tlresearch.core.errors import CodebookError, MissingColumnError
 from tlresearch.spec.variables import catalogue, contract_labels, required_names
 
@@ -187,13 +185,10 @@ def load_codebook(path: str | Path) -> Codebook:
     CodebookError
         When the file is not valid YAML or names unknown variables or codes.
     """
+    from tlresearch.spec.codebook_file import read_codebook_yaml
+
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CodebookError(f"cannot read codebook: {exc}", file=str(path),
-                            rule="codebook_syntax") from None
-    return parse_codebook(raw, path)
+    return parse_codebook(read_codebook_yaml(path), path)
 
 
 def parse_codebook(raw: object, path: Path | None = None) -> Codebook:
