@@ -749,10 +749,12 @@ def test_xlsx_tricky_workbook_reads_as_before(tmp_path):
         "id": ["1", "2.5", "3", "6.5", pd.NA, "7"],
         "Nom": ["Café", "La Ruche", "riche", "a_x000D_b", "https://tiers.example", pd.NA],
         "Total": ["2", "5", pd.NA, pd.NA, pd.NA, pd.NA],   # C5 is hidden by B5:C5
-        "Date": ["2019-03-12", "10:30:00", "2019-03-12T10:15:00", "#VALUE!",
+        "Date": ["2019-03-12", "10:30:00", "2019-03-12T10:15:00", pd.NA,  # #VALUE!
                  "'Réponses'!A1", pd.NA],
-        "Durée": ["1 day, 12:00:00", "True", "#N/A", pd.NA, pd.NA, "x"],
+        "Durée": ["1 day, 12:00:00", "True", pd.NA, pd.NA, pd.NA, "x"],    # #N/A
     }
+    assert [(i.row, i.column, i.value) for i in rules(table, "spreadsheet_error")] == [
+        (4, "Durée", "#N/A"), (5, "Date", "#VALUE!")]
     assert [(i.row, i.column, i.action) for i in rules(table, "formula_cell")] == [
         (1, None, "corrected"), (2, "Total", "corrected"), (3, "Total", "corrected"),
         (4, "Total", "set_missing"), (5, "id", "corrected")]

@@ -223,9 +223,17 @@ def parse_date(text: object) -> tuple[dt.datetime | None, str | None]:
     if parts is None:
         return None, "not_a_date"
     try:
-        return dt.datetime(*parts), None
+        moment = dt.datetime(*parts)
     except ValueError:
         return None, "not_a_date"
+    if not EARLIEST_DATE_YEAR <= moment.year <= LATEST_DATE_YEAR:
+        return None, "date_out_of_range"  # 01/01/0001: a placeholder, not a date
+    return moment, None
+
+
+#: Years a survey date can fall in (a submission, an opening date): anything else is a
+#: placeholder or a typo.
+EARLIEST_DATE_YEAR, LATEST_DATE_YEAR = 1900, 2100
 
 
 def parse_tick(text: object) -> tuple[bool | None, str | None]:

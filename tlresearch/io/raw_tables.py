@@ -41,6 +41,11 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: A password-protected .xlsx is an OLE2 container whose stream is named EncryptedPackage.
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
+#: Error values a spreadsheet shows in a cell whose formula broke: never an answer.
+SPREADSHEET_ERRORS = frozenset({"#REF!", "#N/A", "#NA", "#VALUE!", "#DIV/0!", "#NAME?",
+                                "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
+                                "#VALEUR!", "#NOM?", "#NOMBRE!", "#NUL!"})
+
 #: Text a spreadsheet would run as a formula (CWE-1236)...
 _FORMULA_START = re.compile(r"[=+@-]")
 #: ...unless it is a signed number or a phone number: -1, -2,5, +33 5 56 00 00 00, -1E+2.
@@ -212,6 +217,11 @@ def _clean_cell(value: str | None, name: str, row: int, column: str,
             issues.append(Issue("mojibake", "flagged",
                                 "looks like UTF-8 read as Windows-1252 but cannot be "
                                 "repaired safely", **where))
+    if text.upper() in SPREADSHEET_ERRORS:
+        issues.append(Issue("spreadsheet_error", "set_missing",
+                            "a spreadsheet error value, not an answer: cell left empty",
+                            file=name, row=row, column=column, value=text))
+        return pd.NA, composed != value
     if _FORMULA_START.match(text) and not _SIGNED_NUMBER.fullmatch(text):
         issues.append(Issue("formula_injection", "neutralised",
                             "text a spreadsheet would run as a formula, prefixed with '",
