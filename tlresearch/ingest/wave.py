@@ -80,7 +80,7 @@ def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGI
     raw = read_table(source, name=codebook.file, sheet=codebook.sheet,
                      header_row=codebook.header_row)
     harmonised = harmonise(raw, codebook)
-    result = WaveResult(harmonised, codebook, rows_in=len(raw.rows) + len(raw.blank_rows),
+    result = WaveResult(harmonised, codebook, rows_in=raw.records_in,
                         quarantine=dict(harmonised.quarantine))
     for row in harmonised.blank_rows:
         issue = Issue("blank_row", "quarantined", "an empty row", file=codebook.file,

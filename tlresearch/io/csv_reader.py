@@ -69,7 +69,8 @@ def csv_grid(data: bytes, name: str, header_row: int | None) -> Grid:
     del lines[:last_start]  # only the last record's lines are needed from here on
     columns, header_issues = normalise_header(records[0], name, first)
     grid = Grid(columns=columns, records=[], rows=[], header_row=first, encoding=encoding,
-                delimiter=delimiter, issues=issues + header_issues)
+                delimiter=delimiter, issues=issues + header_issues,
+                records_in=len(records) - 1)
     width = len(columns)
     truncated = _truncation(text, records[-1], lines, delimiter, width)
     header = [cell.strip() for cell in records[0]]

@@ -31,6 +31,9 @@ class Grid:
     sheet: str | None = None
     issues: list[Issue] = field(default_factory=list)
     row_problems: dict[int, Issue] = field(default_factory=dict)
+    #: Data records of the file below the header, counted by the reader as it cuts the
+    #: file, before any row is kept, dropped or quarantined ("rows in").
+    records_in: int = 0
 
 
 def normalise_header(raw: list[str | None], name: str, row: int) -> tuple[list[str], list[Issue]]:

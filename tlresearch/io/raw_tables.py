@@ -77,6 +77,9 @@ class RawTable:
         Source rows that were completely empty and were dropped from ``frame``.
     header_row : int
         Row number of the column names.
+    records_in : int
+        Data records in the file below the header, counted as the file is cut, before
+        anything is kept or dropped: "rows in" = kept + blank + quarantined rows.
     """
 
     name: str
@@ -89,6 +92,7 @@ class RawTable:
     row_problems: dict[int, Issue] = field(default_factory=dict)
     blank_rows: list[int] = field(default_factory=list)
     header_row: int = 1
+    records_in: int = 0
 
 
 def read_table(path: str | Path, *, name: str | None = None, sheet: str | None = None,
@@ -193,7 +197,7 @@ def _finish(grid: Grid, name: str) -> RawTable:
     return RawTable(name=name, frame=frame, rows=rows, encoding=grid.encoding,
                     delimiter=grid.delimiter, sheet=grid.sheet, issues=issues,
                     row_problems=grid.row_problems, blank_rows=blank_rows,
-                    header_row=grid.header_row)
+                    header_row=grid.header_row, records_in=grid.records_in)
 
 
 def _clean_cell(value: str | None, name: str, row: int, column: str,

@@ -52,6 +52,10 @@ class _Sheet:
         return self.widths.get(number, 0)
 
 
+#: Empty rows that end a table: what lies below is stray cells, not responses.
+MAX_BLANK_RUN = 1000
+
+
 def xlsx_grid(data: bytes, name: str, sheet: str | None, header_row: int | None) -> Grid:
     """Pick the sheet and header row, and turn every cell into text (row numbers = sheet's)."""
     found = _read_workbook(data, name, sheet)
@@ -64,21 +68,47 @@ def xlsx_grid(data: bytes, name: str, sheet: str | None, header_row: int | None)
     if first > last or not found.width(first):
         raise ReadError(f"header_row {first} is an empty row of sheet {found.title!r}",
                         file=name, row=first, rule="header_row")
-    width = max(found.width(row) for row in range(first, last + 1))
+    body = [row for row in filled if row > first]
+    end, stray = _table_end(first, body)
+    width = max(found.width(row) for row in [first, *body])
     issues: list[Issue] = []
     header = _header_cells(found, first, width, name, issues)
     columns, header_issues = normalise_header(header, name, first)
     grid = Grid(columns=columns, records=[], rows=[], header_row=first, sheet=found.title,
-                issues=header_issues + issues)
+                issues=header_issues + issues, records_in=end - first + len(stray))
     padding = [_EMPTY] * width
-    for row in range(first + 1, last + 1):
+    for row in [*range(first + 1, end + 1), *stray]:
         values = (found.row(row) + padding)[:width]
         grid.rows.append(row)
         grid.records.append([
             _cell_text(value) if formula is None
             else _xlsx_text(value, formula, name, row, column, grid.issues)
             for (value, formula), column in zip(values, columns)])
+    if stray:
+        gap = stray[0] - end - 1
+        grid.issues.append(Issue("blank_rows_trimmed", "reported",
+                                 f"{gap} empty rows after row {end} end the table; they are "
+                                 "not counted as rows", file=name, row=end + 1))
+        for row in stray:
+            grid.row_problems[row] = Issue(
+                "after_blank_gap", "quarantined",
+                f"a row after {gap} empty rows: stray cells below the table, not a response",
+                file=name, row=row)
     return grid
+
+
+def _table_end(first: int, body: list[int]) -> tuple[int, list[int]]:
+    """Last row of the table, and the filled rows below a run of blank rows that ends it.
+
+    A stray cell at row 1 048 576 must not make a million empty rows into responses:
+    more than :data:`MAX_BLANK_RUN` empty rows end the table.
+    """
+    previous = first
+    for position, row in enumerate(body):
+        if row - previous - 1 > MAX_BLANK_RUN:
+            return previous, body[position:]
+        previous = row
+    return previous, []
 
 
 # --- workbook and sheets -----------------------------------------------------------------
