@@ -37,78 +37,156 @@ OTHER_DELIMITERS = ("|", ":", "^", "~")
 
 
 def csv_grid(data: bytes, name: str, header_row: int | None) -> Grid:
-    """Decode, find the delimiter, cut into records and list the broken ones.
+    """Decode, find the delimiter, and stream the records (and the broken ones).
 
     Lines above ``header_row`` are skipped as physical lines (they are titles, not
     records); from the header on, row numbers count logical records, as a spreadsheet
     shows them when a quoted cell spans several lines.
+
+    Memory: the records are not cut here but as :func:`~tlresearch.io.raw_tables.read_table`
+    consumes ``Grid.stream``, one at a time from the bytes: beside the file's bytes, only
+    the cleaned cells are held (see :data:`tlresearch.io.raw_tables.MEMORY_BUDGET`).
     """
-    text, encoding = decode_text(data, name)
+    encoding = decode_text(data, name)[1]  # the whole text is only checked, then dropped
     issues = []
     if encoding not in ("utf-8", "utf-8-sig"):
         issues.append(Issue("encoding_detected", "reported",
                             f"the file is not UTF-8; read as {encoding}", file=name))
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
+    source = _Lines(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
+    first = header_row or 1 + source.skip_blank()
+    source.skip_to(first)
+    head = source.peek(SAMPLE_RECORDS * 4 + 1)
+    if not head and header_row is None:
         raise ReadError("the file is empty", file=name, rule="empty_file")
-    lines = io.StringIO(text, newline="").readlines()
-    first = header_row or 1 + next(i for i, line in enumerate(lines) if line.strip())
-    if first > len(lines):
-        raise ReadError(f"header_row {first} is past the end of the file ({len(lines)} lines)",
-                        file=name, rule="header_row")
-    forced = _SEP_LINE.fullmatch(lines[first - 1].strip())
+    if not head:
+        raise ReadError(f"header_row {first} is past the end of the file "
+                        f"({source.consumed} lines)", file=name, rule="header_row")
+    forced = _SEP_LINE.fullmatch(head[0].strip())
     if forced and header_row is None:
         # Excel's "sep=;" first line names the delimiter; the header is the next line.
         issues.append(Issue("sep_line", "reported", f"first line {forced.group(0)!r} names "
                             "the delimiter; the header is the next line", file=name,
                             row=first))
         first += 1
-    lines = lines[first - 1:]
-    delimiter = forced.group(1) if forced else _detect_delimiter(lines, name, first)
-    records, last_start = _parse_csv(lines, delimiter, name, first)
-    del lines[:last_start]  # only the last record's lines are needed from here on
-    columns, header_issues = normalise_header(records[0], name, first)
+        source.skip_to(first)
+        head = source.peek(SAMPLE_RECORDS * 4 + 1)
+    delimiter = forced.group(1) if forced else _detect_delimiter(head, name, first)
+    reader = csv.reader(source, delimiter=delimiter, quotechar='"', doublequote=True)
+    raw_header = _next_record(reader, name, first)
+    columns, header_issues = normalise_header(raw_header, name, first)
     grid = Grid(columns=columns, records=[], rows=[], header_row=first, encoding=encoding,
-                delimiter=delimiter, issues=issues + header_issues,
-                records_in=len(records) - 1)
-    width = len(columns)
-    truncated = _truncation(text, records[-1], lines, delimiter, width)
-    header = [cell.strip() for cell in records[0]]
-    last_filled = max((i for i, r in enumerate(records) if any(c.strip() for c in r)), default=0)
-    trailing = 0
-    for index in range(1, len(records)):
-        record, row = records[index], first + index
-        records[index] = None  # released as we go: the grid holds the only copy
+                delimiter=delimiter, issues=issues + header_issues)
+    source.start_record()
+    grid.stream = _records(grid, reader, source, [c.strip() for c in raw_header], name)
+    return grid
+
+
+def _records(grid: Grid, reader, source: _Lines, header: list[str], name: str):
+    """Yield ``(row, cells)`` one record at a time; fill ``row_problems`` and ``records_in``.
+
+    Two verdicts need the end of the file: whether the last record is truncated, and
+    whether the last non-blank one is a footer; they are settled after the last record.
+    """
+    width, first, delimiter = len(grid.columns), grid.header_row, grid.delimiter
+    trailing, row, last, last_filled, last_lines = 0, first, None, None, []
+    while True:
+        record = _next_record(reader, name, row + 1)
+        if record is None:
+            break
+        row += 1
+        last, last_lines = record, source.start_record()
+        grid.records_in += 1
         if len(record) > width and not any(cell.strip() for cell in record[width:]):
             trailing += 1
             del record[width:]  # a stray delimiter at the end of the line
-        grid.rows.append(row)
-        grid.records.append(record + [None] * (width - len(record)) if len(record) < width
-                            else record)
-        problem = _row_problem(record, index, len(records) - 1, last_filled, header, width,
-                               truncated)
-        if problem:
-            grid.row_problems[row] = Issue(problem[0], "quarantined", problem[1],
+        if any(cell.strip() for cell in record):
+            last_filled = (row, len(record))
+            problem = _row_problem(record, header, width)
+            if problem:
+                grid.row_problems[row] = Issue(problem[0], "quarantined", problem[1],
+                                               file=name, row=row)
+        yield row, record + [None] * (width - len(record)) if len(record) < width else record
+    if last is not None:
+        truncated = _truncation(last_lines, last, delimiter, width)
+        if truncated and any(cell.strip() for cell in last):
+            grid.row_problems[row] = Issue("truncated_row", "quarantined", truncated,
                                            file=name, row=row)
+        elif last_filled and last_filled[1] == 1 and width > 2:
+            grid.row_problems[last_filled[0]] = Issue(
+                "footer_line", "quarantined",
+                "a single-cell line after the data (a footer, not a response)",
+                file=name, row=last_filled[0])
     if trailing:
         grid.issues.append(Issue("trailing_delimiter", "corrected",
                                  f"{trailing} rows end with an extra empty field "
                                  f"(a stray {delimiter!r}), removed", file=name))
-    return grid
 
 
-def _row_problem(record: list[str], index: int, last: int, last_filled: int,
-                 header: list[str], width: int, truncated: str | None) -> tuple[str, str] | None:
-    """Why a record is not a response: (rule, reason), or None (blank rows are counted later)."""
-    if not any(cell.strip() for cell in record):
-        return None  # a blank row: dropped and counted later, not quarantined
-    if truncated and index == last:
-        return "truncated_row", truncated
-    if [cell.strip() for cell in record] == header:
+class _Lines:
+    """The text's lines, read lazily, remembering those of the record being cut."""
+
+    def __init__(self, handle) -> None:
+        self._handle, self._ahead, self._current = handle, [], []
+        self.consumed = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._ahead.pop(0) if self._ahead else self._handle.readline()
+        if not line:
+            raise StopIteration
+        self.consumed += 1
+        self._current.append(line)
+        return line
+
+    def peek(self, count: int) -> list[str]:
+        while len(self._ahead) < count:
+            line = self._handle.readline()
+            if not line:
+                break
+            self._ahead.append(line)
+        return self._ahead[:count]
+
+    def skip_blank(self) -> int:
+        """Skip blank lines; return how many (the header is the next line)."""
+        skipped = 0
+        while True:
+            ahead = self.peek(1)
+            if not ahead or ahead[0].strip():
+                return skipped
+            next(self)
+            skipped += 1
+
+    def skip_to(self, line_number: int) -> None:
+        while self.consumed < line_number - 1 and (self._ahead or self.peek(1)):
+            next(self)
+
+    def start_record(self) -> list[str]:
+        """The lines of the record just cut (and start collecting the next one's)."""
+        lines, self._current = self._current, []
+        return lines
+
+
+def _next_record(reader, name: str, row: int) -> list[str] | None:
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ReadError(f"a cell holds more than {_LIMIT_TEXT} characters: not survey "
+                            "text (a quote never closed?)", file=name, row=row,
+                            rule="cell_too_long") from None
+        raise ReadError(f"the CSV cannot be parsed ({exc})", file=name, row=row,
+                        rule="csv_syntax") from None
+
+
+def _row_problem(record: list[str], header: list[str], width: int) -> tuple[str, str] | None:
+    """Why a non-blank record is not a response: (rule, reason), or None."""
+    if len(record) == width and [cell.strip() for cell in record] == header:
         return "repeated_header", ("the header line repeated inside the data "
                                    "(exports pasted together)")
-    if len(record) == 1 and width > 2 and index == last_filled:
-        return "footer_line", "a single-cell line after the data (a footer, not a response)"
     if len(record) != width:
         return "field_count", f"expected {width} fields as in the header, found {len(record)}"
     return None
@@ -145,29 +223,11 @@ def _detect_delimiter(lines: list[str], name: str, first: int) -> str:
     return best
 
 
-def _parse_csv(lines: list[str], delimiter: str, name: str,
-               first: int) -> tuple[list[list[str]], int]:
-    """All records, and the index in ``lines`` where the last record starts."""
-    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
-    records, last_start, consumed = [], 0, 0
-    try:
-        for record in reader:
-            records.append(record)
-            last_start, consumed = consumed, reader.line_num
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise ReadError(f"a cell holds more than {_LIMIT_TEXT} characters: not survey "
-                            "text (a quote never closed?)", file=name,
-                            row=first + len(records), rule="cell_too_long") from None
-        raise ReadError(f"the CSV cannot be parsed ({exc})", file=name,
-                        row=first + len(records), rule="csv_syntax") from None
-    return records, last_start
-
-
-def _truncation(text: str, last: list[str], last_lines: list[str], delimiter: str,
+def _truncation(last_lines: list[str], last: list[str], delimiter: str,
                 width: int) -> str | None:
     """Why the last record looks cut off (an export interrupted mid-write), or None."""
-    if _ends_inside_quotes("".join(last_lines), delimiter):
+    text = "".join(last_lines)
+    if _ends_inside_quotes(text, delimiter):
         return ("the file ends inside a quoted cell that is never closed: the export looks "
                 "truncated and the rest of the file was read as one cell")
     if not text.endswith(("\n", "\r")) and 0 < len(last) < width:

@@ -6,6 +6,7 @@ both, it lets the readers and the public API import each other in one direction 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tlresearch.core.errors import ReadError
@@ -34,6 +35,14 @@ class Grid:
     #: Data records of the file below the header, counted by the reader as it cuts the
     #: file, before any row is kept, dropped or quarantined ("rows in").
     records_in: int = 0
+    #: ``(row, cells)`` records cut lazily, when a reader streams (CSV): then
+    #: ``records``/``rows`` stay empty and ``row_problems``/``records_in`` are complete
+    #: only once the stream is consumed.
+    stream: Iterator[tuple[int, list[str | None]]] | None = None
+
+    def iter_records(self) -> Iterator[tuple[int, list[str | None]]]:
+        """Every record with its row number, streamed or not."""
+        return self.stream if self.stream is not None else zip(self.rows, self.records)
 
 
 def normalise_header(raw: list[str | None], name: str, row: int) -> tuple[list[str], list[Issue]]:

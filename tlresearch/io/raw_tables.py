@@ -41,6 +41,11 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: A password-protected .xlsx is an OLE2 container whose stream is named EncryptedPackage.
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
+#: Memory of a table read, measured (benchmarks/bench_ingest_memory.py): the file's
+#: bytes, plus its distinct cell values, plus 16 bytes per cell while the columns are
+#: built. Stated as a budget for a file of ``n`` bytes and ``c`` cells.
+MEMORY_BUDGET = "3 x file size + 16 bytes per cell + 150 MB of libraries"
+
 #: Error values a spreadsheet shows in a cell whose formula broke: never an answer.
 SPREADSHEET_ERRORS = frozenset({"#REF!", "#N/A", "#NA", "#VALUE!", "#DIV/0!", "#NAME?",
                                 "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
@@ -170,10 +175,18 @@ def _read_bytes(path: Path, name: str) -> bytes:
 # --- cells, both formats ---------------------------------------------------------------
 
 def _finish(grid: Grid, name: str) -> RawTable:
-    """Clean every cell, drop blank rows and build the table."""
-    issues, kept, rows, blank_rows = grid.issues, [], [], []
+    """Clean every cell, drop blank rows and build the table, one record at a time.
+
+    Cells are gathered column by column, and a value repeated down a column (a commune,
+    an answer label, a number) is kept once: what a large export costs is then its
+    distinct values plus one pointer per cell (see :data:`MEMORY_BUDGET`).
+    """
+    issues, rows, blank_rows = grid.issues, [], []
+    width = len(grid.columns)
+    data: list[list[object]] = [[] for _ in range(width)]
+    seen: list[dict[str, str]] = [{} for _ in range(width)]
     decomposed = 0
-    for row, record in zip(grid.rows, grid.records):
+    for row, record in grid.iter_records():
         cells = []
         for column, value in zip(grid.columns, record):
             cell, was_nfd = _clean_cell(value, name, row, column, issues)
@@ -184,20 +197,37 @@ def _finish(grid: Grid, name: str) -> RawTable:
             issues.append(Issue("blank_row", "reported", "empty row dropped: not a response",
                                 file=name, row=row))
             continue
-        kept.append(cells)
+        for position, cell in enumerate(cells):
+            if cell is not pd.NA:
+                cell = seen[position].setdefault(cell, cell)
+            data[position].append(cell)
         rows.append(row)
-    if not kept:
+    grid.records, grid.rows = [], []
+    if not rows:
         raise ReadError(f"the file has a header (row {grid.header_row}) but no data row",
                         file=name, rule="no_data_rows")
     if decomposed:
         issues.append(Issue("unicode_normalised", "corrected",
                             f"{decomposed} cells had decomposed accents (NFD), recomposed (NFC)",
                             file=name))
-    frame = pd.DataFrame(kept, columns=grid.columns, dtype=object)
+    frame = pd.DataFrame(_columns(grid.columns, data), dtype=object, copy=False)
     return RawTable(name=name, frame=frame, rows=rows, encoding=grid.encoding,
                     delimiter=grid.delimiter, sheet=grid.sheet, issues=issues,
                     row_problems=grid.row_problems, blank_rows=blank_rows,
                     header_row=grid.header_row, records_in=grid.records_in)
+
+
+def _columns(names: list[str], data: list[list[object]]) -> dict[str, object]:
+    """Column name -> object array, each list freed as soon as it is converted."""
+    import numpy as np
+
+    out = {}
+    for position, name in enumerate(names):
+        array = np.empty(len(data[position]), dtype=object)
+        array[:] = data[position]
+        data[position] = []
+        out[name] = array
+    return out
 
 
 def _clean_cell(value: str | None, name: str, row: int, column: str,
