@@ -2,8 +2,9 @@
 
 Readers of ``data/processed`` (a notebook, a scheduled report) must never see a
 half-written file, and the same inputs must give byte-identical files so that a
-rerun that changed nothing can be detected by hashing. Everything the library writes
-goes through :func:`atomic_write_bytes` or :func:`write_parquet`.
+rerun that changed nothing can be detected by hashing. Single files the library writes
+go through :func:`atomic_write_bytes` or :func:`write_parquet`; the panel, a set of
+tables that must change together, goes through :func:`tlresearch.core.panel_versions.publish`.
 """
 from __future__ import annotations
 

@@ -2,7 +2,9 @@
 
 One run reads each wave through its codebook, harmonises, validates, removes
 duplicate submissions, resolves communes, follows places across waves, normalises job
-titles to roles, and writes (atomically, deterministically) the tables below. Rows in
+titles to roles, and publishes the tables below all at once, as one version folder
+behind one switched link (:mod:`tlresearch.core.panel_versions`): a reader never sees
+tables of two runs side by side, and a killed run leaves the previous panel. Rows in
 = rows kept + rows quarantined, for every file, and the run says so.
 
 Outputs (``data/processed/``): ``responses`` (place × wave), ``places``, ``staff``
