@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_bad_inputs import BAD, assert_conserved, logged, quarantined, run_wave
 
 import tlresearch
 from tlresearch.core.errors import CodebookError, DataError, ReadError
@@ -22,6 +21,8 @@ from tlresearch.ingest.linkage import load_link_overrides
 from tlresearch.ingest.pipeline import build_panel
 from tlresearch.ingest.roles import load_role_overrides
 from tlresearch.spec.codebook import load_codebook
+
+from helpers.bad_inputs import BAD, assert_conserved, logged, quarantined, run_wave
 
 QUARANTINES = [
     ("repeated_header.csv", [("repeated_header", 3, None)]),

@@ -123,7 +123,7 @@ def _read_workbook(data: bytes, name: str, sheet: str | None) -> _Sheet:
             reader = BookReader(io.BytesIO(data), read_only=True)  # = load_workbook(...)
             reader.read()
             book = reader.wb
-    except Exception as exc:  # openpyxl raises many types for a bad archive
+    except Exception as exc:  # noqa: BLE001 -- openpyxl raises many types for a bad archive
         raise _not_a_workbook(type(exc).__name__, name) from None
     try:
         return _pick_sheet(book, name, sheet)
@@ -173,7 +173,7 @@ def _read_sheet(book, ws, name: str) -> _Sheet:
                     [CellRange(item.ref) for item in parser.merged_cells.mergeCell]).ranges
             _blank_merged(rows, merged)
             _apply_hyperlinks(rows, merged, parser.hyperlinks.hyperlink, book, ws)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 -- any failure of a sheet is "not a workbook"
         # A full load reported any ValueError met in a sheet as a plain ValueError.
         kind = "ValueError" if isinstance(exc, ValueError) else type(exc).__name__
         raise _not_a_workbook(kind, name) from None
