@@ -106,7 +106,7 @@ def test_codebooks_in_any_encoding_the_readers_accept(tmp_path, name):
     ("deeply_nested.yaml", "codebook_limits", "nested more than 40 levels"),
     ("file_outside_raw.yaml", "raw_file_outside", "inside raw/"),
     ("absolute_file.yaml", "raw_file_outside", "inside raw/"),
-    ("empty_separator.yaml", "codebook_content", "separator of a multi-choice column"),
+    ("empty_separator.yaml", "codebook_content", "must be a non-empty text"),
 ])
 def test_hostile_or_broken_codebooks_are_one_clear_error(tmp_path, name, rule, message):
     paths = _survey(tmp_path, BAD / "codebooks" / name)
