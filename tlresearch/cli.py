@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--retry-failed", action="store_true",
                         help="rerun the reports that failed last time")
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
+    report.add_argument("--wait", type=_seconds, default=0, metavar="SECONDS",
+                        help="wait this long for an ingest publishing a new panel (default: "
+                             "read the last published one); the whole run reads one panel")
 
     register = sub.add_parser("register", help="load a register of places (e.g. CGET 2019)",
                               description="Read a register of places with the survey readers "
@@ -303,7 +306,7 @@ def _report(args: argparse.Namespace, paths) -> int:
                           out_dir=out, workers=args.workers, force=args.force,
                           retry_failed=args.retry_failed, timeout=args.timeout,
                           progress=not args.no_progress, executor=args.executor,
-                          scheduler=args.scheduler, params=params)
+                          scheduler=args.scheduler, params=params, wait_seconds=args.wait)
     print(summary.format())
     print(f"index: {out / 'index.html'}")
     return summary.exit_code

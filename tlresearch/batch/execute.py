@@ -27,6 +27,7 @@ from typing import Callable
 
 from tlresearch.batch.outcome import FAILED, FRESH, Outcome, one_line
 from tlresearch.batch.plan import ReportSpec
+from tlresearch.core.paths import PANEL_VERSION_ENV
 from tlresearch.core.storage import atomic_write_bytes
 
 #: Seconds a kernel is given to obey an interrupt before it is killed.
@@ -47,7 +48,8 @@ SNAPSHOT = ("get_ipython().run_line_magic('matplotlib', 'inline')\n"
 
 #: Before each report: nothing of the previous one remains (see kernel_state).
 RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
-         "import tlresearch.batch.kernel_state as _ks; _ks.restore({folder!r}); del _ks")
+         "import tlresearch.batch.kernel_state as _ks; _ks.restore({folder!r}, {version!r}); "
+         "del _ks")
 
 Render = Callable[..., str]
 
@@ -64,13 +66,14 @@ class ReportTask:
     provenance: dict = field(hash=False, compare=False, default_factory=dict)
     render: Render | None = None
     reuse_kernels: bool = True
+    panel_version: str | None = None  # the run's pinned panel (tlresearch.api.pin_panel)
 
 
 #: This worker process's warm kernel, started on first use.
 _KERNEL = None
 
 
-def _start_kernel(folder: Path, log_dir: Path):
+def _start_kernel(folder: Path, log_dir: Path, panel_version: str | None = None):
     from jupyter_client.manager import KernelManager
 
     from tlresearch.batch.lifeline import preexec_die_with_parent
@@ -78,11 +81,20 @@ def _start_kernel(folder: Path, log_dir: Path):
     km = KernelManager(kernel_name="python3")
     log_dir.mkdir(parents=True, exist_ok=True)
     with open(log_dir / f"kernel-{os.getpid()}.log", "ab") as stderr:
-        km.start_kernel(cwd=str(folder), stderr=stderr, preexec_fn=preexec_die_with_parent)
+        km.start_kernel(cwd=str(folder), stderr=stderr, preexec_fn=preexec_die_with_parent,
+                        env=_kernel_env(panel_version))
     return km
 
 
-def _warm_kernel(folder: Path, log_dir: Path):
+def _kernel_env(panel_version: str | None) -> dict[str, str]:
+    """The worker's environment, pinned to the run's panel version when there is one."""
+    env = {k: v for k, v in os.environ.items() if k != PANEL_VERSION_ENV}
+    if panel_version:
+        env[PANEL_VERSION_ENV] = panel_version
+    return env
+
+
+def _warm_kernel(folder: Path, log_dir: Path, panel_version: str | None = None):
     """This worker's kernel, started and preloaded if needed, set back for a new report."""
     global _KERNEL
     if _KERNEL is None or not _KERNEL.is_alive():
@@ -95,7 +107,7 @@ def _warm_kernel(folder: Path, log_dir: Path):
         Finalize(_KERNEL, _KERNEL.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
         _run_in_kernel(_KERNEL, PRELOAD, allow_errors=True)  # a missing extra is no failure
         _run_in_kernel(_KERNEL, SNAPSHOT)
-    _run_in_kernel(_KERNEL, RESET.format(folder=str(folder)))
+    _run_in_kernel(_KERNEL, RESET.format(folder=str(folder), version=panel_version))
     return _KERNEL
 
 
@@ -171,8 +183,8 @@ def execute_report(task: ReportTask) -> Outcome:
     log_dir = Path(task.work_nb).parent
     own_kernel = None
     try:
-        km = (_warm_kernel(folder, log_dir) if task.reuse_kernels
-              else _start_kernel(folder, log_dir))
+        km = (_warm_kernel(folder, log_dir, task.panel_version) if task.reuse_kernels
+              else _start_kernel(folder, log_dir, task.panel_version))
         own_kernel = None if task.reuse_kernels else km
     except Exception as exc:  # noqa: BLE001 - a kernel that cannot start fails this report
         return Outcome(FAILED, "kernel error", one_line(exc), time.monotonic() - started, worker)

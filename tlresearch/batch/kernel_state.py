@@ -23,6 +23,8 @@ import sys
 import warnings
 from types import ModuleType
 
+from tlresearch.core.paths import PANEL_VERSION_ENV
+
 _SNAPSHOT: dict = {}
 
 #: Packages whose module attributes are set back before each report: the library and
@@ -69,8 +71,9 @@ def _restore_modules() -> int:
 _MISSING = object()
 
 
-def restore(folder: str) -> int:
-    """Make the kernel as it was after the preload, working in ``folder``."""
+def restore(folder: str, panel_version: str | None = None) -> int:
+    """Make the kernel as it was after the preload, working in ``folder`` and reading the
+    run's pinned ``panel_version`` (every ``load_*`` call of the report then reads it)."""
     import matplotlib
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -88,4 +91,8 @@ def restore(folder: str) -> int:
                 continue
     warnings.resetwarnings()
     os.chdir(folder)
+    if panel_version:
+        os.environ[PANEL_VERSION_ENV] = panel_version
+    else:
+        os.environ.pop(PANEL_VERSION_ENV, None)
     return restored

@@ -26,6 +26,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from tlresearch.api import pin_panel
 from tlresearch.batch.execute import Render, ReportTask
 from tlresearch.batch.key import InputHasher, data_hash, why_run
 from tlresearch.batch.outcome import ReportResult, RunSummary
@@ -81,7 +82,7 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
                 timeout: float = 600, render: Render | None = None, progress: bool = True,
                 reuse_kernels: bool = True, executor: str = "local",
                 scheduler: str | None = None, params: dict[str, str] | None = None,
-                region: str = DEFAULT_REGION) -> RunSummary:
+                region: str = DEFAULT_REGION, wait_seconds: float = 0) -> RunSummary:
     """Run notebooks × years × territories into HTML reports under ``out_dir``.
 
     Parameters
@@ -112,6 +113,10 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
         or the cluster at ``scheduler``, e.g. ``tcp://10.0.0.5:8786``).
     params : dict
         ``--param`` values as text, converted to each notebook's declared types.
+    wait_seconds : float
+        When an ingest is publishing, wait this long for its panel (``--wait``); else
+        the last published panel is read. Either way the whole run reads one panel
+        version (:func:`tlresearch.api.pin_panel`), whatever ingest does meanwhile.
 
     Returns
     -------
@@ -133,14 +138,15 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
     out_dir = Path(out_dir)
     state = out_dir / ".state"
     state.mkdir(parents=True, exist_ok=True)
-    # TODO(issue 9): read one pinned panel version from start to end once ingest
-    # publishes versions; today the run reads data/processed as it is.
-    with exclusive_run(state / "run.lock"):
+    with exclusive_run(state / "run.lock"), pin_panel(paths, wait_seconds) as pinned:
         handler, log_path = _start_log(state)
+        logger.info("panel version %s", pinned.version)
+        # A panel written before versioned publishing has no version folder to pin.
+        version = None if pinned.folder == paths.processed else pinned.version
         try:
-            summary = _run_locked(paths, specs, out_dir, state, workers, force, retry_failed,
-                                  timeout, render, progress, reuse_kernels, executor,
-                                  scheduler)
+            summary = _run_locked(paths.pinned(version), specs, out_dir, state, workers,
+                                  force, retry_failed, timeout, render, progress,
+                                  reuse_kernels, executor, scheduler)
             summary.log_path = str(log_path)
             finish(summary, out_dir, state)
             logger.info("%s", summary.format())
@@ -151,7 +157,7 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
 
 
 def _task(spec: ReportSpec, key: dict, work: Path, timeout: float, render, waves: list[int],
-          run_date: str, reuse_kernels: bool) -> ReportTask:
+          run_date: str, reuse_kernels: bool, panel_version: str | None) -> ReportTask:
     from tlresearch.core.version import __version__
     from tlresearch.report.site import report_title, territory_name
 
@@ -159,7 +165,7 @@ def _task(spec: ReportSpec, key: dict, work: Path, timeout: float, render, waves
                   "parameters": spec.params, "version": __version__, "run_date": run_date}
     title = f"{report_title(spec.notebook)} — {territory_name(spec.territory)} — {spec.year}"
     return ReportTask(spec, str(work / f"{spec.name}.ipynb"), str(work / f"{spec.name}.html"),
-                      timeout, title, provenance, render, reuse_kernels)
+                      timeout, title, provenance, render, reuse_kernels, panel_version)
 
 
 def _run_locked(paths, specs, out_dir, state, workers, force, retry_failed, timeout, render,
@@ -198,7 +204,8 @@ def _run_locked(paths, specs, out_dir, state, workers, force, retry_failed, time
         with pool, tqdm(total=len(todo), desc="rapports", unit="rapport",
                         disable=not show) as bar:
             by_name = {spec.name: (spec, key, why) for spec, key, why in todo}
-            tasks = [_task(spec, key, work, timeout, render, waves, run_date, reuse_kernels)
+            tasks = [_task(spec, key, work, timeout, render, waves, run_date, reuse_kernels,
+                           paths.panel_version)
                      for spec, key, why in todo]
             for task, outcome in pool.run(tasks):
                 spec, key, why = by_name[task.spec.name]

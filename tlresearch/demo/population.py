@@ -271,7 +271,7 @@ def _plant_place_payloads(places, resp, pool) -> None:
 def _names(rng, places, waves, taken: set) -> pd.DataFrame:
     """Name and SIRET at every open wave: ~3 % renamed a year, most keep their SIRET."""
     rows = []
-    for i, pl in enumerate(places.itertuples(index=False)):
+    for pl in places.itertuples(index=False):
         name, siret = pl.first_name, pl.siret
         for wave in waves:
             if not (pl.opening_year <= wave and (pd.isna(pl.closing_year) or pl.closing_year > wave)):
