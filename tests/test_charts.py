@@ -148,3 +148,37 @@ def test_figures_under_secrecy_are_never_drawn():
     texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
     assert SECRET_NOTE in texts
     assert "100,0" not in texts
+
+
+def _tidy_of(responses, staff, wave, territory):
+    return compute_indicators(responses, staff, wave, territory=territory, split="typology")
+
+
+@pytest.mark.parametrize("keep", [0, 1, 2, 3])
+def test_a_small_territory_gets_a_chart_not_a_crash(keep):
+    """Corrèze with 3 respondents crashed ``int(rows["wave"].max())`` on an empty selection."""
+    responses, staff, _ = hand_panel()
+    wave = responses[responses["wave"] == 2021]
+    code = str(wave["departement_code"].dropna().iloc[0])
+    few = pd.concat([responses[responses["wave"] != 2021],
+                     wave[wave["departement_code"] != code],
+                     wave[wave["departement_code"] == code].head(keep)])
+    tidy = _tidy_of(few, staff, 2021, ("departement", code))
+    fig = plot_shares_by(tidy, "typology", "share_employers")
+    texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    assert isinstance(fig, Figure)
+    if keep < 3:  # every typology group has fewer than 3 places: nothing may be drawn
+        assert not fig.axes[0].patches
+        assert ("secret statistique" in texts) or ("Aucune valeur" in texts)
+
+
+def test_a_series_entirely_under_secrecy_says_so():
+    series = pd.DataFrame({
+        "indicator": ["share_employers"] * 2, "label": ["Part des lieux employeurs"] * 2,
+        "territory_level": ["departement"] * 2, "territory": ["19"] * 2, "wave": [2024, 2025],
+        "split": [pd.NA] * 2, "split_value": [pd.NA] * 2, "value": [0.5, 1.0],
+        "low": [0.1, 0.2], "high": [0.9, 1.0], "n": [2, 1], "unit": ["part"] * 2,
+        "note": [""] * 2, "suppressed": [True, True]})
+    fig = plot_series(series, "share_employers")
+    texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    assert "secret statistique" in texts and "50,0" not in texts and "100,0" not in texts

@@ -129,14 +129,15 @@ def select_territory(frame: pd.DataFrame, territory: str,
                      region: str = DEFAULT_REGION) -> pd.DataFrame:
     """Rows of ``frame`` (responses or places) in the territory, by their department.
 
-    The region keeps rows whose ``region_code`` is the region's (all rows when the
-    column is absent); a department keeps rows whose ``departement_code`` is its code.
+    The region keeps rows whose ``region_code`` is the region's or unknown (the survey
+    is regional: a place whose commune was not found still answered it; all rows when
+    the column is absent); a department keeps rows whose ``departement_code`` is its code.
     """
     code = str(territory)
     if territory_level(code, region) == "region":
         if "region_code" not in frame.columns:
             return frame.reset_index(drop=True)
-        mask = frame["region_code"].astype("string").eq(code).fillna(False)
+        mask = frame["region_code"].astype("string").eq(code).fillna(True)
     else:
         mask = frame["departement_code"].astype("string").eq(code).fillna(False)
     return frame[mask.astype(bool)].reset_index(drop=True)

@@ -132,8 +132,10 @@ def require(frame: pd.DataFrame, columns, table: str) -> None:
 
 
 def in_territory(frame: pd.DataFrame, column: str, code: str) -> pd.Series:
-    """Boolean mask of the rows of ``frame`` in the territory (NA codes are outside)."""
-    return frame[column].astype("string").eq(code).fillna(False).astype(bool)
+    """Boolean mask of the rows of ``frame`` in the territory (NA codes are outside,
+    but for the region: the survey is regional, so a place whose commune is unknown
+    still counts in the region's figures, and in no department's)."""
+    return frame[column].astype("string").eq(code).fillna(column == "region_code").astype(bool)
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 Each function takes a tidy table (:func:`tlresearch.stats.indicators.compute_indicators`,
 :func:`tlresearch.stats.trends.indicator_series`) and returns a
-:class:`matplotlib.figure.Figure`; none writes a file (:func:`save_figure` does, atomically).
+:class:`matplotlib.figure.Figure`; none writes a file
+(:func:`tlresearch.viz.figures.save_figure` does, atomically).
 
 Conventions:
 
@@ -19,14 +20,11 @@ Seaborn only provides its colour-blind palette; it is imported when a chart is d
 """
 from __future__ import annotations
 
-import io
-import os
-from pathlib import Path
-
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import NBSP, format_count, format_number, format_percent
+from tlresearch.viz.figures import save_figure  # noqa: F401 - re-exported: one saver
 
 #: Marker and line style of successive series (distinguishable in black and white).
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -163,6 +161,8 @@ def plot_series(tidy: pd.DataFrame, indicator: str, *, title: str | None = None,
     from tlresearch.stats.indicator_catalogue import split_label
 
     rows = _rows(tidy, indicator).sort_values("wave")
+    if rows["value"].notna().sum() == 0:  # all under secrecy, or never asked
+        return _empty_chart(title or indicator_label(tidy, indicator), rows.attrs["secret"])
     unit = str(rows["unit"].iloc[0])
     fmt = value_formatter(unit)
     fig = _figure()
@@ -241,7 +241,7 @@ def plot_shares_by(tidy: pd.DataFrame, split: str, indicator: str | None = None,
         Bars sorted by value; each bar carries its value and base
         (``56,3 % (n = 25)``), its interval as an error bar.
     """
-    from tlresearch.stats.indicator_catalogue import split_label
+    from tlresearch.stats.indicator_catalogue import catalogue, split_label
 
     rows = tidy[(tidy["split"] == split).fillna(False).astype(bool)]
     rows = rows[(rows["unit"] == "part").to_numpy()]
@@ -251,12 +251,21 @@ def plot_shares_by(tidy: pd.DataFrame, split: str, indicator: str | None = None,
             raise UsageError(f"the table holds {len(codes)} shares split by {split!r}; "
                              f"name one with indicator= ({', '.join(codes)})")
         indicator = codes[0]
+    if not (rows["indicator"] == indicator).any() and indicator in catalogue():
+        return _empty_chart(catalogue()[indicator].label, 0)  # nobody answered: no group
     rows = _rows(rows, indicator)
-    wave = int(rows["wave"].max()) if wave is None else wave
+    secret = rows.attrs["secret"]
+    if wave is None:
+        # Every figure may be under secrecy (a small territory): no drawable row, so
+        # the wave is the table's own, not the maximum of an empty selection.
+        waves = pd.to_numeric(tidy["wave"], errors="coerce").dropna()
+        wave = int(waves.max()) if len(waves) else None
     rows = rows[(rows["wave"] == wave).to_numpy()]
     rows = rows[rows["value"].notna().to_numpy()].sort_values("value", kind="stable")
+    rows.attrs["secret"] = secret
     if rows.empty:
-        raise UsageError(f"{indicator!r} has no value split by {split!r} in wave {wave}")
+        return _empty_chart(f"{indicator_label(tidy, indicator)} ({wave})"
+                            if wave is not None else indicator_label(tidy, indicator), secret)
     fig = _figure(figsize=(7.5, 1.2 + 0.45 * len(rows)))
     ax = fig.add_subplot()
     values = rows["value"].astype(float).to_numpy()
@@ -281,25 +290,19 @@ def plot_shares_by(tidy: pd.DataFrame, split: str, indicator: str | None = None,
     return fig
 
 
-def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
-    """Write a figure atomically; the format follows the suffix (``.png``, ``.svg``, ``.pdf``).
+def indicator_label(tidy: pd.DataFrame, indicator: str) -> str:
+    """French label of an indicator in a tidy table (its code when the table lacks it)."""
+    labels = tidy.loc[tidy["indicator"] == indicator, "label"].dropna()
+    return str(labels.iloc[0]) if len(labels) else indicator
 
-    Metadata that changes from run to run (creation date, software version) is left
-    out, so the same figure gives the same bytes and a rebuilt report can be diffed.
-    """
-    from tlresearch.core.storage import atomic_write_bytes
 
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in {"png", "svg", "pdf"}:
-        raise UsageError(f"cannot save a figure as {path.name!r}: use .png, .svg or .pdf")
-    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
-                "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[fmt]
-    buffer = io.BytesIO()
-    options = {"svg": {"svg.hashsalt": "tlresearch"}}.get(fmt, {})
-    import matplotlib
-
-    with matplotlib.rc_context(options):
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
+def _empty_chart(title: str, secret: int):
+    """A small figure that says why nothing is drawn, rather than no page at all."""
+    fig = _figure(figsize=(7.5, 1.6))
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    reason = ("Toutes les valeurs relèvent du secret statistique (moins de 3 lieux)"
+              if secret else "Aucune valeur à représenter pour ce territoire")
+    ax.text(0.0, 0.5, reason, fontsize=10, va="center", ha="left", transform=ax.transAxes)
+    _suptitle(fig, title)
+    return fig

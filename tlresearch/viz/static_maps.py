@@ -19,15 +19,13 @@ Examples
 """
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
-from tlresearch.core.storage import atomic_write_bytes
+from tlresearch.viz.figures import figure_bytes, save_figure
 from tlresearch.viz.map_classes import (
     LEVEL_WORDS,
     MEASURES,
@@ -54,13 +52,6 @@ TYPOLOGY_MARKERS = {
     "hybride": "h", "autre": "p", UNKNOWN_TYPOLOGY: "o",
 }
 
-#: Formats :func:`save_figure` writes, with the metadata that would otherwise carry
-#: a timestamp or a version (removed so the same figure gives the same bytes).
-_STABLE_METADATA = {
-    "png": {"Software": None},
-    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
-    "svg": {"Creator": None, "Date": None},
-}
 
 
 def _new_figure(figsize: tuple[float, float]) -> tuple["Figure", object]:
@@ -187,29 +178,6 @@ def static_places(places: pd.DataFrame, boundaries: Mapping[str, "gpd.GeoDataFra
     figure.text(0.01, 0.005, note + (f" · {source}" if source else ""), fontsize=7,
                 color="#444444", ha="left", va="bottom")
     return figure
-
-
-def figure_bytes(figure: "Figure", format: str = "png", dpi: int = 200) -> bytes:
-    """The figure as PNG, PDF or SVG bytes, without timestamps or version stamps."""
-    import matplotlib
-
-    if format not in _STABLE_METADATA:
-        raise UsageError(f"unknown figure format {format!r}; choose one of "
-                         f"{', '.join(_STABLE_METADATA)}")
-    buffer = io.BytesIO()
-    # SVG ids are random unless salted; a fixed salt makes them depend on content only.
-    with matplotlib.rc_context({"svg.hashsalt": "tlresearch"}):
-        figure.savefig(buffer, format=format, dpi=dpi, metadata=_STABLE_METADATA[format],
-                       facecolor="white")
-    return buffer.getvalue()
-
-
-def save_figure(figure: "Figure", path: str | Path, dpi: int = 200) -> Path:
-    """Write a figure atomically; the format comes from the suffix (png, pdf, svg)."""
-
-    path = Path(path)
-    atomic_write_bytes(path, figure_bytes(figure, path.suffix.lstrip(".").lower(), dpi=dpi))
-    return path
 
 
 __all__ = ["static_choropleth", "static_places", "figure_bytes", "save_figure", "PRINT_CRS"]
