@@ -1,4 +1,5 @@
-"""HTML reports: hidden code, no network, French TOC and footer, CSV links, escaping, sizes.
+"""HTML reports: hidden code, no network, no stray output, French TOC and footer, CSV links,
+escaping, sizes.
 
 Notebooks are small, built here and executed with nbclient on tiny data (never the
 project's notebooks): one per scope, with a map, two matplotlib charts and a table.
@@ -74,9 +75,9 @@ def report_cells(root: Path, places_file: Path, departement: str | None):
     outline = "" if not departement else \
         f"boundaries['departement'] = boundaries['departement'][boundaries['departement']['code'] == {departement!r}]"
     return [
-        md(f"# Les tiers-lieux en 2025\n\nNarration en français. {HOSTILE}"),
+        md(f"# Titre du carnet\n\n## Les tiers-lieux en 2025\n\nNarration en français. {HOSTILE}"),
         code(f"{CODE_MARKER} = 41 + 1  # paramètres\nimport warnings\n"
-             "warnings.warn('avertissement interne')\nprint('Bonjour depuis stdout')"),
+             "warnings.warn('avertissement interne')"),
         md("## Carte des lieux"),
         code("from pathlib import Path\nimport pandas as pd\n"
              "from tlresearch.viz import maps\nfrom tlresearch.core.paths import DataPaths\n"
@@ -98,7 +99,6 @@ def report_cells(root: Path, places_file: Path, departement: str | None):
         code("table = pd.DataFrame({'Lieu': [" + repr(HOSTILE) + ", 'Café « Le Quai »'],"
              " 'Lieux': [1234, 5], 'Part': [0.25, 12.5]})\n"
              "table_download(table, 'lieux 2025.csv', 'Lieux par type')"),
-        code("table"),
     ]
 
 
@@ -129,7 +129,6 @@ def test_code_is_hidden_and_stderr_dropped(pages, notebooks):
     page = pages["departement"]
     assert CODE_MARKER not in page
     assert "load_boundaries" not in page and "plt.subplots" not in page
-    assert "Bonjour depuis stdout" in page
     assert "avertissement interne" not in page
     # The warning did reach the notebook: it was dropped by the report.
     assert any(o.get("name") == "stderr" for c in notebooks["departement"].cells
@@ -160,8 +159,14 @@ def test_figures_map_and_tables_are_inside_the_file(pages):
     assert page.count('src="data:image/png;base64,') == 2
     assert page.count('<iframe class="tl-map"') == 1
     assert "leaflet" in page.lower() and "Lieux pour 100" in page
-    assert page.count('class="dataframe') == 2
+    assert page.count('data-tl-block="table"') == 1 and 'class="dataframe' not in page
     assert "1\u202f234" in page and "12,5" in page  # French numbers in the published table
+    assert "Source : enquête annuelle des tiers-lieux" in page
+
+
+def test_one_title_per_page(pages):
+    page = pages["region"]
+    assert page.count("<h1") == 1 and "Titre du carnet" not in page
 
 
 def test_csv_link_decodes_back_to_the_table(pages):
@@ -172,18 +177,23 @@ def test_csv_link_decodes_back_to_the_table(pages):
     assert name == "lieux_2025.csv"
     text = unquote(html.unescape(encoded))
     assert text.startswith("\ufeffLieu;Lieux;Part\r\n")
-    back = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), sep=";", decimal=",")
-    expected = pd.DataFrame({"Lieu": [HOSTILE, "Café « Le Quai »"], "Lieux": [1234, 5],
-                             "Part": [0.25, 12.5]})
+    back = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), sep=";", dtype=str)
+    # The same cells as the table on the page: the French text a reader sees.
+    expected = pd.DataFrame({"Lieu": [HOSTILE, "Café « Le Quai »"], "Lieux": ["1\u202f234", "5"],
+                             "Part": ["0,25", "12,5"]})
     pd.testing.assert_frame_equal(back, expected)
+    shown = re.findall(r'<td headers="[^"]*" class="gt_row[^"]*">(.*?)</td>',
+                       pages["departement"])
+    assert [html.unescape(c) for c in shown] == [HOSTILE, "1\u202f234", "0,25",
+                                                 "Café « Le Quai »", "5", "12,5"]
 
 
 def test_payloads_render_as_text(pages):
     page = pages["region"]
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt; ${alert(1)}" in page  # markdown cell
-    # Markdown cell, published table and DataFrame display; the CSV is percent-encoded.
-    assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 3
+    # Markdown cell and published table; the CSV is percent-encoded.
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 2
     assert "<title>Rapport region &lt;b&gt;</title>" in page
 
 
@@ -270,10 +280,10 @@ def test_table_download_is_escaped_and_french():
     assert block._repr_html_() == text
     assert re.search(r'download="evil_name_?\.csv"', text)
     # A quote in a cell is text (not inside a tag): harmless; the caption is escaped.
-    assert '<td>x" onmouseover="y</td>' in text
+    assert 'x&quot; onmouseover=&quot;y</td>' in text
     assert "Légende &lt;i&gt;" in text
     assert unsafe_markup(text) == []
-    assert "<td>1,5</td>" in text
+    assert ">1,5</td>" in text
 
 
 def test_write_report_is_atomic_and_utf8(tmp_path):
@@ -292,3 +302,47 @@ def test_show_map_keeps_the_page_unchanged_in_srcdoc():
     block = show_map(m)
     match = re.search(r"srcdoc=(['\"])(.*)\1></iframe>", block.html, re.DOTALL)
     assert html.unescape(match.group(2)) == render_html(m)
+
+
+@pytest.mark.parametrize("output", [
+    {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+     "data": {"text/plain": "'Nouvelle-Aquitaine'"}},
+    {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+     "data": {"text/plain": "(200, 3)"}},
+    {"output_type": "stream", "name": "stdout", "text": "Bonjour"},
+    {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+     "data": {"text/html": "<table class=\"dataframe\"><tr><td>0</td></tr></table>",
+              "text/plain": "   a\n0  1"}},
+])
+def test_stray_outputs_are_refused(output):
+    with pytest.raises(ReportError, match="stray output"):
+        render_report(_notebook(_with_outputs(output)), title="t", provenance=PROVENANCE)
+
+
+def test_empty_block_renders_to_nothing():
+    cell = _with_outputs({"output_type": "execute_result", "execution_count": 1,
+                          "metadata": {}, "data": {"text/html": "", "text/plain": "x"}})
+    page = render_report(_notebook(cell), title="t", provenance=PROVENANCE)
+    assert '<div class="tl-output">' not in page
+
+
+def test_demo_banner_goes_under_the_title():
+    from tlresearch.report.notebook_helpers import demo_banner
+
+    banner = demo_banner(pd.DataFrame({"demo": [True]}))
+    assert demo_banner(pd.DataFrame({"demo": [False]})).html == ""
+    cell = _with_outputs({"output_type": "display_data", "metadata": {},
+                          "data": {"text/html": banner.html}})
+    page = render_report(_notebook(md("## Début"), cell), title="t", provenance=PROVENANCE)
+    header = page.split("</header>")[0]
+    assert "Données fictives (démonstration)" in header
+    assert page.count("Données fictives (démonstration)") == 1
+
+
+def test_provenance_holds_no_machine_path():
+    provenance = {**PROVENANCE, "parameters": {"year": 2025, "data_dir": "/home/lab/secret/data",
+                                               "graduates_file": "/home/lab/secret/data/raw/g.csv"}}
+    page = render_report(_notebook(md("## x")), title="t", provenance=provenance)
+    assert "/home/lab" not in page
+    assert "dossier de données" in page and "raw/g.csv" in page
+    assert "Version du code (commit git)" in page

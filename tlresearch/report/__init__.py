@@ -1,1 +1,1 @@
-"""Report pages: helpers the notebooks call, the renderer of an executed notebook, the site index."""
+"""Report pages: the notebooks' helpers, the renderer of an executed notebook, the site."""

@@ -1,11 +1,13 @@
-"""Glue of the report notebooks: territory of a report, its parameters, French tables.
+"""What the report notebooks call: one import, ``helpers``, for every page.
 
-The notebooks under ``notebooks/`` only call the library; what two of them need (which
-territory a code names, checking the papermill parameters, the rows and outlines of a
-territory, an indicator table as French text after statistical secrecy) lives here.
-
-A territory is a code: the region's (``"75"``, Nouvelle-Aquitaine) or one of its
-departments (``"33"``, ``"64"``...). Functions return data; none writes a file.
+The notebooks under ``notebooks/`` only call the library; what two of them need
+lives here or in the modules this one gathers: the territory of a report
+(:mod:`tlresearch.report.territory`), tables (:mod:`tlresearch.report.tables`,
+:mod:`tlresearch.report.indicator_tables`), key figures
+(:mod:`tlresearch.report.key_figures`), French labels (:mod:`tlresearch.report.labels`).
+The functions below build the blocks the pages share: the demo banner, the notice
+of a territory with few respondents, the tables by department and type of place,
+the quality tables and the link to the printed version.
 
 Examples
 --------
@@ -16,300 +18,175 @@ Examples
 """
 from __future__ import annotations
 
-import os
+import html
 from typing import TYPE_CHECKING
 
-from tlresearch.core.errors import UsageError
-from tlresearch.core.formats import (
-    format_count,
-    format_interval,
-    format_number,
-    format_percent,
-    format_points,
+from tlresearch.core.formats import format_count
+from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.report.blocks import HTMLBlock, figure_block, notice, show_map
+from tlresearch.report.indicator_tables import (
+    chart_block,
+    count_table,
+    describe_chart,
+    format_value,
+    french_table,
+    indicator_table,
 )
-from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.report.key_figures import KEY_FIGURES, key_figure_rows, key_figures
+from tlresearch.report.labels import french_label, relabel
+from tlresearch.report.page_style import DEMO_BANNER
+from tlresearch.report.tables import publish_table, source_line
+from tlresearch.report.territory import (
+    panel_waves,
+    previous_wave,
+    select_territory,
+    territory_boundaries,
+    territory_label,
+    territory_level,
+    validate_parameters,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Indicators of the key-figures table of a Panorama, in the order they are shown.
-KEY_FIGURES = ("respondents", "share_employers", "share_volunteer_run", "staff_total_sum",
-               "cdi_sum", "etp_sum", "facilitator_places", "facilitator_jobs",
-               "volunteers_sum")
+#: Label of the places whose commune could not be found (no department).
+UNLOCATED = "Commune non retrouvée"
 
 
-def _departements(region: str) -> dict[str, str]:
-    from tlresearch.geo.datafrance import departement_names
-
-    return departement_names(region)
-
-
-def _region_name(region: str) -> str:
-    from tlresearch.geo.datafrance import regions
-
-    table = regions()
-    names = table.loc[table["code"] == region, "name"]
-    return names.iloc[0] if len(names) else region
+def is_demo(frame: "pd.DataFrame") -> bool:
+    """True for a table built from the demo survey (``attrs["demo"]`` or a ``demo`` column)."""
+    if frame.attrs.get("demo"):
+        return True
+    return "demo" in frame.columns and bool(frame["demo"].fillna(False).astype(bool).any())
 
 
-def territory_level(code: str, region: str = DEFAULT_REGION) -> str:
-    """``"region"`` for the region's code, else ``"departement"``.
+def demo_banner(data: "pd.DataFrame | bool") -> HTMLBlock:
+    """The « Données fictives (démonstration) » banner when ``data`` is demo data.
 
-    Examples
-    --------
-    >>> territory_level("75"), territory_level("64")
-    ('region', 'departement')
+    ``data`` is a table (see :func:`is_demo`) or a bool. Nothing (an empty block,
+    which renders to nothing) for real data.
     """
-    return "region" if str(code) == region else "departement"
+    if not (data if isinstance(data, bool) else is_demo(data)):
+        return HTMLBlock("")
+    return HTMLBlock(f'<p class="tl-banner" data-tl-block="banner">{html.escape(DEMO_BANNER)}</p>')
 
 
-def territory_label(code: str, region: str = DEFAULT_REGION) -> str:
-    """French name of a territory: ``Nouvelle-Aquitaine`` or ``Gironde (33)``."""
-    code = str(code)
-    if code == region:
-        return _region_name(region)
-    name = _departements(region).get(code)
-    return f"{name} ({code})" if name else code
+def respondents_notice(n: int, territory: str, year: int) -> HTMLBlock:
+    """What a page says when its territory has 0, 1 or 2 respondents (else nothing)."""
+    where = territory_label(territory)
+    if n == 0:
+        return notice(f"Aucun lieu de {where} n'a répondu à l'enquête {year} : cette page ne "
+                      "peut montrer aucun chiffre pour ce territoire.")
+    if n < 3:
+        return notice(f"{format_count(n)} lieu(x) seulement de {where} ont répondu à l'enquête "
+                      f"{year} : leurs chiffres relèvent du secret statistique et ne sont pas "
+                      "publiés ; seuls le nombre de répondants et la carte sont montrés.")
+    return HTMLBlock("")
 
 
-def panel_waves(data_dir: str | os.PathLike | None = None) -> list[int]:
-    """Waves of the built panel, from the metadata ingest writes (no table is read).
-
-    Raises
-    ------
-    UsageError
-        When the panel has not been built.
-    """
-    from tlresearch.core.storage import read_parquet_metadata
-
-    path = DataPaths.resolve(data_dir).processed_table("responses")
-    if not path.is_file():
-        raise UsageError(f"{path} does not exist: build the panel with `tlresearch ingest`")
-    return sorted(int(w) for w in read_parquet_metadata(path)["waves"].split(",") if w)
+def pdf_link(stem: str) -> HTMLBlock:
+    """A link to the printed version of the page (``<stem>.pdf``, beside the page)."""
+    name = html.escape(f"{stem}.pdf", quote=True)
+    return HTMLBlock(f'<p class="tl-pdf-link" data-tl-block="link"><a href="{name}">'
+                     "Version imprimable (PDF, A4)</a></p>")
 
 
-def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike | None = None,
-                        region: str = DEFAULT_REGION) -> tuple[str, str]:
-    """Check a report's parameters and return the territory as ``(level, code)``.
-
-    Parameters
-    ----------
-    year
-        Survey wave; it must be in the panel of ``data_dir``.
-    territory
-        The region's code or the code of one of its departments.
-    data_dir
-        Data folder (see :mod:`tlresearch.core.paths`).
-
-    Raises
-    ------
-    UsageError
-        Unknown territory, a year with no wave in the panel, or no panel built yet.
-
-    Examples
-    --------
-    >>> validate_parameters(2025, "33", "/tmp/demo")   # doctest: +SKIP
-    ('departement', '33')
-    """
-    code = str(territory)
-    departements = _departements(region)
-    if code != region and code not in departements:
-        raise UsageError(
-            f"territoire inconnu {code!r} / unknown territory: give the region's code "
-            f"{region!r} or one of its departments ({', '.join(sorted(departements))})")
-    waves = panel_waves(data_dir)
-    if int(year) not in waves:
-        raise UsageError(
-            f"aucune vague {year} dans le panel / no wave {year} in the panel; "
-            f"waves: {', '.join(map(str, waves))}")
-    return territory_level(code, region), code
+def _departement_column(frame: "pd.DataFrame") -> "pd.Series":
+    codes = frame["departement_code"].astype("string")
+    return codes.fillna(UNLOCATED)
 
 
-def select_territory(frame: pd.DataFrame, territory: str,
-                     region: str = DEFAULT_REGION) -> pd.DataFrame:
-    """Rows of ``frame`` (responses or places) in the territory, by their department.
+def secrecy_table(wave: "pd.DataFrame", *, year: int, territory: str, value: str | None = None,
+                  caption: str, filename: str) -> HTMLBlock:
+    """Respondents (or a sum, ``value="etp"``) by department and type of place, published.
 
-    The region keeps rows whose ``region_code`` is the region's or unknown (the survey
-    is regional: a place whose commune was not found still answered it; all rows when
-    the column is absent); a department keeps rows whose ``departement_code`` is its code.
-    """
-    code = str(territory)
-    if territory_level(code, region) == "region":
-        if "region_code" not in frame.columns:
-            return frame.reset_index(drop=True)
-        mask = frame["region_code"].astype("string").eq(code).fillna(True)
-    else:
-        mask = frame["departement_code"].astype("string").eq(code).fillna(False)
-    return frame[mask.astype(bool)].reset_index(drop=True)
-
-
-def territory_boundaries(territory: str, data_dir: str | os.PathLike | None = None,
-                         region: str = DEFAULT_REGION, web: bool = True) -> dict:
-    """Communes, EPCI and departments of a territory, for :mod:`tlresearch.viz.maps`.
-
-    For a department, the communes and the department are its own and the EPCI are
-    those with at least one commune in it (drawn whole, as far as the region goes).
-    """
-    from tlresearch.geo.reference import load_boundaries
-
-    paths = DataPaths.resolve(data_dir)
-    layers = {level: load_boundaries(level, region=region, web=web, paths=paths)
-              for level in ("commune", "epci", "departement")}
-    code = str(territory)
-    if territory_level(code, region) == "region":
-        return layers
-    communes = layers["commune"][layers["commune"]["departement_code"] == code]
-    epci = layers["epci"][layers["epci"]["code"].isin(communes["epci_code"].dropna())]
-    departement = layers["departement"][layers["departement"]["code"] == code]
-    return {"commune": communes.reset_index(drop=True), "epci": epci.reset_index(drop=True),
-            "departement": departement.reset_index(drop=True)}
-
-
-def format_value(value, unit: str) -> str:
-    """One indicator value as French text suited to its unit.
-
-    Examples
-    --------
-    >>> format_value(0.563, "part")
-    '56,3\\xa0%'
-    >>> format_value(0.05, "écart de part")
-    '+5,0\\xa0pts'
-    """
-    if unit == "part":
-        return format_percent(value)
-    if unit == "écart de part":
-        return format_points(value)
-    if unit in {"lieux", "personnes"}:
-        return format_count(value)
-    return format_number(value, 1)
-
-
-def indicator_table(tidy: pd.DataFrame) -> pd.DataFrame:
-    """An indicator table as it may be published, in French: secret figures read ``s``.
-
-    Parameters
-    ----------
-    tidy
-        A table of :func:`tlresearch.stats.indicators.compute_indicators`,
-        :func:`tlresearch.stats.trends.indicator_series` or
-        :func:`tlresearch.stats.trends.compare_waves`.
-
-    Returns
-    -------
-    DataFrame of text: ``Indicateur``, ``Vague``, the split value when the table has a
-    split (``Catégorie``), ``Valeur``, ``Intervalle``, ``Base (lieux)``, ``Note``.
-    Figures resting on too few places (see :mod:`tlresearch.secrecy.marks`) read ``s``
-    and carry neither interval nor base.
+    Statistical secrecy is applied (:func:`tlresearch.secrecy.protection.protect_table`);
+    rows are named by their department (``Gironde (33)``), columns by the French
+    type of place under a « Type de lieu » spanner; the CSV adds the codes. A place
+    whose commune is unknown is counted on its own row, « Commune non retrouvée ».
     """
     import pandas as pd
 
-    from tlresearch.stats.indicator_catalogue import split_label
+    from tlresearch.secrecy.protection import protect_table
 
-    table = tidy.copy()
-    if "suppressed" in table.columns:
-        from tlresearch.secrecy.marks import publishable
-
-        table = publishable(table)
-    secret = (table["display"].eq("s").fillna(False) if "display" in table.columns
-              else pd.Series(False, index=table.index))
-    out = pd.DataFrame({"Indicateur": table["label"].astype(str),
-                        "Vague": table["wave"].map(lambda w: str(int(w)))})
-    if table["split"].notna().any():
-        out["Catégorie"] = [split_label(s, v) for s, v in zip(table["split"],
-                                                              table["split_value"])]
-    values, intervals, bases = [], [], []
-    for (_, row), hidden in zip(table.iterrows(), secret):
-        unit = str(row["unit"])
-        values.append("s" if hidden else format_value(row["value"], unit))
-        both = not (pd.isna(row["low"]) or pd.isna(row["high"]))
-        intervals.append(format_interval(row["low"], row["high"],
-                                         lambda v, **kw: format_value(v, unit))
-                         if both and not hidden else "")
-        bases.append("" if hidden else format_count(row["n"]))
-    out["Valeur"] = values
-    out["Intervalle"] = intervals
-    out["Base (lieux)"] = bases
-    out["Note"] = table["note"].fillna("").astype(str)
-    return out.reset_index(drop=True)
+    if wave.empty:
+        return notice("Aucun lieu répondant : pas de tableau par département et type de lieu.")
+    data = wave.assign(departement_code=_departement_column(wave))
+    table = protect_table(data, "departement_code", "typology", value=value).display()
+    codes = pd.DataFrame({"code_departement": [str(c) for c in table.index]})
+    rows = [UNLOCATED if c == UNLOCATED else (c if c == "Ensemble" else territory_label(c))
+            for c in table.index.astype(str)]
+    types = {c: ("Ensemble" if c == "Ensemble" else french_label("typology", c))
+             for c in table.columns.astype(str)}
+    text = table.rename(columns=types).reset_index(drop=True)
+    text.columns = [str(c) for c in text.columns]
+    text.insert(0, "Département", rows)
+    spanned = [c for c in text.columns if c not in {"Département", "Ensemble"}]
+    return publish_table(text, caption=caption, filename=filename, year=year,
+                         stub="Département", spanner=("Type de lieu", spanned), codes=codes)
 
 
-def key_figures(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
-                territory: str, open_places=None, region: str = DEFAULT_REGION
-                ) -> pd.DataFrame:
-    """The key figures of a Panorama (:data:`KEY_FIGURES`) as a French table after secrecy.
+# --------------------------------------------------------------------------- quality page
 
-    Both definitions of facilitators are there, labelled (a) places and (b) job slots.
+def conservation_table(conservation: "pd.DataFrame", year: int) -> HTMLBlock:
+    """Rows read, kept and quarantined per file of a wave."""
+    frame = conservation.rename(columns={
+        "file": "Fichier", "rows_in": "Lignes lues", "kept": "Gardées",
+        "quarantined": "En quarantaine", "balanced": "Équilibré"}).drop(columns=["wave"])
+    frame["Équilibré"] = [french_label("bool", v) for v in frame["Équilibré"]]
+    return publish_table(frame, caption=f"Lignes lues, gardées et mises en quarantaine ({year})",
+                         filename=f"conservation_{year}", year=year, stub="Fichier")
+
+
+def rule_table(log: "pd.DataFrame", by: list[str], *, year: int, caption: str, filename: str,
+               label: str) -> HTMLBlock:
+    """Counts of a quality log by rule (and action), rules and actions in French.
+
+    The CSV keeps the codes in columns of their own.
     """
-    from tlresearch.stats.indicators import compute_indicators
-
-    tidy = compute_indicators(responses, staff, int(year),
-                              territory=(territory_level(territory, region), str(territory)),
-                              open_places=open_places, indicators=list(KEY_FIGURES))
-    return indicator_table(tidy).drop(columns=["Vague"])
-
-
-def previous_wave(responses: pd.DataFrame, year: int) -> int:
-    """The last wave of ``responses`` before ``year`` (``year`` itself when there is none).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> previous_wave(pd.DataFrame({"wave": [2017, 2019, 2020]}), 2020)
-    2019
-    """
-    earlier = responses.loc[responses["wave"] < int(year), "wave"]
-    return int(earlier.max()) if len(earlier) else int(year)
+    if log.empty:
+        return notice(f"{caption} : aucune ligne pour la vague {year}.")
+    counts = count_table(log, by, label)
+    codes = counts[by].rename(columns={c: f"code_{c}" for c in by})
+    names = {"rule": "Règle", "action": "Action", "file": "Fichier", "column": "Colonne"}
+    kinds = {c: c for c in by if c in {"rule", "action"}}
+    frame = relabel(counts, kinds).rename(columns=names)
+    return publish_table(frame, caption=caption, filename=filename, year=year, codes=codes)
 
 
-def count_table(frame: pd.DataFrame, by: str | list[str], label: str = "Nombre") -> pd.DataFrame:
-    """Rows of ``frame`` counted by one or more columns, largest first, counts in French.
+def unknown_titles_table(staff: "pd.DataFrame", *, year: int) -> HTMLBlock:
+    """Job titles the role vocabulary does not classify (role ``unknown`` or missing)."""
+    from tlresearch.ingest.roles import UNKNOWN
 
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> count_table(pd.DataFrame({"rule": ["a", "b", "a"]}), "rule", "Lignes")
-      rule Lignes
-    0    a      2
-    1    b      1
-    """
-    keys = [by] if isinstance(by, str) else list(by)
-    counts = (frame.groupby(keys, dropna=False).size().rename("_n").reset_index()
-              .sort_values(["_n", *keys], ascending=[False, *[True] * len(keys)],
-                           kind="stable"))
-    counts[label] = counts.pop("_n").map(format_count)
-    return counts.reset_index(drop=True)
+    unknown = staff[staff["role"].isna() | staff["role"].astype("string").eq(UNKNOWN)
+                    .fillna(False).astype(bool)]
+    if unknown.empty:
+        return notice(f"Tous les intitulés de poste de la vague {year} sont reconnus.")
+    counts = count_table(unknown, "title_normalised", "Postes").rename(
+        columns={"title_normalised": "Intitulé (normalisé)"})
+    return publish_table(counts, caption=f"Intitulés de poste non reconnus ({year})",
+                         filename=f"intitules_non_reconnus_{year}", year=year)
 
 
-def french_table(frame: pd.DataFrame, counts: list[str] = (), shares: list[str] = (),
-                 percents: list[str] = ()) -> pd.DataFrame:
-    """A copy of ``frame`` with columns written the French way.
-
-    ``counts`` become ``1 234``; ``shares`` (proportions, 0.563) and ``percents``
-    (already times 100, 56.3) become ``56,3 %``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> french_table(pd.DataFrame({"n": [1234], "share": [54.5]}), ["n"],
-    ...              percents=["share"]).iloc[0].tolist() == ["1\u202f234", "54,5\xa0%"]
-    True
-    """
-    out = frame.copy()
-    for column in counts:
-        out[column] = out[column].map(format_count)
-    for column in shares:
-        out[column] = out[column].map(format_percent)
-    for column in percents:
-        out[column] = out[column].map(lambda v: format_percent(v if _missing(v) else v / 100))
-    return out
-
-
-def _missing(value) -> bool:
-    from tlresearch.core.formats import is_missing
-
-    return is_missing(value)
+def unlocated_places_table(responses: "pd.DataFrame", *, year: int) -> HTMLBlock:
+    """Respondents whose commune could not be found: counted in the region, in no department."""
+    lost = responses[responses["departement_code"].isna()]
+    if lost.empty:
+        return notice(f"La commune de chaque lieu répondant en {year} a été retrouvée.")
+    columns = {"place_name": "Lieu", "declared_commune_name": "Commune déclarée",
+               "declared_postcode": "Code postal déclaré", "resolution_note": "Motif"}
+    present = [c for c in columns if c in lost.columns]
+    frame = lost[present].rename(columns=columns).fillna("–")
+    return publish_table(frame, caption=f"Lieux répondants dont la commune n'a pas été "
+                         f"retrouvée ({year}) : comptés dans la région, dans aucun département",
+                         filename=f"lieux_sans_commune_{year}", year=year)
 
 
 __all__ = ["territory_level", "territory_label", "validate_parameters", "select_territory",
-           "territory_boundaries", "format_value", "indicator_table", "key_figures",
-           "previous_wave", "count_table", "french_table", "KEY_FIGURES"]
+           "territory_boundaries", "panel_waves", "previous_wave", "format_value",
+           "indicator_table", "count_table", "french_table", "chart_block", "describe_chart",
+           "key_figures", "key_figure_rows", "KEY_FIGURES", "publish_table", "source_line",
+           "french_label", "relabel", "figure_block", "notice", "show_map", "is_demo",
+           "demo_banner", "respondents_notice", "pdf_link", "secrecy_table",
+           "conservation_table", "rule_table", "unknown_titles_table",
+           "unlocated_places_table", "DEFAULT_REGION"]

@@ -1,0 +1,110 @@
+"""The key figures a Panorama opens on: one card per figure, with its change.
+
+A card shows the value (« s » under statistical secrecy), its unit, the number of
+places it rests on and the change since the previous wave with its sign (in points
+for a share). A change is shown only when both waves' figures may be published:
+a change between a secret figure and a public one would reveal the secret one.
+"""
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from tlresearch.core.formats import NBSP, format_count, format_number, format_points, is_missing
+from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.report.blocks import HTMLBlock
+from tlresearch.report.indicator_tables import format_value
+from tlresearch.report.territory import previous_wave, territory_level
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Indicators of the key figures of a Panorama, in the order they are shown.
+KEY_FIGURES = ("respondents", "share_employers", "share_volunteer_run", "staff_total_sum",
+               "cdi_sum", "etp_sum", "facilitator_places", "facilitator_jobs",
+               "volunteers_sum")
+
+#: Unit words under a card's value.
+_UNIT_WORDS = {"part": "des répondants concernés", "lieux": "lieux", "personnes": "personnes",
+               "ETP": "équivalents temps plein"}
+
+
+def key_figure_rows(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
+                    territory: str, region: str = DEFAULT_REGION) -> "pd.DataFrame":
+    """The key figures of ``year`` and of the previous wave, after secrecy, one row each.
+
+    Columns: ``indicator``, ``label``, ``unit``, ``value``, ``n``, ``secret``,
+    ``previous_wave``, ``previous_value``, ``change`` (missing when it cannot be shown).
+    """
+    import pandas as pd
+
+    from tlresearch.secrecy.marks import publishable
+    from tlresearch.stats.indicators import compute_indicators
+
+    where = (territory_level(territory, region), str(territory))
+
+    def wave_table(wave: int) -> pd.DataFrame:
+        tidy = compute_indicators(responses, staff, int(wave), territory=where,
+                                  indicators=list(KEY_FIGURES))
+        return publishable(tidy).set_index("indicator")
+
+    now = wave_table(year)
+    before_year = previous_wave(responses, year)
+    before = wave_table(before_year) if before_year != int(year) else None
+    rows = []
+    for code in KEY_FIGURES:
+        row = now.loc[code]
+        secret = row["display"] == "s"
+        previous = (None if before is None or before.loc[code, "display"] == "s"
+                    else before.loc[code, "value"])
+        change = (None if secret or is_missing(row["value"]) or previous is None
+                  or is_missing(previous) else float(row["value"]) - float(previous))
+        rows.append({"indicator": code, "label": str(row["label"]), "unit": str(row["unit"]),
+                     "value": None if secret else row["value"],
+                     "n": None if secret else row["n"], "secret": bool(secret),
+                     "previous_wave": None if before is None else before_year,
+                     "previous_value": previous, "change": change})
+    return pd.DataFrame(rows)
+
+
+def _change_text(change, unit: str, previous_wave) -> str:
+    if change is None or is_missing(change):
+        return "évolution non disponible" if previous_wave else "première vague"
+    if unit == "part":
+        text = format_points(change)
+    elif unit in {"lieux", "personnes"}:
+        text = format_number(change, 0, signed=True)
+    else:
+        text = format_number(change, 1, signed=True)
+    return f"{text} depuis {int(previous_wave)}"
+
+
+def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
+    """The cards of :func:`key_figure_rows` as one block of HTML (escaped)."""
+    cards = []
+    for row in rows.itertuples(index=False):
+        value = "s" if row.secret else format_value(row.value, row.unit)
+        base = ("secret statistique" if row.secret else
+                "non disponible" if is_missing(row.n) else
+                f"sur {format_count(row.n)}{NBSP}lieux")
+        sign = ("" if row.change is None or is_missing(row.change)
+                else " tl-up" if row.change > 0 else " tl-down" if row.change < 0 else "")
+        cards.append(
+            '<div class="tl-card">'
+            f'<p class="tl-card-label">{html.escape(row.label)}</p>'
+            f'<p class="tl-card-value">{html.escape(value)}</p>'
+            f'<p class="tl-card-unit">{html.escape(_UNIT_WORDS.get(row.unit, row.unit))}</p>'
+            f'<p class="tl-card-base">{html.escape(base)}</p>'
+            f'<p class="tl-card-change{sign}">'
+            f"{html.escape(_change_text(row.change, row.unit, row.previous_wave))}</p></div>")
+    return HTMLBlock('<section class="tl-key-figures" data-tl-block="key-figures" '
+                     'aria-label="Chiffres clés">' + "".join(cards) + "</section>")
+
+
+def key_figures(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
+                territory: str, region: str = DEFAULT_REGION) -> HTMLBlock:
+    """The key-figure cards of a Panorama (:data:`KEY_FIGURES`), after secrecy."""
+    return key_figures_block(key_figure_rows(responses, staff, year, territory, region))
+
+
+__all__ = ["KEY_FIGURES", "key_figure_rows", "key_figures_block", "key_figures"]

@@ -1,0 +1,206 @@
+"""Tables as a statistics office publishes them: one function, built on great-tables.
+
+Every table of a page goes through :func:`publish_table`: a caption that says what
+and where, French labels (the caller relabels codes with :mod:`tlresearch.report.labels`),
+row labels in a stub, no index column, no truncated text, numbers written by
+:mod:`tlresearch.core.formats`, « s » explained in a footnote, a source line, and a
+« Télécharger (CSV) » link whose file has the same rows, labels and cells (plus, in
+columns of their own, the codes behind the labels).
+
+great-tables renders self-contained HTML (inline ``<style>``, no font or script
+loaded); its table id is derived from the caption so that the same table gives the
+same bytes.
+
+Examples
+--------
+>>> import pandas as pd
+>>> block = publish_table(pd.DataFrame({"Département": ["Gironde (33)"], "Lieux": [12]}),
+...                       caption="Lieux répondants", filename="lieux", year=2025,
+...                       stub="Département")
+>>> "Télécharger (CSV)" in str(block) and "Source : enquête annuelle" in str(block)
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import numbers
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any, Sequence
+from urllib.parse import quote
+
+from tlresearch.core.formats import MISSING, format_count, format_number, is_missing
+from tlresearch.report.blocks import HTMLBlock
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The source line under every table (and chart, and the PDF).
+SOURCE = ("Source : enquête annuelle des tiers-lieux {year}, Coopérative des Tiers-Lieux ; "
+          "traitement tlresearch")
+#: What « s » means, under every table that shows one.
+SECRET_FOOTNOTE = ("« s » : secret statistique (chiffre reposant sur moins de trois lieux, ou "
+                   "qu'un seul lieu domine à plus de 85 %).")
+SECRET = "s"
+
+
+def source_line(year: int | str | None) -> str:
+    """The source line of a table of wave ``year`` (no year: all waves)."""
+    return SOURCE.format(year=year) if year is not None else SOURCE.replace(" {year}", "")
+
+
+def french_cell(value: Any) -> str:
+    """A table cell the French way: ``1 234,5``; integers without decimals; text as is.
+
+    Examples
+    --------
+    >>> french_cell(1234.5) == "1\\u202f234,5"
+    True
+    >>> french_cell(True), french_cell(None)
+    ('Oui', '–')
+    """
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if type(value).__name__ == "bool_":
+        return "Oui" if bool(value) else "Non"
+    if not isinstance(value, numbers.Real):
+        return str(value)
+    number = float(value)
+    if number.is_integer():
+        return format_count(number)
+    decimals = len(f"{number:.10g}".partition(".")[2].partition("e")[0])
+    return format_number(number, min(decimals, 6))
+
+
+def text_table(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """``frame`` as French text, its index (when it carries labels) turned into columns."""
+    import pandas as pd
+
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+        frame = frame.reset_index()
+    out = frame.reset_index(drop=True).copy()
+    out.columns = [str(c) for c in out.columns]
+    for column in out.columns:
+        out[column] = [french_cell(v) for v in out[column]]
+    return out
+
+
+def csv_data_uri(df: "pd.DataFrame") -> str:
+    """The table as a ``data:text/csv`` URI for French Excel: UTF-8 with BOM, ``;``
+    separator, every character percent-encoded (safe in an attribute)."""
+    text = "\ufeff" + df.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    return "data:text/csv;charset=utf-8," + quote(text, safe="")
+
+
+def safe_filename(filename: str) -> str:
+    """A download name reduced to ``[A-Za-z0-9._-]``, ending in ``.csv``."""
+    stem = unicodedata.normalize("NFKD", str(filename)).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "tableau"
+    return stem if stem.lower().endswith(".csv") else stem + ".csv"
+
+
+_NUMBER = re.compile(r"^[+\-]?[\d\u202f\u00a0 ]+(,\d+)?(\u00a0?(%|pts))?$")
+
+
+def _looks_numeric(cell: str) -> bool:
+    """A French number, percent or « s »: aligned right, as figures are."""
+    return bool(_NUMBER.match(cell)) or cell in {SECRET, MISSING}
+
+
+def _table_id(caption: str, filename: str) -> str:
+    return "tl-" + hashlib.sha256(f"{caption}\0{filename}".encode()).hexdigest()[:10]
+
+
+def table_html(text: "pd.DataFrame", *, caption: str, table_id: str, stub: str | None = None,
+               spanner: tuple[str, Sequence[str]] | None = None, notes: Sequence[str] = (),
+               source: str | None = None) -> str:
+    """The great-tables HTML of a table already written as French text."""
+    import great_tables as gt
+
+    table = gt.GT(text, rowname_col=stub, id=table_id, locale="fr")
+    table = table.tab_header(title=caption)
+    if stub is not None:
+        table = table.tab_stubhead(label=stub)
+    if spanner is not None:
+        columns = [c for c in spanner[1] if c in text.columns]
+        if columns:
+            table = table.tab_spanner(label=spanner[0], columns=columns)
+    numeric = [c for c in text.columns if c != stub and len(text)
+               and text[c].map(_looks_numeric).all()]
+    if numeric:
+        table = table.cols_align(align="right", columns=numeric)
+    for note in notes:
+        table = table.tab_source_note(note)
+    if source:
+        table = table.tab_source_note(source)
+    table = table.tab_options(table_font_names=["DejaVu Sans", "Arial", "sans-serif"],
+                              table_margin_left="0",
+                              heading_align="left", table_font_size="14px")
+    return table.as_raw_html()
+
+
+def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
+                  year: int | str | None = None, stub: str | None = None,
+                  spanner: tuple[str, Sequence[str]] | None = None,
+                  notes: Sequence[str] = (), codes: "pd.DataFrame | None" = None,
+                  source: bool = True) -> HTMLBlock:
+    """Publish a table: great-tables HTML with its caption, footnotes, source and CSV.
+
+    Parameters
+    ----------
+    frame
+        The table, already through statistical secrecy, with French column names and
+        labels. A labelled index becomes the first column(s); cells are written with
+        :mod:`tlresearch.core.formats`.
+    caption
+        What the table shows and where (shown above it).
+    filename
+        Name offered for the CSV download (reduced to ``[A-Za-z0-9._-]``).
+    year
+        Wave of the source line (None: every wave).
+    stub
+        Column whose cells label the rows (e.g. ``"Département"``).
+    spanner
+        ``(label, columns)``: a header spanning some columns (e.g. the types of place).
+    notes
+        Footnotes; the « s » footnote is added whenever a cell reads ``s``.
+    codes
+        Columns of codes (same rows) written first in the CSV only, e.g. the
+        department's code beside its name.
+
+    Returns
+    -------
+    HTMLBlock
+        Displayed by Jupyter as HTML, embedded by :func:`tlresearch.report.renderer.render_report`.
+    """
+    import pandas as pd
+
+    from tlresearch.report.blocks import notice
+
+    if frame.empty:
+        return notice(f"{caption} : aucune donnée à publier pour ce territoire et cette vague.")
+    text = text_table(frame)
+    notes = list(notes)
+    if text.isin([SECRET]).to_numpy().any() and SECRET_FOOTNOTE not in notes:
+        notes.append(SECRET_FOOTNOTE)
+    name = safe_filename(filename)
+    body = table_html(text, caption=caption, table_id=_table_id(caption, name), stub=stub,
+                      spanner=spanner, notes=notes, source=source_line(year) if source else None)
+    download = text if codes is None else pd.concat(
+        [codes.reset_index(drop=True).astype("string"), text], axis=1)
+    return HTMLBlock(
+        f'<figure class="tl-table" data-tl-block="table">\n{body}\n'
+        f'<p class="tl-download"><a download="{html.escape(name)}" '
+        f'href="{csv_data_uri(download)}">Télécharger (CSV)</a></p></figure>')
+
+
+def table_download(df: "pd.DataFrame", filename: str, caption: str, **options) -> HTMLBlock:
+    """Former name of :func:`publish_table` (``table_download(df, filename, caption)``)."""
+    return publish_table(df, caption=caption, filename=filename, **options)
+
+
+__all__ = ["publish_table", "table_download", "table_html", "text_table", "french_cell",
+           "csv_data_uri", "safe_filename", "source_line", "SOURCE", "SECRET_FOOTNOTE"]

@@ -1,0 +1,166 @@
+"""Which territory a report covers: its code, its French name, its rows and outlines.
+
+A territory is a code: the region's (``"75"``, Nouvelle-Aquitaine) or one of its
+departments (``"33"``, ``"64"``...). Functions return data; none writes a file.
+
+Examples
+--------
+>>> territory_level("75"), territory_level("33")
+('region', 'departement')
+>>> territory_label("33")
+'Gironde (33)'
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from tlresearch.core.errors import UsageError
+from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _departements(region: str) -> dict[str, str]:
+    from tlresearch.geo.datafrance import departement_names
+
+    return departement_names(region)
+
+
+def _region_name(region: str) -> str:
+    from tlresearch.geo.datafrance import regions
+
+    table = regions()
+    names = table.loc[table["code"] == region, "name"]
+    return names.iloc[0] if len(names) else region
+
+
+def territory_level(code: str, region: str = DEFAULT_REGION) -> str:
+    """``"region"`` for the region's code, else ``"departement"``.
+
+    Examples
+    --------
+    >>> territory_level("75"), territory_level("64")
+    ('region', 'departement')
+    """
+    return "region" if str(code) == region else "departement"
+
+
+def territory_label(code: str, region: str = DEFAULT_REGION) -> str:
+    """French name of a territory: ``Nouvelle-Aquitaine`` or ``Gironde (33)``."""
+    code = str(code)
+    if code == region:
+        return _region_name(region)
+    name = _departements(region).get(code)
+    return f"{name} ({code})" if name else code
+
+
+def panel_waves(data_dir: str | os.PathLike | None = None) -> list[int]:
+    """Waves of the built panel, from the metadata ingest writes (no table is read).
+
+    Raises
+    ------
+    UsageError
+        When the panel has not been built.
+    """
+    from tlresearch.core.storage import read_parquet_metadata
+
+    path = DataPaths.resolve(data_dir).processed_table("responses")
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist: build the panel with `tlresearch ingest`")
+    return sorted(int(w) for w in read_parquet_metadata(path)["waves"].split(",") if w)
+
+
+def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike | None = None,
+                        region: str = DEFAULT_REGION) -> tuple[str, str]:
+    """Check a report's parameters and return the territory as ``(level, code)``.
+
+    Parameters
+    ----------
+    year
+        Survey wave; it must be in the panel of ``data_dir``.
+    territory
+        The region's code or the code of one of its departments.
+    data_dir
+        Data folder (see :mod:`tlresearch.core.paths`).
+
+    Raises
+    ------
+    UsageError
+        Unknown territory, a year with no wave in the panel, or no panel built yet.
+
+    Examples
+    --------
+    >>> validate_parameters(2025, "33", "/tmp/demo")   # doctest: +SKIP
+    ('departement', '33')
+    """
+    code = str(territory)
+    departements = _departements(region)
+    if code != region and code not in departements:
+        raise UsageError(
+            f"territoire inconnu {code!r} / unknown territory: give the region's code "
+            f"{region!r} or one of its departments ({', '.join(sorted(departements))})")
+    waves = panel_waves(data_dir)
+    if int(year) not in waves:
+        raise UsageError(
+            f"aucune vague {year} dans le panel / no wave {year} in the panel; "
+            f"waves: {', '.join(map(str, waves))}")
+    return territory_level(code, region), code
+
+
+def select_territory(frame: pd.DataFrame, territory: str,
+                     region: str = DEFAULT_REGION) -> pd.DataFrame:
+    """Rows of ``frame`` (responses or places) in the territory, by their department.
+
+    The region keeps rows whose ``region_code`` is the region's or unknown (the survey
+    is regional: a place whose commune was not found still answered it; all rows when
+    the column is absent); a department keeps rows whose ``departement_code`` is its code.
+    """
+    code = str(territory)
+    if territory_level(code, region) == "region":
+        if "region_code" not in frame.columns:
+            return frame.reset_index(drop=True)
+        mask = frame["region_code"].astype("string").eq(code).fillna(True)
+    else:
+        mask = frame["departement_code"].astype("string").eq(code).fillna(False)
+    return frame[mask.astype(bool)].reset_index(drop=True)
+
+
+def territory_boundaries(territory: str, data_dir: str | os.PathLike | None = None,
+                         region: str = DEFAULT_REGION, web: bool = True) -> dict:
+    """Communes, EPCI and departments of a territory, for :mod:`tlresearch.viz.maps`.
+
+    For a department, the communes and the department are its own and the EPCI are
+    those with at least one commune in it (drawn whole, as far as the region goes).
+    """
+    from tlresearch.geo.reference import load_boundaries
+
+    paths = DataPaths.resolve(data_dir)
+    layers = {level: load_boundaries(level, region=region, web=web, paths=paths)
+              for level in ("commune", "epci", "departement")}
+    code = str(territory)
+    if territory_level(code, region) == "region":
+        return layers
+    communes = layers["commune"][layers["commune"]["departement_code"] == code]
+    epci = layers["epci"][layers["epci"]["code"].isin(communes["epci_code"].dropna())]
+    departement = layers["departement"][layers["departement"]["code"] == code]
+    return {"commune": communes.reset_index(drop=True), "epci": epci.reset_index(drop=True),
+            "departement": departement.reset_index(drop=True)}
+
+
+def previous_wave(responses: pd.DataFrame, year: int) -> int:
+    """The last wave of ``responses`` before ``year`` (``year`` itself when there is none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> previous_wave(pd.DataFrame({"wave": [2017, 2019, 2020]}), 2020)
+    2019
+    """
+    earlier = responses.loc[responses["wave"] < int(year), "wave"]
+    return int(earlier.max()) if len(earlier) else int(year)
+
+
+__all__ = ["territory_level", "territory_label", "panel_waves", "validate_parameters",
+           "select_territory", "territory_boundaries", "previous_wave"]
