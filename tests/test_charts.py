@@ -85,8 +85,8 @@ def test_series_split_lines_differ_by_marker_and_style(series):
     # The hand panel's groups are tiny (secret); styling is what is tested here.
     fig = plot_series(split.assign(suppressed=False), "share_employers")
     lines = fig.axes[0].get_lines()
-    assert len({l.get_marker() for l in lines}) == len(lines)
-    assert len({l.get_linestyle() for l in lines}) > 1
+    assert len({line.get_marker() for line in lines}) == len(lines)
+    assert len({line.get_linestyle() for line in lines}) > 1
     labels = {t.get_text() for t in fig.axes[0].texts}
     assert {"Association", "SCIC", "Collectivité"} <= labels       # direct labels, French
 

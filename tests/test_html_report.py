@@ -73,7 +73,8 @@ def report_cells(root: Path, places_file: Path, departement: str | None):
     """Cells of a report on the region (``departement=None``) or one department."""
     keep = f"[lambda f: f['departement_code'] == {departement!r}]" if departement else ""
     outline = "" if not departement else \
-        f"boundaries['departement'] = boundaries['departement'][boundaries['departement']['code'] == {departement!r}]"
+        ("boundaries['departement'] = boundaries['departement']"
+         f"[boundaries['departement']['code'] == {departement!r}]")
     return [
         md(f"# Titre du carnet\n\n## Les tiers-lieux en 2025\n\nNarration en français. {HOSTILE}"),
         code(f"{CODE_MARKER} = 41 + 1  # paramètres\nimport warnings\n"
@@ -244,7 +245,8 @@ def test_folium_display_is_refused_with_advice():
         render_report(_notebook(cell), title="t", provenance=PROVENANCE)
 
 
-@pytest.mark.parametrize("fragment", ["<script>alert(1)</script>", '<img src="a.png" onerror="x()">',
+@pytest.mark.parametrize("fragment", ["<script>alert(1)</script>",
+                                      '<img src="a.png" onerror="x()">',
                                       '<a href="javascript:alert(1)">x</a>'])
 def test_html_outputs_that_would_run_code_are_refused(fragment):
     cell = _with_outputs({"output_type": "display_data", "metadata": {},

@@ -32,9 +32,10 @@ def test_validate_parameters_refuses(demo_panel, year, territory, words):
 
 
 def test_select_territory():
-    frame = pd.DataFrame({"region_code": ["75", "75", "84"],
-                          "departement_code": ["33", "64", "69"]})
-    assert len(panorama.select_territory(frame, "75")) == 2
+    frame = pd.DataFrame({"region_code": ["75", "75", "84", None],
+                          "departement_code": ["33", "64", "69", None]})
+    # A place whose commune is unknown still answered the regional survey.
+    assert len(panorama.select_territory(frame, "75")) == 3
     assert panorama.select_territory(frame, "33")["departement_code"].tolist() == ["33"]
 
 
@@ -61,10 +62,34 @@ def test_key_figures(demo_panel):
     root = demo_panel[0].root
     responses = tlresearch.load_responses(data_dir=root)
     staff = tlresearch.load_staff(data_dir=root)
-    table = panorama.key_figures(responses, staff, 2025, "33")
-    assert len(table) == len(panorama.KEY_FIGURES)
-    assert table["Indicateur"].str.startswith("(a)").any()
-    assert table["Indicateur"].str.startswith("(b)").any()
+    rows = panorama.key_figure_rows(responses, staff, 2025, "33")
+    assert rows["indicator"].tolist() == list(panorama.KEY_FIGURES)
+    assert rows["label"].str.startswith("(a)").any() and rows["label"].str.startswith("(b)").any()
+    assert (rows["previous_wave"] == 2024).all()
+    shown = rows[~rows["secret"]]
+    # The change is the difference of the two published values, with its sign.
+    assert (shown["change"] - (shown["value"].astype(float)
+                               - shown["previous_value"].astype(float))).abs().max() < 1e-9
+    block = str(panorama.key_figures(responses, staff, 2025, "33"))
+    assert block.count('class="tl-card"') == len(panorama.KEY_FIGURES)
+    assert "depuis 2024" in block and 'data-tl-block="key-figures"' in block
+    first = panorama.key_figure_rows(responses, staff, 2017, "75")
+    assert first["change"].isna().all()
+    assert "première vague" in str(panorama.key_figures(responses, staff, 2017, "75"))
+
+
+def test_key_figures_never_show_a_change_against_a_secret_figure(demo_panel):
+    import tlresearch
+
+    root = demo_panel[0].root
+    responses = tlresearch.load_responses(data_dir=root)
+    staff = tlresearch.load_staff(data_dir=root)
+    # Keep two places of Creuse in 2025: every figure of the wave is secret.
+    creuse = responses[(responses["wave"] == 2025) & (responses["departement_code"] == "23")]
+    few = pd.concat([responses[~responses.index.isin(creuse.index)], creuse.head(2)])
+    rows = panorama.key_figure_rows(few, staff, 2025, "23")
+    secret = rows[rows["secret"]]
+    assert len(secret) and secret["value"].isna().all() and secret["change"].isna().all()
 
 
 def test_territory_boundaries_of_a_department(demo_panel):

@@ -77,9 +77,7 @@ def french_cell(value: Any) -> str:
 
 def text_table(frame: "pd.DataFrame") -> "pd.DataFrame":
     """``frame`` as French text, its index (when it carries labels) turned into columns."""
-    import pandas as pd
-
-    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+    if any(name is not None for name in frame.index.names):  # labels: keep them as columns
         frame = frame.reset_index()
     out = frame.reset_index(drop=True).copy()
     out.columns = [str(c) for c in out.columns]

@@ -1,0 +1,139 @@
+"""Tables fit for print: one publishing function, French labels, stub, source, CSV = table."""
+from __future__ import annotations
+
+import html
+import io
+import re
+from urllib.parse import unquote
+
+import pandas as pd
+import pytest
+
+from tlresearch.report import notebook_helpers as helpers
+from tlresearch.report.checks import unsafe_markup
+from tlresearch.report.labels import french_label
+from tlresearch.report.tables import SECRET_FOOTNOTE, publish_table
+from tlresearch.viz.standalone_html import network_references
+
+LONG = "Lieu " + "très long " * 80  # 805 characters
+NASTY = ["<b>gras</b> {{ x }} ${y}", "Café 🌱 ☕", "مقهى الحي", LONG]
+
+
+def csv_of(block) -> pd.DataFrame:
+    encoded = re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', str(block)).group(1)
+    text = unquote(html.unescape(encoded)).lstrip("\ufeff")
+    return pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
+
+
+def cells(block) -> list[str]:
+    return [html.unescape(c) for c in
+            re.findall(r'<t[hd] [^>]*class="gt_row[^"]*"[^>]*>(.*?)</t[hd]>', str(block), re.S)]
+
+
+def test_publish_table_has_caption_stub_footnote_source_and_no_index():
+    frame = pd.DataFrame({"Département": ["Gironde (33)", "Creuse (23)"],
+                          "Lieux": [44, "s"]}, index=[7, 9])
+    block = publish_table(frame, caption="Lieux par département", filename="lieux",
+                          year=2025, stub="Département")
+    text = str(block)
+    assert "Lieux par département" in text and 'data-tl-block="table"' in text
+    assert "Source : enquête annuelle des tiers-lieux 2025, Coopérative des Tiers-Lieux ; " \
+           "traitement tlresearch" in text
+    assert html.escape(SECRET_FOOTNOTE) in text
+    assert cells(block) == ["Gironde (33)", "44", "Creuse (23)", "s"]  # no 7, no 9
+    assert network_references(text) == [] and unsafe_markup(text) == []
+    assert publish_table(frame, caption="Lieux par département", filename="lieux", year=2025,
+                         stub="Département").html == text  # same table, same bytes
+
+
+def test_csv_has_the_same_rows_labels_and_cells_plus_codes():
+    frame = pd.DataFrame({"Type": ["Atelier partagé"], "Lieux": [1234]})
+    block = publish_table(frame, caption="c", filename="f",
+                          codes=pd.DataFrame({"code_type": ["atelier_partage"]}))
+    back = csv_of(block)
+    assert back.columns.tolist() == ["code_type", "Type", "Lieux"]
+    assert back.iloc[0].tolist() == ["atelier_partage", "Atelier partagé", "1\u202f234"]
+    assert cells(block) == back[["Type", "Lieux"]].iloc[0].tolist()
+
+
+def test_hostile_long_and_foreign_text_is_escaped_and_never_cut():
+    block = publish_table(pd.DataFrame({"Lieu": NASTY}), caption="Noms <i>", filename="n")
+    text = str(block)
+    assert "<b>gras</b>" not in text and "&lt;b&gt;gras&lt;/b&gt;" in text
+    assert cells(block) == NASTY and "..." not in text and "…" not in text
+    assert csv_of(block)["Lieu"].tolist() == NASTY
+    assert unsafe_markup(text) == []
+
+
+def test_an_empty_table_says_so():
+    block = publish_table(pd.DataFrame({"a": []}), caption="Vide", filename="v")
+    assert 'data-tl-block="notice"' in str(block) and "aucune donnée" in str(block)
+
+
+def test_secrecy_table_names_its_rows_and_columns_in_french():
+    wave = pd.DataFrame({"departement_code": ["33"] * 4 + ["23"] + [None],
+                         "typology": ["coworking"] * 3 + ["atelier_partage"] * 2 + ["coworking"],
+                         "etp": [1.0] * 6})
+    block = helpers.secrecy_table(wave, year=2025, territory="75", caption="Par type",
+                                  filename="t")
+    text = str(block)
+    for label in ("Gironde (33)", "Creuse (23)", helpers.UNLOCATED, "Espace de coworking",
+                  "Atelier partagé", "Type de lieu", "Ensemble"):
+        assert label in text, label
+    assert "atelier_partage" not in re.sub(r'href="[^"]*"', "", text)
+    back = csv_of(block)
+    assert back.columns[:2].tolist() == ["code_departement", "Département"]
+    assert back["Département"].tolist()[:2] == ["Creuse (23)", "Gironde (33)"]
+    assert back["code_departement"].tolist()[:2] == ["23", "33"]
+
+
+def test_every_demo_code_has_a_french_label(demo_panel):
+    import tlresearch
+
+    root = demo_panel[0].root
+    log = tlresearch.load_quality_log(data_dir=root)
+    staff = tlresearch.load_staff(data_dir=root)
+    responses = tlresearch.load_responses(data_dir=root)
+    for kind, values in (("rule", log["rule"]), ("action", log["action"]),
+                         ("role", staff["role"]), ("contract", staff["contract"]),
+                         ("typology", responses["typology"]),
+                         ("legal_status", responses["legal_status"]),
+                         ("territorial_class", responses["territorial_class"])):
+        for code in values.dropna().unique():
+            assert french_label(kind, code) != code, (kind, code)
+    assert french_label("bool", False) == "Non"
+
+
+def test_quality_lists_unknown_job_titles():
+    staff = pd.DataFrame({"role": ["facilitator", "unknown", None],
+                          "title_normalised": ["coordinateur", "chef de la joie", "bidule"]})
+    block = helpers.unknown_titles_table(staff, year=2025)
+    assert cells(block) == ["chef de la joie", "1", "bidule", "1"] or \
+        cells(block) == ["bidule", "1", "chef de la joie", "1"]
+    known = helpers.unknown_titles_table(staff.iloc[:1], year=2025)
+    assert "sont reconnus" in str(known)
+
+
+def test_quality_rules_are_french_and_codes_in_the_csv():
+    log = pd.DataFrame({"rule": ["duplicate_submission"] * 2 + ["total_row"],
+                        "action": ["quarantined"] * 3})
+    block = helpers.rule_table(log, ["action", "rule"], year=2025, caption="Règles",
+                               filename="r", label="Lignes")
+    assert "Réponse envoyée deux fois (doublon)" in cells(block)
+    assert "duplicate_submission" not in cells(block)
+    back = csv_of(block)
+    assert back.columns.tolist() == ["code_action", "code_rule", "Action", "Règle", "Lignes"]
+
+
+def test_unlocated_places_are_listed():
+    responses = pd.DataFrame({"departement_code": ["33", None], "place_name": ["A", "B <i>"],
+                              "declared_commune_name": ["Bordeaux", "Nulle-part"]})
+    block = helpers.unlocated_places_table(responses, year=2026)
+    assert cells(block) == ["B <i>", "Nulle-part"]
+
+
+@pytest.mark.parametrize("n, words", [(0, "Aucun lieu"), (1, "seulement"), (2, "seulement"),
+                                      (3, None)])
+def test_respondents_notice(n, words):
+    text = str(helpers.respondents_notice(n, "19", 2026))
+    assert (words in text) if words else text == ""
