@@ -25,10 +25,16 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 ## reports: build everything on the demo survey: raw exports -> panel -> site/index.html
+# Every wave x territory for the quality page and the Panorama (with its PDF); the trends,
+# the detailed maps and the certification once, for the latest wave (10-minute budget).
 reports: $(STAMP)
 	$(BIN)/tlresearch demo
 	$(BIN)/tlresearch ingest
-	$(BIN)/tlresearch report --territory all
+	$(BIN)/tlresearch report --year all --territory all --no-progress \
+		--notebooks notebooks/10-quality.ipynb notebooks/40-panorama.ipynb
+	$(BIN)/tlresearch report --territory all --no-progress \
+		--notebooks notebooks/20-map.ipynb notebooks/30-professionalisation.ipynb \
+		notebooks/50-certification.ipynb
 
 ## lab: open JupyterLab on notebooks/ (00-explorer.ipynb) with the "tlresearch" kernel, 127.0.0.1 only
 lab: $(STAMP)

@@ -23,7 +23,8 @@ def test_index_lists_reports_by_year_and_territory(tmp_path):
         report(name="2025-64-fail", notebook="fail.ipynb", territory="64", status="failed",
                output=None, published_at=None)])
     page = build_index(tmp_path, summary).read_text(encoding="utf-8")
-    assert page.index("<h2>2025</h2>") < page.index("<h2>2024</h2>")
+    assert page.index('<h2 id="annee-2025">2025</h2>') < page.index('<h2 id="annee-2024">')
+    assert '<a href="#annee-2025">2025</a> <a href="#annee-2024">2024</a>' in page
     assert "à jour" in page and "inchangé" in page
     assert "échec — dernière version conservée (du 02/01/2025)" in page
     assert "échec — aucune version publiée" in page
@@ -46,3 +47,21 @@ def test_labels_and_dates():
     assert french_date(None) == ""
     assert status_label("fresh", None) == "à jour"
     assert status_label("skipped", "2026-01-01") == "inchangé"
+
+
+def test_index_gives_french_titles_pdf_links_and_the_demo_banner(tmp_path):
+    page_dir = tmp_path / "2025" / "33"
+    page_dir.mkdir(parents=True)
+    (page_dir / "40-panorama.html").write_text(
+        '<html><header><p class="tl-banner" data-tl-block="banner">x</p></header></html>',
+        encoding="utf-8")
+    (page_dir / "40-panorama.pdf").write_bytes(b"%PDF-1.4")
+    summary = RunSummary(reports=[report(notebook="40-panorama.ipynb",
+                                         output="2025/33/40-panorama.html")])
+    page = build_index(tmp_path, summary).read_text(encoding="utf-8")
+    assert "Panorama annuel des tiers-lieux" in page and ">40-panorama<" not in page
+    assert 'href="2025/33/40-panorama.pdf"' in page
+    assert "Données fictives (démonstration)" in page
+    assert "Gironde (33)" in page
+    (page_dir / "40-panorama.html").write_text("<html></html>", encoding="utf-8")
+    assert "Données fictives" not in build_index(tmp_path, summary).read_text(encoding="utf-8")

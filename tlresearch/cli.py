@@ -159,8 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "(papermill, in parallel, only what changed), publish "
                                         "self-contained HTML reports and site/index.html.",
                             epilog=EPILOG)
-    report.add_argument("--year", help="waves, e.g. 2025 or 2023-2025 "
-                        "(default: the latest wave of the panel)")
+    report.add_argument("--year", help="waves, e.g. 2025 or 2023-2025, or 'all' (every wave "
+                        "of the panel); default: the latest wave of the panel")
     report.add_argument("--territory", default="all",
                         help="'all' (the region and each of its departments), or codes such as "
                              "75,33,64 (default: all)")
@@ -214,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
     from tlresearch.demo.constants import DEMO_SEED
 
     for option in ("waves", "year"):
-        if hasattr(args, option):
+        if hasattr(args, option) and getattr(args, option) != "all":  # report --year all
             setattr(args, option, _waves(getattr(args, option)))
     paths = DataPaths.resolve(args.data_dir)
     _check_data_dir(paths, create=args.command in ("demo", "init", "geography", "resolve"))
@@ -307,7 +307,16 @@ def _report(args: argparse.Namespace, paths) -> int:
                           retry_failed=args.retry_failed, timeout=args.timeout,
                           progress=not args.no_progress, executor=args.executor,
                           scheduler=args.scheduler, params=params, wait_seconds=args.wait)
+    # The printed Panoramas (A4 PDF), beside their pages; the index then links them.
+    from tlresearch.report.pdf import print_site
+    from tlresearch.report.site import build_index
+
+    printed = print_site(out)
+    build_index(out, summary)
     print(summary.format())
+    print(f"{len(printed['printed'])} PDF printed"
+          + (f", {len(printed['failed'])} could not be printed: "
+             + ", ".join(printed["failed"]) if printed["failed"] else ""))
     print(f"index: {out / 'index.html'}")
     return summary.exit_code
 
@@ -327,7 +336,8 @@ def _report_scope(args: argparse.Namespace, paths):
     from tlresearch.geo.datafrance import departement_names
     from tlresearch.report.notebook_helpers import panel_waves, validate_parameters
 
-    years = args.year or [max(panel_waves(paths.root))]
+    years = (panel_waves(paths.root) if args.year == "all"
+             else args.year or [max(panel_waves(paths.root))])
     regions = region_codes() if args.region == "all" else [args.region]
     wanted = None if args.territory == "all" else [
         t.strip() for t in args.territory.split(",") if t.strip()]

@@ -1,9 +1,12 @@
 """The index page of the published reports: one self-contained French HTML page.
 
-The page lists every report of a run by year and territory with its state and the
-date of the version online, links to it relatively (the site can be copied or served
-from any folder), loads nothing from the network (inline CSS) and escapes every
-string it shows.
+A reader chooses a year (latest first, links at the top) and, in that year's
+table, a territory (the region first, then its departments by code) and a report;
+each cell links to the page, to its printed version when there is one, and says
+its state and the date of the version online. Links are relative (the site can be
+copied or served from any folder), nothing is loaded from the network (inline CSS),
+nothing runs (no script), and every string shown is escaped. When the pages were
+built from the demo survey, the index carries the same « Données fictives » banner.
 """
 from __future__ import annotations
 
@@ -13,13 +16,20 @@ from itertools import groupby
 from pathlib import Path
 
 from tlresearch.core.storage import atomic_write_text
+from tlresearch.report.page_style import DEMO_BANNER
 
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}h3{font-size:1.05rem}
-table{border-collapse:collapse;width:100%}td,th{padding:.3rem .6rem;text-align:left;
-border-bottom:1px solid #eee}.fresh{color:#1a7f37}.skipped{color:#555}.failed{color:#b42318}
+body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;
+color:#222;overflow-wrap:break-word}h1{font-size:1.6rem}
+h2{margin-top:2rem;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;width:100%}td,th{padding:.35rem .6rem;text-align:left;
+vertical-align:top;border-bottom:1px solid #eee}small{display:block;color:#555}
+.fresh{color:#1a7f37}.skipped{color:#555}.failed{color:#b42318}
+.tl-banner{background:#fff4ce;border:2px solid #b58100;padding:.5em 1em;font-weight:bold}
+.tl-years a{margin-right:.6em}
 """
+#: Marker of the demo banner in a page (see :func:`tlresearch.report.notebook_helpers.demo_banner`).
+_BANNER_MARK = 'class="tl-banner"'
 
 
 def french_date(iso: str | None) -> str:
@@ -47,10 +57,10 @@ def status_label(status: str, published_at: str | None) -> str:
 
 
 def territory_name(code: str) -> str:
-    """"Gironde (33)" for a department, "Nouvelle-Aquitaine (75)" for the region;
+    """"Gironde (33)" for a department, "Nouvelle-Aquitaine" for the region;
     the bare code when it is neither (a test territory)."""
     try:
-        from tlresearch.report.notebook_helpers import territory_label
+        from tlresearch.report.territory import territory_label
 
         return territory_label(code)
     except Exception:  # noqa: BLE001 - an unknown code is still listed, by its code
@@ -59,7 +69,7 @@ def territory_name(code: str) -> str:
 
 def _is_region(code: str) -> bool:
     try:
-        from tlresearch.report.notebook_helpers import territory_level
+        from tlresearch.report.territory import territory_level
 
         return territory_level(code) == "region"
     except Exception:  # noqa: BLE001
@@ -67,48 +77,84 @@ def _is_region(code: str) -> bool:
 
 
 def report_title(notebook: str) -> str:
-    """The notebook's first heading ("Panorama annuel ..."), else its file name."""
+    """The notebook's first heading ("Panorama annuel des tiers-lieux"), else its file name.
+
+    A bare file name (as the runner records it) is looked up in the project's notebooks.
+    """
     import json
 
+    from tlresearch.core.paths import NOTEBOOK_DIR
+
+    path = Path(notebook)
+    if not path.is_file() and (NOTEBOOK_DIR / path.name).is_file():
+        path = NOTEBOOK_DIR / path.name
     try:
-        cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError):
-        return Path(notebook).stem
+        return path.stem
     for cell in cells:
         if cell.get("cell_type") == "markdown":
             for line in "".join(cell.get("source", [])).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
-    return Path(notebook).stem
+    return path.stem
 
 
-def index_html(summary) -> str:
-    """The index page of ``summary`` (a :class:`tlresearch.batch.runner.RunSummary`) as a string."""
-    # The region first, then its departments by code.
+def _is_demo(out_dir: Path, reports) -> bool:
+    """True when a page listed was built from demo data (its header holds the banner)."""
+    for r in reports:
+        if r.output:
+            try:
+                with open(Path(out_dir) / r.output, encoding="utf-8", errors="replace") as page:
+                    if _BANNER_MARK in page.read(16_384):
+                        return True
+            except OSError:
+                continue
+    return False
+
+
+def _cell(r, out_dir: Path | None) -> str:
+    title = escape(report_title(r.notebook))
+    link = f'<a href="{escape(r.output, quote=True)}">{title}</a>' if r.output else title
+    if r.output and out_dir is not None:
+        pdf = Path(r.output).with_suffix(".pdf").as_posix()
+        if (Path(out_dir) / pdf).is_file():
+            link += f' · <a href="{escape(pdf, quote=True)}">PDF</a>'
+    state = escape(status_label(r.status, r.published_at))
+    date = escape(french_date(r.published_at))
+    return (f'{link}<small class="{escape(r.status)}">{state}'
+            f'{" — " + date if date else ""}</small>')
+
+
+def index_html(summary, out_dir: Path | None = None) -> str:
+    """The index page of ``summary`` (a :class:`tlresearch.batch.runner.RunSummary`)."""
     reports = sorted([*summary.reports, *getattr(summary, "others", [])],
                      key=lambda r: (-r.year, not _is_region(r.territory), r.territory,
                                     r.notebook))
+    years = list(dict.fromkeys(r.year for r in reports))
     parts = ["<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Rapports — tiers-lieux</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>Rapports sur les tiers-lieux</h1>"]
+             "<title>Rapports — tiers-lieux de Nouvelle-Aquitaine</title>",
+             f"<style>{_CSS}</style></head><body>",
+             "<h1>Rapports sur les tiers-lieux de Nouvelle-Aquitaine</h1>"]
+    if out_dir is not None and _is_demo(out_dir, reports):
+        parts.append(f'<p class="tl-banner">{escape(DEMO_BANNER)}</p>')
     totals = summary.totals
     parts.append(f"<p>Dernière exécution : {totals['total']} rapports, {totals['fresh']} à jour, "
                  f"{totals['skipped']} inchangés, {totals['failed']} en échec.</p>")
+    if years:
+        links = " ".join(f'<a href="#annee-{int(y)}">{int(y)}</a>' for y in years)
+        parts.append(f'<nav class="tl-years" aria-label="Années">Choisir une année : '
+                     f"{links}</nav>")
     for year, by_year in groupby(reports, key=lambda r: r.year):
-        parts.append(f"<h2>{escape(str(year))}</h2>")
+        parts.append(f'<h2 id="annee-{escape(str(year))}">{escape(str(year))}</h2>')
+        parts.append("<table><thead><tr><th>Territoire</th><th>Rapports</th></tr></thead>"
+                     "<tbody>")
         for territory, rows in groupby(by_year, key=lambda r: r.territory):
-            parts.append(f"<h3>{escape(territory_name(territory))}</h3>")
-            parts.append("<table><thead><tr><th>Rapport</th><th>État</th><th>Date</th>"
-                         "</tr></thead><tbody>")
-            for r in rows:
-                title = escape(report_title(r.notebook))
-                cell = (f'<a href="{escape(r.output, quote=True)}">{title}</a>'
-                        if r.output else title)
-                parts.append(f'<tr><td>{cell}</td><td class="{escape(r.status)}">'
-                             f"{escape(status_label(r.status, r.published_at))}</td>"
-                             f"<td>{escape(french_date(r.published_at))}</td></tr>")
-            parts.append("</tbody></table>")
+            cells = "".join(f"<li>{_cell(r, out_dir)}</li>" for r in rows)
+            parts.append(f"<tr><th>{escape(territory_name(territory))}</th>"
+                         f'<td><ul style="margin:0;padding-left:1.1em">{cells}</ul></td></tr>')
+        parts.append("</tbody></table>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -116,5 +162,5 @@ def index_html(summary) -> str:
 def build_index(out_dir: Path, summary) -> Path:
     """Write ``out_dir/index.html`` atomically for ``summary`` and return its path."""
     path = Path(out_dir) / "index.html"
-    atomic_write_text(path, index_html(summary))
+    atomic_write_text(path, index_html(summary, Path(out_dir)))
     return path

@@ -1,0 +1,115 @@
+"""The printed version of a page: an A4 PDF from headless Chromium's own print.
+
+The page's print stylesheet (:mod:`tlresearch.report.page_style`) does the layout:
+Leaflet maps give way to their static Lambert-93 twins, download links and the
+table of contents disappear, and every sheet carries its number and the source
+line in its margin; the demo banner, when there is one, is in the page header.
+Chromium is Debian's (``/usr/bin/chromium``), run without network and without its
+own header and footer (which would print the file's path).
+
+PDFs are made after the pages are published, beside them (``40-panorama.html`` →
+``40-panorama.pdf``), only when the page is newer than its PDF: an unchanged rerun
+prints nothing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tlresearch.core.errors import TLResearchError
+
+#: Debian's browser (``scripts/ensure-chromium`` installs it).
+CHROMIUM = Path("/usr/bin/chromium")
+#: Pages that have a printed version, relative to the site folder.
+PRINTED = "*/*/40-panorama.html"
+#: No network, no first-run chores, no sandbox (it needs privileges a CI box lacks).
+_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--no-pdf-header-footer", "--hide-scrollbars",
+         "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]
+
+
+class PrintError(TLResearchError):
+    """Chromium could not print a page."""
+
+
+def chromium_path() -> Path | None:
+    """Chromium's executable (``TLRESEARCH_CHROMIUM`` or Debian's), None when absent."""
+    candidate = os.environ.get("TLRESEARCH_CHROMIUM") or str(CHROMIUM)
+    found = shutil.which(candidate)
+    return Path(found) if found else None
+
+
+def print_pdf(page: str | Path, pdf: str | Path | None = None, *, timeout: float = 180) -> Path:
+    """Print one HTML page to an A4 PDF, atomically; return the PDF's path.
+
+    Raises
+    ------
+    PrintError
+        Chromium is absent, fails or times out (no partial PDF is left).
+    """
+    page = Path(page).resolve()
+    pdf = Path(pdf) if pdf is not None else page.with_suffix(".pdf")
+    browser = chromium_path()
+    if browser is None:
+        raise PrintError(f"cannot print {page.name}: no Chromium at {CHROMIUM} "
+                         "(run scripts/ensure-chromium, or set TLRESEARCH_CHROMIUM)")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tl-chromium-") as profile:
+        tmp = pdf.with_name(f".{pdf.name}.tmp")
+        command = [str(browser), *_ARGS, f"--user-data-dir={profile}",
+                   f"--print-to-pdf={tmp}", page.as_uri()]
+        try:
+            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            tmp.unlink(missing_ok=True)
+            raise PrintError(f"printing {page.name} took more than {timeout:g} s") from None
+        if not tmp.is_file() or tmp.stat().st_size == 0 or not tmp.read_bytes()[:5] == b"%PDF-":
+            tmp.unlink(missing_ok=True)
+            raise PrintError(f"Chromium printed no PDF for {page.name}")
+        os.replace(tmp, pdf)
+    return pdf
+
+
+def pages_to_print(site: str | Path, pattern: str = PRINTED) -> list[Path]:
+    """Pages of ``site`` whose PDF is missing or older than the page."""
+    todo = []
+    for page in sorted(Path(site).glob(pattern)):
+        pdf = page.with_suffix(".pdf")
+        if not pdf.is_file() or pdf.stat().st_mtime < page.stat().st_mtime:
+            todo.append(page)
+    return todo
+
+
+def print_site(site: str | Path, pattern: str = PRINTED, workers: int | None = None,
+               timeout: float = 180) -> dict[str, list[str]]:
+    """Print every page of ``site`` that needs it; return ``{"printed": [...], "failed": [...]}``.
+
+    A page that cannot be printed is reported, not fatal: its HTML stays online.
+    """
+    todo = pages_to_print(site, pattern)
+    outcome: dict[str, list[str]] = {"printed": [], "failed": []}
+    if not todo:
+        return outcome
+    if chromium_path() is None:
+        outcome["failed"] = [str(p.relative_to(site)) for p in todo]
+        return outcome
+
+    def one(page: Path) -> tuple[str, bool]:
+        try:
+            print_pdf(page, timeout=timeout)
+            return str(page.relative_to(site)), True
+        except PrintError:
+            return str(page.relative_to(site)), False
+
+    with ThreadPoolExecutor(max_workers=workers or min(2, os.cpu_count() or 1)) as pool:
+        for name, ok in pool.map(one, todo):
+            outcome["printed" if ok else "failed"].append(name)
+    return outcome
+
+
+__all__ = ["print_pdf", "print_site", "pages_to_print", "chromium_path", "PrintError", "PRINTED"]
