@@ -60,6 +60,7 @@ bench: $(STAMP) browser
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_reports.py
 	$(BIN)/python benchmarks/bench_explore.py
+	$(BIN)/python benchmarks/bench_pages.py
 
 ## clean: delete what the library built (never data/raw)
 clean:
