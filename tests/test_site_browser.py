@@ -34,11 +34,13 @@ def test_index_and_region_reports_render_offline(site):
         for report in ("2025/75/40-panorama.html", "2025/75/20-map.html"):
             page, log = open_offline(browser, site / report)
             page.wait_for_timeout(1500)
-            assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            assert page.evaluate(
+                "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
             frames = [f for f in page.frames if f != page.main_frame]
             assert frames, "the map is in an iframe"
             for frame in frames:
-                assert frame.evaluate("document.querySelectorAll('.leaflet-pane path, .leaflet-marker-icon').length") > 0
+                assert frame.evaluate("document.querySelectorAll("
+                                      "'.leaflet-pane path, .leaflet-marker-icon').length") > 0
                 assert frame.evaluate("document.querySelectorAll('[onerror]').length") == 0
                 assert not frame.evaluate("window.__pwned === true")
             assert log.remote_requests == [] and log.errors == [] and log.dialogs == []
@@ -56,7 +58,8 @@ def test_injection_payloads_are_shown_as_text(site):
             let images = 0;
             for (const key of Object.keys(window)) {
               const map = window[key];
-              if (!map || !map.eachLayer || !map.getContainer) continue;
+              if (!map || !map.eachLayer || !map.getContainer)
+                continue;
               const layers = [];
               map.eachLayer(l => { layers.push(l); if (l.getLayers) layers.push(...l.getLayers()); });
               for (const layer of layers) {
@@ -87,3 +90,32 @@ def test_no_contact_value_anywhere_under_site(site, demo_data_dir):
     text = "\n".join(p.read_text(encoding="utf-8", errors="replace")
                      for p in Path(site).rglob("*") if p.is_file())
     assert [v for v in planted if v in text] == []
+
+
+def test_panorama_prints_to_an_a4_pdf_with_page_numbers_banner_and_source(site, tmp_path):
+    """Headless Chromium's own print of a department's Panorama (Debian's chromium)."""
+    import re
+    import shutil
+    import subprocess
+
+    from tlresearch.report.pdf import chromium_path, print_pdf
+
+    if chromium_path() is None:
+        require_chromium()  # skips locally, fails under CI
+    pdf = print_pdf(site / "2025" / "33" / "40-panorama.html", tmp_path / "panorama.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    sizes = {tuple(round(float(v)) for v in box)
+             for box in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)}
+    assert sizes == {(595, 842)}  # A4 in points
+    assert [p.name for p in tmp_path.iterdir()] == ["panorama.pdf"]  # no temporary left
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        sheets = text.count("\f")
+        assert sheets >= 2 and f"Page 1 / {sheets}" in text
+        assert "Données fictives (démonstration)" in text
+        assert "traitement tlresearch" in text and "Gironde (33)" in text
+        assert "Télécharger" not in text  # no download links on paper
+    page = (site / "2025" / "33" / "40-panorama.html").read_text(encoding="utf-8")
+    assert 'href="40-panorama.pdf"' in page

@@ -87,8 +87,9 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
         base = ("secret statistique" if row.secret else
                 "non disponible" if is_missing(row.n) else
                 f"sur {format_count(row.n)}{NBSP}lieux")
-        sign = ("" if row.change is None or is_missing(row.change)
-                else " tl-up" if row.change > 0 else " tl-down" if row.change < 0 else "")
+        change = _change_text(row.change, row.unit, row.previous_wave)
+        # The colour follows the sign as written: a change rounded to 0,0 is neutral.
+        sign = " tl-up" if change.startswith("+") else " tl-down" if change.startswith("-") else ""
         cards.append(
             '<div class="tl-card">'
             f'<p class="tl-card-label">{html.escape(row.label)}</p>'
@@ -96,7 +97,7 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
             f'<p class="tl-card-unit">{html.escape(_UNIT_WORDS.get(row.unit, row.unit))}</p>'
             f'<p class="tl-card-base">{html.escape(base)}</p>'
             f'<p class="tl-card-change{sign}">'
-            f"{html.escape(_change_text(row.change, row.unit, row.previous_wave))}</p></div>")
+            f"{html.escape(change)}</p></div>")
     return HTMLBlock('<section class="tl-key-figures" data-tl-block="key-figures" '
                      'aria-label="Chiffres clés">' + "".join(cards) + "</section>")
 
