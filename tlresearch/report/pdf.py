@@ -99,17 +99,60 @@ def print_site(site: str | Path, pattern: str = PRINTED, workers: int | None = N
         outcome["failed"] = [str(p.relative_to(site)) for p in todo]
         return outcome
 
-    def one(page: Path) -> tuple[str, bool]:
-        try:
-            print_pdf(page, timeout=timeout)
-            return str(page.relative_to(site)), True
-        except PrintError:
-            return str(page.relative_to(site)), False
+    try:
+        done = _print_with_playwright(todo, timeout)
+    except ImportError:  # no Playwright: one Chromium process per page
+        done = None
+    if done is None:
+        def one(page: Path) -> bool:
+            try:
+                print_pdf(page, timeout=timeout)
+                return True
+            except PrintError:
+                return False
 
-    with ThreadPoolExecutor(max_workers=workers or min(2, os.cpu_count() or 1)) as pool:
-        for name, ok in pool.map(one, todo):
-            outcome["printed" if ok else "failed"].append(name)
+        with ThreadPoolExecutor(max_workers=workers or min(2, os.cpu_count() or 1)) as pool:
+            done = list(pool.map(one, todo))
+    for page, ok in zip(todo, done):
+        outcome["printed" if ok else "failed"].append(str(page.relative_to(site)))
     return outcome
+
+
+def _print_with_playwright(pages: list[Path], timeout: float) -> list[bool]:
+    """Print many pages with one Chromium (the same print as :func:`print_pdf`).
+
+    Starting Chromium costs seconds; a site has a Panorama per wave and territory, so
+    one browser prints them all through Playwright when it is installed (it drives
+    Debian's Chromium: nothing is downloaded). Raises ImportError without Playwright.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path()),
+                                             args=[a for a in _ARGS if a != "--headless"])
+        try:
+            context = browser.new_context(offline=True)
+            for page_path in pages:
+                pdf = page_path.with_suffix(".pdf")
+                tmp = pdf.with_name(f".{pdf.name}.tmp")
+                page = context.new_page()
+                try:
+                    page.goto(page_path.resolve().as_uri(), timeout=timeout * 1000,
+                              wait_until="load")
+                    data = page.pdf(prefer_css_page_size=True, print_background=True)
+                    tmp.write_bytes(data)
+                    os.replace(tmp, pdf)
+                    results.append(True)
+                except PlaywrightError:
+                    tmp.unlink(missing_ok=True)
+                    results.append(False)
+                finally:
+                    page.close()
+        finally:
+            browser.close()
+    return results
 
 
 __all__ = ["print_pdf", "print_site", "pages_to_print", "chromium_path", "PrintError", "PRINTED"]
