@@ -137,3 +137,11 @@ def test_unlocated_places_are_listed():
 def test_respondents_notice(n, words):
     text = str(helpers.respondents_notice(n, "19", 2026))
     assert (words in text) if words else text == ""
+
+
+def test_secrecy_table_of_a_question_not_asked_says_so():
+    wave = pd.DataFrame({"departement_code": ["33"] * 4, "typology": ["coworking"] * 4,
+                         "etp": [pd.NA] * 4})
+    block = helpers.secrecy_table(wave, year=2024, territory="75", value="etp", caption="ETP",
+                                  filename="t")
+    assert 'data-tl-block="notice"' in str(block) and "pas de tableau" in str(block)

@@ -112,6 +112,11 @@ def secrecy_table(wave: "pd.DataFrame", *, year: int, territory: str, value: str
     if wave.empty:
         return notice("Aucun lieu répondant : pas de tableau par département et type de lieu.")
     data = wave.assign(departement_code=_departement_column(wave))
+    needed = ["typology"] + ([value] if value else [])
+    if not data[needed].notna().all(axis=1).any():
+        why = ("la question n'a pas été posée cette année-là, ou personne n'y a répondu"
+               if value else "aucun lieu répondant n'a de type renseigné")
+        return notice(f"{caption} : pas de tableau, {why}.")
     table = protect_table(data, "departement_code", "typology", value=value).display()
     codes = pd.DataFrame({"code_departement": [str(c) for c in table.index]})
     rows = [UNLOCATED if c == UNLOCATED else (c if c == "Ensemble" else territory_label(c))
