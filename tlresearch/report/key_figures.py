@@ -86,6 +86,7 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
         value = "s" if row.secret else format_value(row.value, row.unit)
         base = ("secret statistique" if row.secret else
                 "non disponible" if is_missing(row.n) else
+                "question non posée ou sans réponse" if is_missing(row.value) else
                 f"sur {format_count(row.n)}{NBSP}lieux")
         change = _change_text(row.change, row.unit, row.previous_wave)
         # The colour follows the sign as written: a change rounded to 0,0 is neutral.
