@@ -7,6 +7,10 @@ line in its margin; the demo banner, when there is one, is in the page header.
 Chromium is Debian's (``/usr/bin/chromium``), run without network and without its
 own header and footer (which would print the file's path).
 
+The interactive maps are taken out of the copy that is printed (:func:`print_copy`):
+they are hidden on paper anyway, and loading Leaflet with every commune of the region
+only to hide it was most of the printing time.
+
 PDFs are made after the pages are published, beside them (``40-panorama.html`` →
 ``40-panorama.pdf``), only when the page is newer than its PDF: an unchanged rerun
 prints nothing.
@@ -14,6 +18,7 @@ prints nothing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -31,6 +36,14 @@ _ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-extensions", "--no-pdf-header-footer", "--hide-scrollbars",
          "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]
+
+
+_IFRAME = re.compile(r"<iframe\b.*?</iframe>", re.DOTALL | re.IGNORECASE)  # srcdoc escapes "<"
+
+
+def print_copy(page_html: str) -> str:
+    """The page as printed: without its interactive maps (their static twins stay)."""
+    return _IFRAME.sub("", page_html)
 
 
 class PrintError(TLResearchError):
@@ -61,8 +74,10 @@ def print_pdf(page: str | Path, pdf: str | Path | None = None, *, timeout: float
     pdf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tl-chromium-") as profile:
         tmp = pdf.with_name(f".{pdf.name}.tmp")
+        printed = Path(profile) / page.name
+        printed.write_text(print_copy(page.read_text(encoding="utf-8")), encoding="utf-8")
         command = [str(browser), *_ARGS, f"--user-data-dir={profile}",
-                   f"--print-to-pdf={tmp}", page.as_uri()]
+                   f"--print-to-pdf={tmp}", printed.as_uri()]
         try:
             subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
@@ -139,8 +154,8 @@ def _print_with_playwright(pages: list[Path], timeout: float) -> list[bool]:
                 tmp = pdf.with_name(f".{pdf.name}.tmp")
                 page = context.new_page()
                 try:
-                    page.goto(page_path.resolve().as_uri(), timeout=timeout * 1000,
-                              wait_until="load")
+                    page.set_content(print_copy(page_path.read_text(encoding="utf-8")),
+                                     timeout=timeout * 1000, wait_until="load")
                     data = page.pdf(prefer_css_page_size=True, print_background=True)
                     tmp.write_bytes(data)
                     os.replace(tmp, pdf)
