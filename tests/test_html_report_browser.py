@@ -7,11 +7,11 @@ page, no error is logged and no payload runs (no dialog, no ``window.__pwned``).
 from __future__ import annotations
 
 import pytest
-from test_html_report import PROVENANCE, execute, geo, report_cells  # noqa: F401  (fixture)
 
 from tlresearch.report.renderer import render_report, write_report
 
 from browser import chromium, open_offline
+from helpers.report_notebooks import PROVENANCE, build_geo, execute, report_cells
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +21,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def report_file(geo, tmp_path_factory):  # noqa: F811
-    root, places_file = geo
+def report_file(tmp_path_factory):
+    root, places_file = build_geo(tmp_path_factory)
     folder = tmp_path_factory.mktemp("browser")
     notebook = execute(report_cells(root, places_file, "87"), folder)
     page = render_report(notebook, title="Haute-Vienne", provenance=PROVENANCE,

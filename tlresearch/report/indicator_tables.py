@@ -63,7 +63,7 @@ def indicator_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from tlresearch.stats.indicators import split_label
+    from tlresearch.stats.indicator_catalogue import split_label
 
     table = tidy.copy()
     if "suppressed" in table.columns:
@@ -165,7 +165,7 @@ def chart_block(figure: "Figure", tidy: "pd.DataFrame", *, alt: str, caption: st
 def describe_chart(tidy: "pd.DataFrame", indicator: str) -> str:
     """A French alternative text from the rows a chart draws (secret figures left out)."""
     from tlresearch.secrecy.marks import publishable
-    from tlresearch.stats.indicators import split_label
+    from tlresearch.stats.indicator_catalogue import split_label
 
     rows = tidy[tidy["indicator"] == indicator]
     if "suppressed" in rows:

@@ -70,11 +70,11 @@ BOOL_LABELS = {True: "Oui", False: "Non"}
 def _catalogues() -> dict[str, dict[str, str]]:
     from tlresearch.ingest.roles import role_labels
     from tlresearch.spec.variables import catalogue, contract_labels
-    from tlresearch.stats.indicators import catalogue as indicators
-    from tlresearch.stats.indicators import vocabulary
+    from tlresearch.stats.indicator_catalogue import catalogue as indicators
+    from tlresearch.stats.indicator_catalogue import indicator_settings
 
     variables = catalogue()
-    splits = dict(vocabulary()["split_value_labels"])
+    splits = dict(indicator_settings()["split_value_labels"])
     places = {**dict(variables["place_types"].values), **splits}
     return {
         "typology": places,

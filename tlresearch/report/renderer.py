@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from tlresearch.core.errors import TLResearchError
 from tlresearch.core.formats import format_date
-from tlresearch.report.blocks import HTMLBlock, show_map  # noqa: F401 - notebooks' imports
+from tlresearch.report.blocks import HTMLBlock, show_map
 from tlresearch.report.checks import stray_output, unsafe_markup
 from tlresearch.report.page_style import PAGE_CSS
 from tlresearch.report.provenance import PROVENANCE_LABELS, provenance_html  # noqa: F401
