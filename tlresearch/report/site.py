@@ -122,7 +122,7 @@ def _cell(r, out_dir: Path | None) -> str:
             link += f' · <a href="{escape(pdf, quote=True)}">PDF</a>'
     state = escape(status_label(r.status, r.published_at))
     date = escape(french_date(r.published_at))
-    return (f'{link}<small class="{escape(r.status)}">{state}'
+    return (f'{link}<small><span class="{escape(r.status)}">{state}</span>'
             f'{" — " + date if date else ""}</small>')
 
 
