@@ -40,7 +40,7 @@ def build_geo(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("report") / "data"
     paths = DataPaths(root)
-    communes = load_boundaries("commune", paths=paths)
+    communes = load_boundaries("commune", paths=paths, build=True)
     for level in ("epci", "departement"):
         load_boundaries(level, paths=paths)
     places_file = root.parent / "places.parquet"
