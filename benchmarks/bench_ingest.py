@@ -62,7 +62,8 @@ def main() -> None:
                   "(not part of the measure)")
         results = {"demo (x1)": ingest(small), f"national (x{args.scale:g})": ingest(large)}
     print()
-    print(f"{'survey':<18}{'rows in':>9}{'kept':>9}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}  rows conserved")
+    print(f"{'survey':<18}{'rows in':>9}{'kept':>9}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}"
+          "  rows conserved")
     for name, r in results.items():
         print(f"{name:<18}{r['rows_in']:>9}{r['kept']:>9}{r['seconds']:>9.1f}"
               f"{r['rows_in'] / r['seconds']:>10.0f}{r['peak_mb']:>9.0f}  {r['balanced']}")
