@@ -1,5 +1,6 @@
 """The published site, end to end: the demo survey's reports opened in headless Chromium
 with the network blocked, and the restricted contacts searched everywhere under site/."""
+import os
 from pathlib import Path
 
 import pandas as pd
