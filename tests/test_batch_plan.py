@@ -43,7 +43,8 @@ def paths(tmp_path) -> DataPaths:
 
 
 def test_every_notebook_declares_typed_parameters_and_its_inputs():
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+    # 00-explorer.ipynb is the lab's workbench (make lab), not a report: it reads everything.
+    for path in sorted(p for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("00-")):
         signature = notebook_signature(path)
         assert all(p.type in ("int", "str", "float", "bool") for p in signature.values()), path
         assert declared_inputs(path) != ALL_INPUTS, path
