@@ -148,3 +148,24 @@ def format_date(value, *, na: str = MISSING) -> str:
     if isinstance(value, str):
         value = _dt.date.fromisoformat(value[:10])
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def format_value(value, unit: str) -> str:
+    """One indicator value as French text suited to its unit (``vocab/indicators.yaml``).
+
+    Examples
+    --------
+    >>> format_value(0.563, "part")
+    '56,3\\xa0%'
+    >>> format_value(0.05, "écart de part")
+    '+5,0\\xa0pts'
+    >>> format_value(12, "lieux")
+    '12'
+    """
+    if unit == "part":
+        return format_percent(value)
+    if unit == "écart de part":
+        return format_points(value)
+    if unit in {"lieux", "personnes"}:
+        return format_count(value)
+    return format_number(value, 1)

@@ -11,9 +11,7 @@ import pandas as pd
 from tlresearch.core.formats import (
     format_count,
     format_interval,
-    format_number,
-    format_percent,
-    format_points,
+    format_value,
 )
 from tlresearch.stats.indicator_catalogue import split_label
 
@@ -26,23 +24,6 @@ SECRET_REASONS = {"primary_count": "moins de 3 lieux",
                   "secondary": "secret secondaire (recalcul par différence)"}
 
 
-def format_value(value, unit: str) -> str:
-    """One value as French text suited to its unit.
-
-    Examples
-    --------
-    >>> format_value(0.563, "part")
-    '56,3\\xa0%'
-    >>> format_value(12, "lieux")
-    '12'
-    """
-    if unit == "part":
-        return format_percent(value)
-    if unit == "écart de part":
-        return format_points(value)
-    if unit in {"lieux", "personnes"}:
-        return format_count(value)
-    return format_number(value, 1)
 
 
 def french_indicator_table(tidy: pd.DataFrame, territory_label: str) -> pd.DataFrame:

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 from tlresearch.core.formats import (
     format_count,
     format_interval,
-    format_number,
     format_percent,
-    format_points,
+    format_value,
     is_missing,
 )
 from tlresearch.report.blocks import HTMLBlock
@@ -25,23 +24,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def format_value(value, unit: str) -> str:
-    """One indicator value as French text suited to its unit.
-
-    Examples
-    --------
-    >>> format_value(0.563, "part")
-    '56,3\\xa0%'
-    >>> format_value(0.05, "écart de part")
-    '+5,0\\xa0pts'
-    """
-    if unit == "part":
-        return format_percent(value)
-    if unit == "écart de part":
-        return format_points(value)
-    if unit in {"lieux", "personnes"}:
-        return format_count(value)
-    return format_number(value, 1)
 
 
 def indicator_table(tidy: pd.DataFrame) -> pd.DataFrame:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from tlresearch.core.formats import NBSP, format_count, format_number, format_points, is_missing
+from tlresearch.core.formats import NBSP, format_count, format_number, format_points, format_value, is_missing
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.report.blocks import HTMLBlock
-from tlresearch.report.indicator_tables import format_value
 from tlresearch.report.territory import previous_wave, territory_level
 
 if TYPE_CHECKING:
