@@ -24,6 +24,7 @@ from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.geo.communes import resolve_communes
 from tlresearch.io import cells as values
+from tlresearch.io.xlsx_reader import sheet_names
 
 #: Usual spellings of each kind of column, most specific first (compared folded:
 #: lowercase, no accents, no punctuation).
@@ -225,7 +226,7 @@ def read_places(path, sheet: str | None = None) -> pd.DataFrame:
 
     if sheet is not None:
         return read_table(path, sheet=sheet).frame
-    names = _sheet_names(path)
+    names = sheet_names(path)
     if not names:
         return read_table(path).frame
     for name in names:
@@ -238,24 +239,6 @@ def read_places(path, sheet: str | None = None) -> pd.DataFrame:
     raise UsageError(f"no sheet of the workbook has an INSEE code, postcode, commune name or "
                      f"coordinates column (sheets: {', '.join(names)}); name one with --sheet")
 
-
-def _sheet_names(path) -> list[str]:
-    """Sheet names of an XLSX workbook; ``[]`` for text (openpyxl is heavy: loaded here)."""
-    import io
-    from pathlib import Path
-
-    from openpyxl import load_workbook
-
-    path = Path(path)
-    with open(path, "rb") as handle:
-        if handle.read(2) != b"PK":
-            return []
-
-    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
 
 
 def write_resolved(table: pd.DataFrame, path) -> None:

@@ -9,13 +9,13 @@ which writes what it found (``sheet``, ``header_row``) into the draft.
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from tlresearch.core.errors import DataError, ReadError
 from tlresearch.io.raw_tables import RawTable, read_table
+from tlresearch.io.xlsx_reader import sheet_names
 
 #: Rows tried as the header, counted as a spreadsheet shows them.
 MAX_HEADER_ROW = 10
@@ -37,20 +37,6 @@ class Located:
     groups: dict[str, str]  # column -> heading of the row above it (merged headings)
     evidence: str
 
-
-def sheet_names(path: Path) -> list[str]:
-    """Sheet names of an XLSX workbook; ``[]`` for a text export (openpyxl, heavy, loaded
-    only for a workbook)."""
-    data = path.read_bytes()[:4]
-    if data[:2] != b"PK":
-        return []
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
 
 
 def header_score(columns: list[str], table: RawTable) -> float:

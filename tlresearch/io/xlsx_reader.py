@@ -24,7 +24,9 @@ import io
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+from openpyxl import load_workbook
 from openpyxl.packaging.relationship import RelationshipList, get_dependents, get_rels_path
 from openpyxl.utils import coordinate_to_tuple
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
@@ -339,3 +341,15 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, (date, time)):
         return value.isoformat()
     return str(value)
+
+
+def sheet_names(path) -> list[str]:
+    """Sheet names of an XLSX workbook, ``[]`` for a text export (not a zip)."""
+    data = Path(path).read_bytes()
+    if data[:2] != b"PK":
+        return []
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
