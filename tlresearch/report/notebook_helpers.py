@@ -9,12 +9,7 @@ The functions below build the blocks the pages share: the demo banner, the notic
 of a territory with few respondents, the tables by department and type of place,
 the quality tables and the link to the printed version.
 
-Examples
---------
->>> territory_level("75"), territory_level("33")
-('region', 'departement')
->>> territory_label("33")
-'Gironde (33)'
+(Territory names and levels: :mod:`tlresearch.report.territory`, whose examples show them.)
 """
 from __future__ import annotations
 
