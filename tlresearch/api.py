@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import PANEL_TABLES, DataPaths
 
 if TYPE_CHECKING:
@@ -82,36 +81,10 @@ def load_table(name: str, data_dir: str | os.PathLike | DataPaths | None = None)
     UsageError
         When the name is unknown or the panel has not been built yet.
     """
-    from tlresearch.core.panel_versions import hold_version
+    from tlresearch.core.panel_tables import read_panel_tables
 
-    if name not in TABLES:
-        raise UsageError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}")
     paths = data_dir if isinstance(data_dir, DataPaths) else DataPaths.resolve(data_dir)
-    with hold_version(paths.processed, paths.panel_version) as pinned:
-        return _read(pinned.table(name), pinned.version)
-
-
-def _read(path, version: str) -> pd.DataFrame:
-    """One Parquet table of the panel, with its metadata in ``attrs``; one line if broken."""
-    import pandas as pd
-
-    from tlresearch.core.errors import DataError
-    from tlresearch.core.storage import read_parquet_metadata
-
-    if not path.is_file():
-        raise UsageError(f"{path} does not exist: build the panel with `tlresearch ingest` "
-                         "(or `make reports` for the demo survey)")
-    try:
-        frame = pd.read_parquet(path)
-        metadata = read_parquet_metadata(path)
-    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        raise DataError(f"the table cannot be read ({type(exc).__name__}); rebuild the panel "
-                        "with `tlresearch ingest`", file=str(path),
-                        rule="unreadable_table") from None
-    frame.attrs["demo"] = metadata.get("demo") == "true"
-    frame.attrs["source"] = str(path)
-    frame.attrs["panel_version"] = version
-    return frame
+    return read_panel_tables(paths, [name])[name]
 
 
 def _of_waves(frame: pd.DataFrame, waves: list[int] | None) -> pd.DataFrame:
@@ -157,16 +130,14 @@ def load_panel(waves: list[int] | None = None, data_dir=None) -> pd.DataFrame:
 
     The convenient table for analysis: one row per place and wave.
     """
-    from tlresearch.core.panel_versions import hold_version
+    from tlresearch.core.panel_tables import read_panel_tables
 
     paths = data_dir if isinstance(data_dir, DataPaths) else DataPaths.resolve(data_dir)
     # Both tables from one version, even if an ingest publishes between the two reads.
-    with hold_version(paths.processed, paths.panel_version) as held:
-        pinned = paths.pinned(held.version)
-        responses = load_responses(waves, pinned)
-        places = load_places(pinned)[["place_id", "former_names", "first_wave", "last_wave",
-                                    "n_waves"]]
-        panel = responses.merge(places, on="place_id", how="left", validate="many_to_one")
+    tables = read_panel_tables(paths, ["responses", "places"])
+    responses = _of_waves(tables["responses"], waves)
+    places = tables["places"][["place_id", "former_names", "first_wave", "last_wave", "n_waves"]]
+    panel = responses.merge(places, on="place_id", how="left", validate="many_to_one")
     panel.attrs.update(responses.attrs)
     return panel
 

@@ -10,7 +10,7 @@ import os
 from typing import TYPE_CHECKING
 
 from tlresearch.core.paths import DEFAULT_REGION, DataPaths
-from tlresearch.explore.panel_status import read_table
+from tlresearch.explore.panel_status import read_tables
 from tlresearch.explore.territory import territory as read_territory
 from tlresearch.geo.reference import load_boundaries
 
@@ -31,7 +31,7 @@ def map_boundaries(territory: str | int = DEFAULT_REGION, *,
     paths = DataPaths.resolve(data_dir)
     layers = {level: load_boundaries(level, region=region, web=True, paths=paths)
               for level in ("commune", "epci", "departement")}
-    places = read_table("places", data_dir) if len(str(territory).strip()) == 9 else None
+    places = read_tables(data_dir, "places")[0] if len(str(territory).strip()) == 9 else None
     where = read_territory(territory, places, region)
     if where.level == "region":
         return layers

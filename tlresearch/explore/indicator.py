@@ -14,7 +14,7 @@ import os
 import pandas as pd
 
 from tlresearch.explore.french import french_indicator_table
-from tlresearch.explore.panel_status import ExplorerError, panel_status, read_table
+from tlresearch.explore.panel_status import ExplorerError, panel_status, read_tables
 from tlresearch.explore.territory import territory as read_territory
 from tlresearch.stats.indicator_catalogue import catalogue, catalogue_table, indicator_settings
 from tlresearch.stats.indicators import compute_indicators
@@ -72,9 +72,8 @@ def indicator(code: str = "share_employers", territory: str | int = "75",
         raise ExplorerError(f"ventilation inconnue {split!r} ; choisir parmi : "
                          f"{', '.join(indicator_settings()['splits'])}")
     waves = _waves(wave, status.waves)
-    responses = read_table("responses", data_dir)
-    staff = read_table("staff", data_dir)
-    places = read_table("places", data_dir) if len(str(territory).strip()) == 9 else None
+    responses, staff, places = read_tables(data_dir, "responses", "staff", "places")
+    places = places if len(str(territory).strip()) == 9 else None
     where = read_territory(territory, places)
     tidy = _compute(responses, staff, code, where.pair, split, waves,
                     series=not isinstance(wave, int) and wave is not None)

@@ -6,8 +6,8 @@ run), the researcher must read which command to run, not a Python traceback. Hen
 :class:`PanelNotBuilt`, a :class:`~tlresearch.core.errors.UsageError` that IPython shows
 as its message only (``_render_traceback_``), and that stops "Run All" at that cell.
 
-The tables are read here rather than through :mod:`tlresearch.api` because the two
-modules are independent siblings of one layer (see the import-linter contract).
+The tables are read by :mod:`tlresearch.core.panel_tables`, as :mod:`tlresearch.api`
+reads them: the two modules are independent siblings of one layer.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
+from tlresearch.core.panel_tables import read_panel_tables
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.storage import read_parquet_metadata
 
@@ -117,15 +118,16 @@ def _rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
 
 
-def read_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    """One processed table (``responses``, ``places``, ``staff``...), or :class:`PanelNotBuilt`.
+def read_tables(data_dir: str | os.PathLike | None, *names: str) -> tuple[pd.DataFrame, ...]:
+    """Processed tables (``responses``, ``places``, ``staff``...) of one panel version.
 
-    ``attrs["demo"]`` says whether it comes from the demo survey, as in :mod:`tlresearch.api`.
+    Read together, so that an ingest publishing meanwhile cannot give the explorer
+    responses of one version and places of another; :class:`PanelNotBuilt` when there
+    is no panel. ``attrs["demo"]`` says whether they come from the demo survey.
     """
     paths = DataPaths.resolve(data_dir)
-    path = paths.processed_table(name)
-    if not path.is_file():
-        raise PanelNotBuilt(panel_status(data_dir).message())
-    frame = pd.read_parquet(path)
-    frame.attrs["demo"] = read_parquet_metadata(path).get("demo") == "true"
-    return frame
+    status = panel_status(data_dir)
+    if not status.built:
+        raise PanelNotBuilt(status.message())
+    tables = read_panel_tables(paths, names)
+    return tuple(tables[name] for name in names)

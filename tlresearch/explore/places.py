@@ -16,7 +16,7 @@ import pandas as pd
 
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.text import fold
-from tlresearch.explore.panel_status import ExplorerError, read_table
+from tlresearch.explore.panel_status import ExplorerError, read_tables
 from tlresearch.explore.territory import territory as read_territory
 from tlresearch.geo.reference import load_boundaries
 from tlresearch.ingest.roles import role_labels
@@ -56,7 +56,7 @@ def places_table(territory: str | int = "75", *, data_dir: str | os.PathLike | N
     >>> import tlresearch
     >>> tlresearch.places_table("64")          # doctest: +SKIP
     """
-    places = read_table("places", data_dir)
+    places, = read_tables(data_dir, "places")
     where = read_territory(territory, places)
     chosen = _labels(where.select(places)).sort_values(["place_name", "place_id"],
                                                        kind="stable")
@@ -112,12 +112,10 @@ def place_history(place: str, *, data_dir: str | os.PathLike | None = None) -> p
     >>> import tlresearch
     >>> tlresearch.place_history("Bayonne Fablab")     # doctest: +SKIP
     """
-    places = read_table("places", data_dir)
+    places, responses, staff = read_tables(data_dir, "places", "responses", "staff")
     place_id = find_place(place, places)
-    responses = read_table("responses", data_dir)
     rows = _labels(responses[responses["place_id"].astype(str) == place_id]
                    .sort_values("wave", kind="stable"))
-    staff = read_table("staff", data_dir)
     staff = staff[staff["place_id"].astype(str) == place_id].sort_values(["wave", "job_index"])
     roles, contracts = role_labels(), contract_labels()
     jobs = {int(wave): " ; ".join(
@@ -164,11 +162,10 @@ def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
     >>> import tlresearch
     >>> tlresearch.places_map_frame("33").explore(column="Type de lieu")  # doctest: +SKIP
     """
-    places = read_table("places", data_dir)
+    places, answered = read_tables(data_dir, "places", "responses")
     where = read_territory(territory, places)
     chosen = where.select(places)
     if wave is not None:
-        answered = read_table("responses", data_dir)
         answered = answered.loc[answered["wave"] == int(wave), "place_id"]
         chosen = chosen[chosen["place_id"].isin(answered)]
     communes = load_boundaries("commune", paths=DataPaths.resolve(data_dir))
