@@ -133,6 +133,8 @@ def test_fuzzy_name_never_beats_coordinates_and_overseas_resolve():
     # A commune name wins over a postcode that contradicts it, and says so.
     assert by_name["Pessac"][0] == "33318"
     assert "postcode 33000 is not that of 'Pessac'" in by_name["Pessac"][1]
+    # In the same test: the 120-row list reuses the outlines of France read above.
+    _national_list_of_120_places()
 
 
 def test_trailing_region_word_and_name_without_coordinates():
@@ -142,3 +144,26 @@ def test_trailing_region_word_and_name_without_coordinates():
     out = resolve_communes(frame, region="75")
     assert out["commune_code"].tolist() == ["97103", "11262", "33063"]
     assert out["resolution_note"].tolist()[:2] == ["outside region 75", "outside region 75"]
+
+
+def _national_list_of_120_places():
+    """scripts/make_national_places.py: 30 places of the region, 90 outside, among them
+    traps whose name looks like a commune of the region and 17 overseas places."""
+    from tlresearch.geo.communes import resolve_communes
+
+    table = read_places(LAYOUTS / "national_places_120.csv")
+    expected = table.pop("expected_code")
+    outside = ~expected.str[:2].isin(["16", "17", "19", "23", "24", "33", "40", "47", "64",
+                                      "79", "86", "87"])
+    overseas = expected.str.startswith("97")
+    assert len(table) == 120 and outside.sum() == 90 and overseas.sum() >= 16
+    # The file does hold traps: by name alone, some places outside land inside.
+    by_name = resolve_communes(pd.DataFrame({"commune_name": table["Ville"]}), region="75")
+    assert (outside & (by_name["region_code"] == "75")).sum() >= 8
+    resolved = resolve_table(table, detect_columns(list(table.columns)), region="75")
+    assert resolved["commune_code"].tolist() == expected.tolist()
+    notes = resolved["resolution_note"].fillna("")
+    assert notes[outside].str.contains("outside region 75").all()
+    assert not notes[~outside].str.contains("outside").any()
+    assert (resolved.loc[outside, "region_code"] != "75").all()
+    assert resolved.loc[overseas, "departement_code"].str.startswith("97").all()
