@@ -148,13 +148,13 @@ def describe_chart(tidy: "pd.DataFrame", indicator: str) -> str:
     """A French alternative text from the rows a chart draws (secret figures left out)."""
     from tlresearch.secrecy.marks import publishable
     from tlresearch.stats.indicator_catalogue import split_label
+    from tlresearch.viz.charts import indicator_label
 
     rows = tidy[tidy["indicator"] == indicator]
     if "suppressed" in rows:
         rows = publishable(rows)
     rows = rows[rows["value"].notna()]
-    label = str(tidy.loc[tidy["indicator"] == indicator, "label"].iloc[0]) if (
-        tidy["indicator"] == indicator).any() else indicator
+    label = indicator_label(tidy, indicator)  # the catalogue's when no row has it
     if rows.empty:
         return f"{label} : aucune valeur publiable (secret statistique ou question non posée)."
     parts = []

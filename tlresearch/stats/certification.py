@@ -223,11 +223,32 @@ def read_graduates(path: str | os.PathLike, *, name: str | None = None
                                   columns["poste_actuel"]),
             "nouvel_emploi": lookup("nouvel_emploi", answers),
         })
-    frame = pd.DataFrame(records, columns=FRAME_COLUMNS).astype({
+    return _frame(records), issues
+
+
+#: What the certification page says when the lab's data folder has no graduates' survey.
+NO_SURVEY = ("Aucune enquête auprès des diplômé·es dans le dossier raw/certification/ des "
+             "données : rien à publier pour l'instant, les tableaux ci-dessous sont vides.")
+
+
+def read_graduates_in(root: str | os.PathLike, source: str) -> tuple[pd.DataFrame, list[Issue]]:
+    """:func:`read_graduates` of ``source``, a path relative to the data folder ``root``.
+
+    A lab's own data folder may hold no graduates' survey yet (``source`` is then
+    ``""``, see :func:`tlresearch.batch.plan.find_graduates_file`): the result is an
+    empty frame and no issue, so that the certification page says there is nothing to
+    show (:data:`NO_SURVEY`) instead of failing.
+    """
+    if not source:
+        return _frame([]), []
+    return read_graduates(os.path.join(root, source))
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=FRAME_COLUMNS).astype({
         "row": "Int64", "promotion": "string", "promotion_annee": "Int64",
         "statut_avant": "string", "statut_actuel": "string", "poste_actuel": "string",
         "nouvel_emploi": "boolean"})
-    return frame, issues
 
 
 def _lookup(value: object, aliases: dict, vocab: Vocabulary, issues: list[Issue], name: str,

@@ -119,10 +119,14 @@ def _rows(tidy: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """Rows of one indicator that may be shown: a chart is a publication, so a figure
     marked ``suppressed`` (statistical secrecy) is never drawn; the count of those
     left out rides along in ``attrs["secret"]`` for the note under the chart."""
+    from tlresearch.stats.indicator_catalogue import catalogue
+
     rows = tidy[tidy["indicator"] == indicator]
-    if rows.empty:
+    if rows.empty and indicator not in catalogue():
         known = ", ".join(dict.fromkeys(tidy["indicator"].astype(str)))
         raise UsageError(f"no rows for indicator {indicator!r} in the table; it has: {known}")
+    # An indicator of the catalogue defined at no wave (e.g. jobs without any contract
+    # for facilitator_jobs): the trend table has no row for it, the chart says so.
     secret = 0
     if "suppressed" in rows:
         hidden = rows["suppressed"].fillna(False).astype(bool)
@@ -292,8 +296,12 @@ def plot_shares_by(tidy: pd.DataFrame, split: str, indicator: str | None = None,
 
 def indicator_label(tidy: pd.DataFrame, indicator: str) -> str:
     """French label of an indicator in a tidy table (its code when the table lacks it)."""
+    from tlresearch.stats.indicator_catalogue import catalogue
+
     labels = tidy.loc[tidy["indicator"] == indicator, "label"].dropna()
-    return str(labels.iloc[0]) if len(labels) else indicator
+    if len(labels):
+        return str(labels.iloc[0])
+    return catalogue()[indicator].label if indicator in catalogue() else indicator
 
 
 def _empty_chart(title: str, secret: int):
