@@ -92,3 +92,20 @@ def test_repeated_header_row_is_quarantined_not_lost(tmp_path):
     wave = harmonise(read_table(path, name="2026/x.csv"), codebook)
     assert [i.rule for i in wave.quarantine.values()] == ["repeated_header"]
     assert len(wave.responses) == 3
+
+
+def test_a_split_on_a_column_of_numbers_is_one_clear_line(tmp_path):
+    from tlresearch.core.errors import DataError
+
+    path = tmp_path / "x.csv"
+    path.write_text("Numéro;Nom;Commune;Postes\n1;A;Pau;Facilitatrice\n2;B;Dax;\n",
+                    encoding="utf-8")
+    jobs = {"slots": [{"title": "Numéro", "split": "; "}]}
+    codebook = _codebook({"place_name": "Nom", "commune_name": "Commune", "jobs": jobs})
+    with pytest.raises(DataError, match="column 'Numéro': split on a column of numbers") as caught:
+        harmonise(read_table(path, name="2026/x.csv"), codebook)
+    assert "\n" not in str(caught.value) and caught.value.rule == "split_on_numbers"
+    jobs["slots"] = [{"title": "Postes", "split": "; "}]  # the right column: read
+    wave = harmonise(read_table(path, name="2026/x.csv"), _codebook(
+        {"place_name": "Nom", "commune_name": "Commune", "jobs": jobs}))
+    assert wave.jobs["title_raw"].tolist() == ["Facilitatrice"]

@@ -210,7 +210,9 @@ def _assign(columns, candidates, profiles):
         if target in taken and not multiple:
             continue
         taken[target] = columns[i]
-        chosen[i] = Proposal(columns[i], target, round(score), evidence, profiles[columns[i]])
+        # Answers all known rank above a header (up to 101), but a confidence reads 0-100.
+        chosen[i] = Proposal(columns[i], target, min(100, round(score)), evidence,
+                             profiles[columns[i]])
     proposals = [chosen[i] for i in sorted(chosen)]
     unmapped = []
     for i, column in enumerate(columns):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tlresearch.core.errors import DataError
 from tlresearch.ingest.cell_lists import split_quoted
 from tlresearch.io import cells as values
 from tlresearch.spec.codebook import JobSlots
@@ -49,6 +50,7 @@ def harmonise_jobs(frame: pd.DataFrame, mapping: JobSlots, context,
                         "unknown_label", "set_missing", "job contract not in the codebook's labels")
         separator = mapping.splits.get(title_column)
         if separator:
+            _refuse_numbers(titles, title_column, context)
             part, index = _split_jobs(titles, contracts, contracts_raw, separator, ids, index,
                                       (title_column, contract_column), context, lookup)
             parts.append(part)
@@ -65,6 +67,17 @@ def harmonise_jobs(frame: pd.DataFrame, mapping: JobSlots, context,
         return empty_jobs()
     jobs = pd.concat(parts, ignore_index=True)
     return jobs.sort_values(["response_id", "job_index"], kind="stable").reset_index(drop=True)
+
+
+def _refuse_numbers(titles: pd.Series, column: str, context) -> None:
+    """A ``split`` names a column of job titles: one holding only numbers is a mistake
+    of the codebook (a headcount column, a response number), never a list of jobs."""
+    present = titles.dropna()
+    if len(present) and all(values.parse_decimal(v)[0] is not None for v in present):
+        raise DataError(f"split on a column of numbers (e.g. {present.iat[0]!r}): split "
+                        "cuts a cell listing job titles ('Facilitatrice; Comptable'); map "
+                        "this column to the right variable", file=context.file,
+                        column=column, rule="split_on_numbers", wave=context.wave)
 
 
 def _split_jobs(titles, contracts, contracts_raw, separator, ids, index, columns, context,
