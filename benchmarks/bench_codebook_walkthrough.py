@@ -1,6 +1,8 @@
 """The acceptance walk-through of issue 14, timed: init -> draft -> check -> ingest.
 
-Run: ``.venv/bin/python benchmarks/bench_codebook_walkthrough.py``.
+Run: ``.venv/bin/python benchmarks/bench_codebook_walkthrough.py [--report]``
+(``--report``: also ``tlresearch report`` of every notebook, region and departements,
+on the real-only folder: minutes, not seconds).
 
 On the Framaforms "Excel" export of ``tests/data/layouts`` (UTF-16 TSV named .xls,
 title and group rows, X columns, job titles in one cell, French date-times), prints
@@ -11,6 +13,7 @@ before ``split`` (one job per cell, as the codebook format allowed before) and a
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -50,6 +53,8 @@ def main_bench() -> None:
     timed("codebook check", data + ["codebook", "check", "2026"])
     timed("ingest", data + ["ingest"])
     after, jobs_after = share(paths)
+    if "--report" in sys.argv:  # every notebook, the region and each departement
+        timed("report", data + ["report", "--out", str(root.parent / "site"), "--no-progress"])
     codebook = paths.codebook(2026)
     codebook.write_text(codebook.read_text(encoding="utf-8").replace(', split: "; "', ""),
                         encoding="utf-8")
