@@ -1,8 +1,9 @@
 """Issue 14's acceptance, as a lab reading only the README would do it, through the CLI.
 
 A real-only data folder (no demo): ``init``, copy the Framaforms export of
-tests/data/layouts, ``codebook draft``, the README's edit (communes of the postcode-0
-rows in overrides/communes.csv), ``codebook check``, ``ingest``, then ``report`` of the
+tests/data/layouts, ``codebook draft``, ``codebook check`` (which names the responses
+with postcode 0), the README's edit (their communes in overrides/communes.csv),
+``ingest``, then ``report`` of the
 two pages that failed on real data before (30-professionalisation: no facilitator job
 with a contract; 50-certification: no graduates' survey), for the region only. Every
 count and share is compared with the file itself, read here independently.
@@ -52,11 +53,16 @@ def test_a_real_wave_from_init_to_report(demo_data_dir, tmp_path, capsys):
     assert main(data + ["codebook", "draft", "raw/2026/framaforms_2026.xls",
                         "--wave", "2026"]) == 0
     assert "header found at row 3" in capsys.readouterr().out
-    (paths.overrides / "communes.csv").write_text(
-        "response_id,place_id,commune_code,comment\n"
-        "2026-000041,,33063,vu au téléphone\n2026-000042,,86194,\n2026-000043,,87085,\n",
-        encoding="utf-8")
     assert main(data + ["codebook", "check", "2026"]) == 0
+    # The check names the responses whose postcode is 0 (and commune blank): the lab
+    # looks their communes up and writes them in overrides/communes.csv.
+    line = next(x for x in capsys.readouterr().out.splitlines() if "not_a_postcode" in x)
+    ids = re.findall(r"2026-\d{6}", line)
+    assert len(ids) == 3
+    (paths.overrides / "communes.csv").write_text(
+        "response_id,place_id,commune_code,comment\n" + "".join(
+            f"{i},,{code},vu au téléphone\n" for i, code in zip(ids, ["33063", "86194", "87085"])),
+        encoding="utf-8")
     assert main(data + ["ingest"]) == 0
 
     raw = pd.read_csv(paths.raw / "2026" / EXPORT.name, sep="\t", skiprows=2,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tlresearch.core.errors import CodebookError, MissingColumnError, UsageError
 from tlresearch.core.paths import DataPaths
-from tlresearch.ingest.harmonise import harmonise
+from tlresearch.ingest.harmonise import harmonise, response_ids
 from tlresearch.io.raw_tables import read_table
 from tlresearch.spec.codebook import Codebook, JobSlots, find_codebooks, load_codebook
 
@@ -100,11 +100,14 @@ def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
 
 def _summarise_issues(report: CheckReport, issues) -> None:
     by_key: dict[tuple[str, str, str], Counter] = {}
+    rows: dict[tuple[str, str], list[str]] = {}  # the responses of a commune problem
     for issue in issues:
         if issue.action not in {"set_missing", "reported"} or issue.rule in {
                 "blank_row", "header_normalised"}:
             continue
         key = (issue.rule, issue.column or "", issue.action)
+        if issue.row is not None and issue.wave is not None:
+            rows.setdefault(key[:2], []).extend(response_ids(issue.wave, [issue.row]))
         by_key.setdefault(key, Counter())[str(issue.value) if issue.value is not None else ""] += 1
     for (rule, column, _action), values in sorted(by_key.items()):
         total = sum(values.values())
@@ -118,8 +121,11 @@ def _summarise_issues(report: CheckReport, issues) -> None:
                                                    "or ignore)" if rule == "unmapped_column"
                                                    else "named in the codebook, not in the file"))
         elif rule in {"not_a_postcode", "not_a_commune_code"}:
-            report.notes.append(text + " (after ingest, give their commune in "
-                                       "overrides/communes.csv)")
+            ids = sorted(set(rows.get((rule, column), [])))
+            listed = ", ".join(ids[:EXAMPLES * 3]) + (", ..." if len(ids) > EXAMPLES * 3 else "")
+            report.notes.append(text + " (if ingest finds no commune for them, give it in "
+                                       "overrides/communes.csv" +
+                                (f" by response_id: {listed})" if ids else ")"))
         else:
             report.notes.append(text)
 
