@@ -105,6 +105,10 @@ def test_cli_codebook_and_resolve_exit_codes(tmp_path, capsys):
                     encoding="utf-8")
     assert main(base + ["check", "2026"]) == 1
     assert "problem: " in capsys.readouterr().out
+    (data / "raw" / "2026" / "sans_entete.csv").write_text("12;2026-03-01;33000\n" * 3)
+    assert main(base + ["draft", "raw/2026/sans_entete.csv", "--wave", "2027"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "needs a header row" in err
     out = tmp_path / "resolved.csv"
     assert main(["resolve", str(layouts / "national_register.xlsx"), "--out", str(out),
                  "--sheet", "Lieux", "--region", "all"]) == 0
