@@ -104,3 +104,20 @@ def test_a_real_wave_from_init_to_report(demo_data_dir, tmp_path, capsys):
     certification = _text(site / "2026" / "75" / "50-certification.html")
     assert "Aucune enquête auprès des diplômé·es" in certification
     assert "DEMO" not in trends + certification and "fictive" not in trends + certification
+
+
+def test_a_trend_chart_of_an_indicator_defined_at_no_wave_says_so():
+    """facilitator_jobs has no row while no job has a contract: a chart that says so
+    (titled with the catalogue's label), not an error; an unknown code still is one."""
+    from tlresearch.core.errors import UsageError
+    from tlresearch.stats.indicator_catalogue import COLUMNS, catalogue
+    from tlresearch.viz.charts import plot_series
+
+    series = pd.DataFrame([["share_employers", "Part des lieux employeurs", "region", "75",
+                            2026, None, None, 0.8, 0.65, 0.9, 40, "part", ""]], columns=COLUMNS)
+    figure = plot_series(series, "facilitator_jobs")
+    words = [_plain(t.get_text()) for t in figure.findobj(lambda o: hasattr(o, "get_text"))]
+    assert any(w.startswith("Aucune valeur") for w in words)
+    assert any(catalogue()["facilitator_jobs"].label in w for w in words)
+    with pytest.raises(UsageError, match="no rows for indicator 'share_of_unicorns'"):
+        plot_series(series, "share_of_unicorns")
