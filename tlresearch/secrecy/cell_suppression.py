@@ -35,6 +35,7 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
     is_total = np.zeros(v.size, bool)
     is_total[[total for _, total in lines]] = True
     hidden = reason != ""
+    safe: set[int] = set()  # cells the audit proved safe: hiding more keeps them safe
 
     def hide(cell: int) -> None:
         hidden[cell] = True
@@ -57,7 +58,7 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
                 changed = True
         if not hidden.any():
             return
-        target = first_recoverable(v, hidden, lines, kind, rule)
+        target = first_recoverable(v, hidden, lines, kind, rule, safe)
         if target is None:
             return
         near = {int(c) for j in lines_of[target] for c in cells_of[j]}
@@ -79,14 +80,45 @@ def audit_arrays(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray
 
 
 def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
-                      kind: str, rule: SecrecyRule) -> int | None:
+                      kind: str, rule: SecrecyRule, safe: set[int] | None = None) -> int | None:
     """The first hidden cell (flat index) an intruder can pin, or None: the audit of
-    :func:`audit_arrays`, stopped at the first finding — what completion needs each round."""
+    :func:`audit_arrays`, stopped at the first finding — what completion needs each round.
+
+    Most hidden cells are safe, and proving a cell safe needs no exact interval: two
+    feasible points of the intruder's problem far enough apart on the cell suffice. The
+    true table is one point; two box-bounded LPs (least and most in total) give two
+    more, and every exact LP solved on the way gives its optimum, which certifies other
+    cells for free. Only cells no point certifies get their own two LPs.
+
+    ``safe`` (updated in place) names cells already proven safe on the same values with
+    fewer hidden cells: hiding more only frees published values, so the intruder's
+    feasible set, projected on those cells, can only grow; they are not checked again.
+    """
     problem = _Intruder(v, hidden, lines, kind)
-    for k, cell in enumerate(problem.unknown):
-        low, high = problem.interval(k)
-        if _too_narrow(np.array([low]), np.array([high]), v[[cell]], v, rule)[0]:
-            return int(cell)
+    if problem.unknown.size == 0:
+        return None
+    safe = set() if safe is None else safe
+    truth = v[problem.unknown]
+    seen_low, seen_high = truth.copy(), truth.copy()
+
+    def see(point: np.ndarray | None) -> None:
+        if point is not None:
+            np.minimum(seen_low, point, out=seen_low)
+            np.maximum(seen_high, point, out=seen_high)
+
+    todo = [k for k, cell in enumerate(problem.unknown) if int(cell) not in safe]
+    if len(todo) > 2:
+        for point in problem.extreme_points():
+            see(point)
+    for k in todo:
+        cell = int(problem.unknown[k])
+        if not _too_narrow(seen_low[[k]], seen_high[[k]], truth[[k]], v, rule)[0]:
+            safe.add(cell)
+            continue
+        low, high = problem.interval(k, seen=see)
+        if _too_narrow(np.array([low]), np.array([high]), truth[[k]], v, rule)[0]:
+            return cell
+        safe.add(cell)
     return None
 
 
@@ -96,6 +128,7 @@ class _Intruder:
     def __init__(self, v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
                  kind: str) -> None:
         self.unknown = np.flatnonzero(hidden)
+        self.scale = float(np.abs(v).max()) if v.size else 1.0
         position = {int(c): k for k, c in enumerate(self.unknown)}
         rows, rhs = [], []
         for members, total in lines:
@@ -117,10 +150,36 @@ class _Intruder:
         self.a_eq = np.vstack(rows) if rows else None
         self.b_eq = np.array(rhs) if rows else None
 
-    def interval(self, k: int) -> tuple[float, float]:
-        """Minimum and maximum of hidden cell ``k`` (two linear programs, scipy's HiGHS)."""
+    def _solve(self, objective: np.ndarray, bounds) -> tuple[int, float, np.ndarray | None]:
         from scipy.optimize import linprog
 
+        result = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=bounds,
+                         method="highs")
+        if result.status not in (0, 3):  # 3: unbounded
+            raise RuntimeError(f"audit linear program failed: {result.message}")
+        return result.status, result.fun, (result.x if result.status == 0 else None)
+
+    def extreme_points(self) -> list[np.ndarray]:
+        """Feasible points with every hidden cell as low, then as high, as it can be.
+
+        The box (a few times the largest published value) keeps the LP bounded; its
+        points are feasible for the unboxed problem too, so they certify soundly.
+        """
+        if self.a_eq is None:
+            return []
+        bounds = [(self.floor, self.floor + 4 * self.scale + 10)] * self.unknown.size
+        points = []
+        for sign in (1.0, -1.0):
+            _, _, x = self._solve(np.full(self.unknown.size, sign), bounds)
+            if x is not None:
+                points.append(x)
+        return points
+
+    def interval(self, k: int, seen=None) -> tuple[float, float]:
+        """Minimum and maximum of hidden cell ``k`` (two linear programs, scipy's HiGHS).
+
+        ``seen`` is called with each optimal point (all hidden cells), for certifying.
+        """
         if self.a_eq is None or not self.a_eq[:, k].any():
             return self.floor, np.inf
         bounds = [(self.floor, None)] * self.unknown.size
@@ -128,12 +187,11 @@ class _Intruder:
         out = [self.floor, np.inf]
         for side, sign in enumerate((1.0, -1.0)):
             objective[k] = sign
-            result = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=bounds,
-                             method="highs")
-            if result.status == 0:
-                out[side] = sign * result.fun
-            elif result.status != 3:  # 3: unbounded, the upper bound stays infinite
-                raise RuntimeError(f"audit linear program failed: {result.message}")
+            status, fun, x = self._solve(objective, bounds)
+            if status == 0:
+                out[side] = sign * fun
+                if seen is not None:
+                    seen(x)
         return out[0], out[1]
 
 

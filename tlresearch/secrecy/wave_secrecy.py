@@ -160,14 +160,7 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), rule: SecrecyRule | 
         Above this share of hidden non-empty inner cells, the rarest type is merged into
         :data:`OTHER_TYPES` and the grid protected again.
     """
-    missing = [c for c in (departement, typology) if c not in responses.columns]
-    if missing:
-        raise UsageError(f"the responses lack column(s) {', '.join(missing)}")
-    micro = responses[[departement, typology]].astype("string").copy()
-    micro[departement] = micro[departement].fillna(UNKNOWN_DEPARTEMENT)
-    present = [v for v in sums if v in responses.columns]
-    for variable in present:
-        micro[variable] = pd.to_numeric(responses[variable]).astype("Float64")
+    micro, present = _micro(responses, sums, departement, typology)
     merged: list[str] = []
     while True:  # coarsen on the count table alone (the cheap part), then protect jointly
         keys = micro[[departement, typology]]
@@ -179,23 +172,69 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), rule: SecrecyRule | 
         rarest = str(totals.sort_values(kind="stable").index[0])
         merged.append(rarest)
         micro[typology] = micro[typology].mask(micro[typology].eq(rarest), OTHER_TYPES)
-    grid = _protect_jointly(micro, present, rule, departement, typology)
+    grid = _protect_jointly(_grid_data(micro, present, departement, typology), present, rule,
+                            departement, typology, start=counts.suppressed)
     return WaveSecrecy(grid.counts, grid.sums, tuple(merged))
 
 
-def _protect_jointly(micro: pd.DataFrame, sums: list[str], rule, departement: str,
-                     typology: str) -> WaveSecrecy:
+def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(), *,
+                 sums=("etp",), rule: SecrecyRule | None = None,
+                 departement: str = "departement_code",
+                 typology: str = "typology") -> WaveSecrecy:
+    """The grid of :func:`protect_wave` from its pattern of hidden cells, without solving.
+
+    ``hidden`` and ``merged_types`` are what :func:`protect_wave` decided (kept by
+    :mod:`tlresearch.secrecy.wave_cache`); the tables are tabulated again from
+    ``responses`` and the reasons found again (primary where a rule fires, secondary
+    elsewhere), so the result equals the one :func:`protect_wave` returned.
+    """
+    micro, present = _micro(responses, sums, departement, typology)
+    micro[typology] = micro[typology].mask(micro[typology].isin(list(merged_types)), OTHER_TYPES)
+    data = _grid_data(micro, present, departement, typology)
+
+    def table(value):
+        return protect_table(data, departement, typology, value=value, rule=rule,
+                             suppressed=hidden, secondary=False)
+    counts = table(None)
+    if not counts.suppressed.equals(hidden.reindex_like(counts.suppressed).fillna(False)
+                                    .astype(bool)):
+        raise UsageError("the cached secrecy pattern does not fit these responses")
+    return WaveSecrecy(counts, {v: table(v) for v in present}, tuple(merged_types))
+
+
+def _micro(responses: pd.DataFrame, sums, departement: str,
+           typology: str) -> tuple[pd.DataFrame, list[str]]:
+    """The columns the grid reads, keys as text, unknown départements named."""
+    missing = [c for c in (departement, typology) if c not in responses.columns]
+    if missing:
+        raise UsageError(f"the responses lack column(s) {', '.join(missing)}")
+    micro = responses[[departement, typology]].astype("string").copy()
+    micro[departement] = micro[departement].fillna(UNKNOWN_DEPARTEMENT)
+    present = [v for v in sums if v in responses.columns]
+    for variable in present:
+        micro[variable] = pd.to_numeric(responses[variable]).astype("Float64")
+    return micro, present
+
+
+def _grid_data(micro: pd.DataFrame, sums: list[str], departement: str,
+               typology: str) -> pd.DataFrame:
+    """One grid of labels for every table, even where a sum is blank."""
+    keys = micro[[departement, typology]].copy()
+    for key in keys:
+        keys[key] = pd.Categorical(keys[key], categories=sorted(keys[key].dropna().unique()))
+    return pd.concat([keys, micro[sums]], axis=1)
+
+
+def _protect_jointly(data: pd.DataFrame, sums: list[str], rule, departement: str,
+                     typology: str, start: pd.DataFrame | None = None) -> WaveSecrecy:
     """Protect counts and sums until they hide the same cells (a fixed point).
 
     Each round hides in every table the union of what the tables hid; secondary
     suppression may add cells, so rounds repeat until nothing changes. The union only
-    grows and the grid is finite, so this ends.
+    grows and the grid is finite, so this ends. ``start`` (the count table's own
+    pattern) saves the first round.
     """
-    keys = micro[[departement, typology]].copy()
-    for key in keys:  # one grid of labels for every table, even where a sum is blank
-        keys[key] = pd.Categorical(keys[key], categories=sorted(keys[key].dropna().unique()))
-    data = pd.concat([keys, micro[sums]], axis=1)
-    mask = None
+    mask = start
     while True:
         counts = protect_table(data, departement, typology, rule=rule, suppressed=mask)
         tables = {v: protect_table(data, departement, typology, value=v, rule=rule,
@@ -203,7 +242,8 @@ def _protect_jointly(micro: pd.DataFrame, sums: list[str], rule, departement: st
         union = counts.suppressed.copy()
         for table in tables.values():
             union |= table.suppressed.reindex_like(union).fillna(False).astype(bool)
-        if mask is not None and union.equals(mask):
+        if mask is not None and union.equals(mask.reindex_like(union).fillna(False)
+                                             .astype(bool)):
             return WaveSecrecy(counts, tables)
         mask = union
 
@@ -237,5 +277,5 @@ def format_loss(loss: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-__all__ = ["WaveSecrecy", "protect_wave", "format_loss", "UNKNOWN_DEPARTEMENT", "OTHER_TYPES",
+__all__ = ["WaveSecrecy", "protect_wave", "rebuild_wave", "format_loss", "UNKNOWN_DEPARTEMENT", "OTHER_TYPES",
            "SECRET"]
