@@ -4,6 +4,11 @@ A card shows the value (« s » under statistical secrecy), its unit, the number
 places it rests on and the change since the previous wave with its sign (in points
 for a share). A change is shown only when both waves' figures may be published:
 a change between a secret figure and a public one would reveal the secret one.
+
+Given the waves' protected grids (``grid_for``, see
+:func:`tlresearch.report.page_secrecy.wave_grids`), a figure whose territory the grid
+hides (e.g. a département whose ETP one place dominates) is secret on its card as it
+is in every table of the site.
 """
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ _UNIT_WORDS = {"part": "des répondants concernés", "lieux": "lieux", "personne
 
 
 def key_figure_rows(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
-                    territory: str, region: str = DEFAULT_REGION) -> "pd.DataFrame":
+                    territory: str, region: str = DEFAULT_REGION,
+                    grid_for=None) -> "pd.DataFrame":
     """The key figures of ``year`` and of the previous wave, after secrecy, one row each.
 
     Columns: ``indicator``, ``label``, ``unit``, ``value``, ``n``, ``secret``,
@@ -45,6 +51,10 @@ def key_figure_rows(responses: "pd.DataFrame", staff: "pd.DataFrame | None", yea
     def wave_table(wave: int) -> pd.DataFrame:
         tidy = compute_indicators(responses, staff, int(wave), territory=where,
                                   indicators=list(KEY_FIGURES))
+        if grid_for is not None:
+            from tlresearch.report.page_secrecy import through_grid
+
+            tidy = through_grid(tidy, grid_for, territory, region)
         return publishable(tidy).set_index("indicator")
 
     now = wave_table(year)
@@ -103,9 +113,10 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
 
 
 def key_figures(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
-                territory: str, region: str = DEFAULT_REGION) -> HTMLBlock:
+                territory: str, region: str = DEFAULT_REGION, grid_for=None) -> HTMLBlock:
     """The key-figure cards of a Panorama (:data:`KEY_FIGURES`), after secrecy."""
-    return key_figures_block(key_figure_rows(responses, staff, year, territory, region))
+    return key_figures_block(key_figure_rows(responses, staff, year, territory, region,
+                                             grid_for))
 
 
 __all__ = ["KEY_FIGURES", "key_figure_rows", "key_figures_block", "key_figures"]

@@ -29,6 +29,15 @@ from tlresearch.report.indicator_tables import (
 )
 from tlresearch.report.key_figures import KEY_FIGURES, key_figure_rows, key_figures
 from tlresearch.report.labels import french_label, relabel
+from tlresearch.report.page_secrecy import (
+    changes_through_secrecy,
+    coarser_types,
+    grid_row,
+    merged_types_notice,
+    through_grid,
+    transitions_block,
+    wave_grids,
+)
 from tlresearch.report.page_style import DEMO_BANNER
 from tlresearch.report.tables import publish_table, source_line
 from tlresearch.report.territory import (
@@ -43,6 +52,8 @@ from tlresearch.report.territory import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from tlresearch.secrecy.wave_secrecy import WaveSecrecy
 
 #: Label of the places whose commune could not be found (no department).
 UNLOCATED = "Commune non retrouvée"
@@ -92,13 +103,18 @@ def _departement_column(frame: "pd.DataFrame") -> "pd.Series":
 
 
 def secrecy_table(wave: "pd.DataFrame", *, year: int, territory: str, value: str | None = None,
-                  caption: str, filename: str) -> HTMLBlock:
+                  caption: str, filename: str, grid: "WaveSecrecy | None" = None,
+                  region: str = DEFAULT_REGION) -> HTMLBlock:
     """Respondents (or a sum, ``value="etp"``) by department and type of place, published.
 
-    Statistical secrecy is applied (:func:`tlresearch.secrecy.protection.protect_table`);
-    rows are named by their department (``Gironde (33)``), columns by the French
-    type of place under a « Type de lieu » spanner; the CSV adds the codes. A place
-    whose commune is unknown is counted on its own row, « Commune non retrouvée ».
+    With ``grid`` (the wave's protected grid, :func:`wave_grids`), the cells are the
+    grid's: the same « s » on the region's page, on each département's page and in the
+    other tables of the page, types merged where the grid merged them. Without it the
+    table is protected alone (:func:`tlresearch.secrecy.protection.protect_table`), which
+    a reader with two pages may undo. Rows are named by their department
+    (``Gironde (33)``), columns by the French type of place under a « Type de lieu »
+    spanner; the CSV adds the codes. A place whose commune is unknown is counted on its
+    own row, « Commune non retrouvée ».
     """
     import pandas as pd
 
@@ -112,11 +128,22 @@ def secrecy_table(wave: "pd.DataFrame", *, year: int, territory: str, value: str
         why = ("la question n'a pas été posée cette année-là, ou personne n'y a répondu"
                if value else "aucun lieu répondant n'a de type renseigné")
         return notice(f"{caption} : pas de tableau, {why}.")
-    table = protect_table(data, "departement_code", "typology", value=value).display()
+    if grid is None:
+        table = protect_table(data, "departement_code", "typology", value=value).display()
+    else:
+        from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
+
+        table = grid.tables()["lieux" if value is None else value].display()
+        table = table.rename(index={UNKNOWN_DEPARTEMENT: UNLOCATED})
+        if grid_row(territory, region) is not None:
+            table = table.loc[[str(territory)]]
     codes = pd.DataFrame({"code_departement": [str(c) for c in table.index]})
     rows = [UNLOCATED if c == UNLOCATED else (c if c == "Ensemble" else territory_label(c))
             for c in table.index.astype(str)]
-    types = {c: ("Ensemble" if c == "Ensemble" else french_label("typology", c))
+    from tlresearch.stats.indicator_catalogue import split_label
+
+    # split_label also names the merged « Autres types » and the blank type.
+    types = {c: ("Ensemble" if c == "Ensemble" else split_label("typology", c))
              for c in table.columns.astype(str)}
     text = table.rename(columns=types).reset_index(drop=True)
     text.columns = [str(c) for c in text.columns]
@@ -189,4 +216,5 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "french_label", "relabel", "figure_block", "notice", "show_map", "is_demo",
            "demo_banner", "respondents_notice", "pdf_link", "secrecy_table",
            "conservation_table", "rule_table", "unknown_titles_table",
-           "unlocated_places_table", "DEFAULT_REGION"]
+           "unlocated_places_table", "DEFAULT_REGION", "wave_grids", "grid_row", "merged_types_notice",
+           "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block"]

@@ -26,7 +26,14 @@ def additive_lines(shape: tuple[int, int], one_dimensional: bool) -> list[tuple[
 
 def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
               lines: list[tuple[np.ndarray, int]], kind: str, rule: SecrecyRule) -> None:
-    """Secondary suppression: line heuristic, then audit-driven additions, until safe."""
+    """Secondary suppression: line heuristic, then audit-driven additions, until safe.
+
+    A *secondary* cell that the audit pins to one value whatever else is hidden (the
+    published cells fix it: e.g. a sub-total whose other parts are published zeros) is
+    no secret: it is published again rather than protected by hiding more, and never
+    hidden again. Publishing a value the intruder can already compute changes nothing
+    of what they know about the other cells.
+    """
     cells_of = [np.append(members, total) for members, total in lines]
     lines_of: list[list[int]] = [[] for _ in range(v.size)]
     for k, cells in enumerate(cells_of):
@@ -36,6 +43,7 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
     is_total[[total for _, total in lines]] = True
     hidden = reason != ""
     safe: set[int] = set()  # cells the audit proved safe: hiding more keeps them safe
+    known: set[int] = set()  # secondary cells pinned by what is published: shown again
 
     def hide(cell: int) -> None:
         hidden[cell] = True
@@ -48,7 +56,8 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
             for k, cells in enumerate(cells_of):
                 if hidden[cells].sum() != 1:
                     continue
-                candidates = [int(c) for c in cells if not hidden[c] and n[c] > 0]
+                candidates = [int(c) for c in cells
+                              if not hidden[c] and n[c] > 0 and int(c) not in known]
                 if not candidates:
                     continue
 
@@ -61,8 +70,15 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
         target = first_recoverable(v, hidden, lines, kind, rule, safe)
         if target is None:
             return
+        could_hide = hidden.copy()
+        could_hide[[c for c in range(v.size) if n[c] > 0 and c not in known]] = True
+        if reason[target] == SECONDARY and _pinned(v, could_hide, lines, kind, target):
+            hidden[target] = False
+            reason[target] = ""
+            known.add(target)
+            continue
         near = {int(c) for j in lines_of[target] for c in cells_of[j]}
-        visible = [c for c in range(v.size) if not hidden[c] and n[c] > 0]
+        visible = [c for c in range(v.size) if not hidden[c] and n[c] > 0 and c not in known]
         candidates = [c for c in visible if c in near] or visible
         if not candidates:  # everything is hidden: nothing can be pinned any more
             raise RuntimeError("secondary suppression cannot protect the table")
@@ -120,6 +136,14 @@ def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.nd
             return cell
         safe.add(cell)
     return None
+
+
+def _pinned(v: np.ndarray, could_hide: np.ndarray, lines, kind: str, cell: int) -> bool:
+    """Whether ``cell`` is fixed to one value even with every cell that may be hidden
+    hidden (then no suppression can protect it, and it is no secret)."""
+    problem = _Intruder(v, could_hide, lines, kind)
+    low, high = problem.interval(int(np.searchsorted(problem.unknown, cell)))
+    return high - low <= 1e-7 * max(1.0, float(np.abs(v).max()))
 
 
 class _Intruder:

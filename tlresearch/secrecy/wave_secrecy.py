@@ -54,6 +54,9 @@ from tlresearch.secrecy.rules import COUNT, SECRET, SecrecyRule
 UNKNOWN_DEPARTEMENT = "inconnu"
 #: Column of the types merged because their cells were mostly secret.
 OTHER_TYPES = "autres_types"
+#: Column of the places whose type is blank: the code the indicator tables give them
+#: (``tlresearch.stats.indicator_catalogue.MISSING_SPLIT``), so both name one cell.
+MISSING_TYPE = "non_renseigne"
 #: Share of non-empty inner cells above which a table is made coarser.
 MAX_HIDDEN_SHARE = 0.5
 #: French headers of the columns of :meth:`WaveSecrecy.territory_table`.
@@ -210,6 +213,7 @@ def _micro(responses: pd.DataFrame, sums, departement: str,
         raise UsageError(f"the responses lack column(s) {', '.join(missing)}")
     micro = responses[[departement, typology]].astype("string").copy()
     micro[departement] = micro[departement].fillna(UNKNOWN_DEPARTEMENT)
+    micro[typology] = micro[typology].fillna(MISSING_TYPE)
     present = [v for v in sums if v in responses.columns]
     for variable in present:
         micro[variable] = pd.to_numeric(responses[variable]).astype("Float64")

@@ -1,0 +1,154 @@
+"""Every figure a page prints about places goes through its wave's one protected grid.
+
+The region's page and the twelve département pages print cells of the same
+département × type grid (respondents, ETP, jobs, volunteers), alone or inside means
+and changes. Each page therefore reads the wave's grid
+(:func:`tlresearch.secrecy.wave_cache.wave_secrecy`: solved once per panel and rules,
+kept in ``processed/secrecy/``) instead of protecting its tables on its own:
+
+* :func:`wave_grids` gives the grid of any wave, solved or read once per kernel;
+* :func:`coarser_types` gives the types the grid publishes (rare ones merged);
+* :func:`through_grid` marks secret the indicator rows whose cell the grid hides
+  (a mean times its base gives back the hidden sum);
+* :func:`changes_through_secrecy` does the same for changes between two waves;
+* :func:`transitions_block` publishes what became of the places since the previous
+  wave (:mod:`tlresearch.stats.transition_secrecy`).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.report.blocks import HTMLBlock, notice
+from tlresearch.report.territory import territory_level
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tlresearch.secrecy.wave_secrecy import WaveSecrecy
+
+#: Note of a figure hidden because its territory × type cell is secret in the wave's grid.
+GRID_NOTE = "secret statistique (case cachée dans le tableau par département et type)"
+
+
+def wave_grids(responses: "pd.DataFrame", data_dir="") -> Callable[[int], "WaveSecrecy"]:
+    """A function giving each wave's protected grid, solved at most once per data folder.
+
+    The grids are kept in ``processed/secrecy/`` of the data folder (one small file per
+    wave, panel and rules), so the other pages of a report run read them.
+    """
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.secrecy.wave_cache import wave_secrecy
+
+    folder = DataPaths.resolve(data_dir or None).processed / "secrecy"
+    grids: dict[int, WaveSecrecy] = {}
+
+    def grid_for(wave: int) -> "WaveSecrecy":
+        if int(wave) not in grids:
+            grids[int(wave)] = wave_secrecy(responses, int(wave), folder)
+        return grids[int(wave)]
+    return grid_for
+
+
+def grid_row(territory: str, region: str = DEFAULT_REGION) -> str | None:
+    """The grid's row of a territory: ``None`` (the margin) for the region."""
+    return None if territory_level(territory, region) == "region" else str(territory)
+
+
+def coarser_types(responses: "pd.DataFrame", grid: "WaveSecrecy") -> "pd.DataFrame":
+    """``responses`` with the types the grid merged renamed « Autres types »."""
+    if not grid.merged_types:
+        return responses
+    typology = responses["typology"].astype("string")
+    return responses.assign(typology=typology.mask(typology.isin(list(grid.merged_types)),
+                                                   "autres_types"))
+
+
+def merged_types_notice(grid: "WaveSecrecy") -> HTMLBlock:
+    """What the page says when the grid merged rare types (nothing otherwise)."""
+    from tlresearch.stats.indicator_catalogue import split_label
+
+    if not grid.merged_types:
+        return HTMLBlock("")
+    names = ", ".join(split_label("typology", t) for t in grid.merged_types)
+    return notice(f"Types regroupés en « Autres types » pour le secret statistique : {names}. "
+                  "Détaillés, ils reposaient sur trop peu de lieux par département et le "
+                  "tableau aurait été en majorité secret.")
+
+
+def through_grid(tidy: "pd.DataFrame", grid_for: Callable[[int], "WaveSecrecy"],
+                 territory: str, region: str = DEFAULT_REGION) -> "pd.DataFrame":
+    """Indicator rows (one wave or several) marked secret where their wave's grid hides
+    their cell: the territory's margin, or its type when split by type."""
+    import pandas as pd
+
+    if tidy.empty:
+        return tidy
+    row = grid_row(territory, region)
+    parts = [grid_for(int(wave)).hide_indicators(part, row)
+             for wave, part in tidy.groupby("wave", sort=False)]
+    out = pd.concat(parts).loc[tidy.index]
+    out["note"] = out["note"].astype("string").mask(
+        out["suppression_reason"].astype("string").eq("grid").fillna(False), GRID_NOTE)
+    return out
+
+
+def changes_through_secrecy(changes: "pd.DataFrame", grid_for: Callable[[int], "WaveSecrecy"],
+                            territory: str, region: str = DEFAULT_REGION,
+                            rule=None) -> "pd.DataFrame":
+    """Changes between two waves (:func:`tlresearch.stats.trends.compare_waves`) after secrecy.
+
+    A change is secret when either wave's figure rests on fewer places than the
+    threshold, or when either wave's grid hides the territory's cell (then the change
+    and the other wave's published figure would give the hidden one back).
+    """
+    import pandas as pd
+
+    from tlresearch.secrecy.rules import SecrecyRule
+
+    rule = rule or SecrecyRule()
+    out = changes.copy()
+    row = grid_row(territory, region)
+    few = (out["n_from"].fillna(0).lt(rule.threshold) | out["n_to"].fillna(0).lt(rule.threshold))
+    few &= out["value"].notna()
+    by_type = out["split"].astype("string").eq("typology").fillna(False)
+    grid_hidden = []
+    for wave_from, wave_to, typed, value in zip(out["from_wave"], out["wave"], by_type,
+                                                out["split_value"]):
+        cell = value if typed else None
+        grid_hidden.append(any(grid_for(int(w)).is_hidden(row, cell)
+                               for w in (wave_from, wave_to)))
+    grid_hidden = pd.Series(grid_hidden, index=out.index) & out["value"].notna()
+    out["suppressed"] = (few | grid_hidden).astype("boolean")
+    out["suppression_reason"] = pd.Series(
+        [("primary_count" if f else "grid" if g else None) for f, g in zip(few, grid_hidden)],
+        index=out.index, dtype="object")
+    return out
+
+
+def transitions_block(responses: "pd.DataFrame", from_wave: int, to_wave: int, territory: str,
+                      grid_for: Callable[[int], "WaveSecrecy"], *, caption: str, filename: str,
+                      region: str = DEFAULT_REGION) -> HTMLBlock:
+    """What became of the places between two waves, protected (region page only).
+
+    A département's page says why it shows none (:data:`DEPARTEMENT_NOTE`); the first
+    wave has no previous one.
+    """
+    from tlresearch.report.tables import publish_table
+    from tlresearch.stats.transition_secrecy import DEPARTEMENT_NOTE, protect_transitions
+
+    if int(from_wave) == int(to_wave):
+        return notice(f"{to_wave} est la première vague de l'enquête : pas de vague précédente.")
+    if grid_row(territory, region) is not None:
+        return notice(DEPARTEMENT_NOTE)
+    grid = protect_transitions(responses, from_wave, to_wave, from_grid=grid_for(from_wave),
+                               to_grid=grid_for(to_wave))
+    table = grid.territory_table()
+    codes = table[["code_parcours"]]
+    return publish_table(table.drop(columns=["code_parcours"]), caption=caption,
+                         filename=filename, year=to_wave, stub="Parcours des lieux",
+                         codes=codes)
+
+
+__all__ = ["wave_grids", "grid_row", "coarser_types", "merged_types_notice", "through_grid",
+           "changes_through_secrecy", "transitions_block", "GRID_NOTE"]

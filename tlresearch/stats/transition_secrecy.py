@@ -1,0 +1,244 @@
+"""What became of the places since the previous wave, protected for the whole site at once.
+
+:func:`tlresearch.stats.trends.transitions` counts places by their state at two waves
+(employer, volunteer-run... or absent). Those counts are small, and linked to figures
+printed elsewhere: each page's pairs add up to three sub-totals (answered both waves,
+stopped answering, new respondents) and those to a total; the Panorama prints each
+territory's respondents of both waves, which are sums of sub-totals (both waves + new
+= respondents of the later wave; + stopped = of the earlier one); each département's
+cell adds up, over the départements, to the region's. Protected as one grid with all
+those relations, the départements' cells came out hidden in 40 of 51 cells on the demo
+survey (84 of 84 with the pairs): a département has in effect one figure of its own
+(the places that answered both waves) and most rest on a handful of places. So the
+table is published **for the region only** — its pairs, sub-totals and total — and a
+département's page says why it shows none (:data:`DEPARTEMENT_NOTE`).
+
+The region's table is protected with every relation a reader can form (pairs →
+sub-totals → total, sub-totals → respondents of each wave, printed or hidden as the
+waves' own grids decided in :mod:`tlresearch.secrecy.wave_secrecy`, never chosen to
+hide here): cells resting on fewer than 3 places are hidden, then enough others that
+the LP audit (:func:`tlresearch.secrecy.cell_suppression.audit_arrays`) recovers none.
+The grid keeps the départements' rows (:attr:`ProtectedTransitions.rows`) so that
+publishing them later is a change of one flag, audited the same way.
+
+Places are placed in the département of their latest response (a place is in one
+row only, so the rows partition the region).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tlresearch.core.errors import UsageError
+from tlresearch.core.formats import format_count
+from tlresearch.secrecy.cell_suppression import audit_arrays, complete_suppression
+from tlresearch.secrecy.rules import COUNT, PRIMARY_COUNT, SECRET, TOTAL_LABEL, SecrecyRule
+from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
+from tlresearch.stats.indicator_catalogue import indicator_settings
+from tlresearch.stats.trends import place_states
+
+#: The sub-totals, in the order a page prints them, and what sends a pair to each.
+GROUPS = ("linked_places", "stopped_answering", "new_respondents")
+#: Why a département page shows no transitions.
+DEPARTEMENT_NOTE = ("Les parcours des lieux entre deux vagues ne sont publiés que pour la région : "
+                    "par département, ils reposent presque tous sur moins de trois lieux et "
+                    "relèveraient du secret statistique (voir la page de la région).")
+#: Whether the départements' rows are printed (see the module's docstring).
+DEPARTEMENT_ROWS = False
+#: Respondents of each wave by territory: printed by the Panorama, sums of sub-totals.
+WAVE_MARGINS = ("respondents_from", "respondents_to")
+
+
+@dataclass(frozen=True)
+class ProtectedTransitions:
+    """The département × (pair of states, sub-total, total) grid of two waves."""
+
+    from_wave: int
+    to_wave: int
+    rows: list[str]
+    cols: list[str]
+    values: np.ndarray
+    hidden: np.ndarray
+    lines: list
+    rule: SecrecyRule
+
+    def _row(self, departement: str | None) -> int:
+        key = TOTAL_LABEL if departement is None else str(departement)
+        if key not in self.rows:
+            raise UsageError(f"no place of département {departement!r} answered in "
+                             f"{self.from_wave} or {self.to_wave}")
+        return self.rows.index(key)
+
+    def territory_table(self, departement: str | None = None) -> pd.DataFrame:
+        """A territory's row as the page prints it: French labels, counts or « s ».
+
+        Pairs no place of the region followed are left out (the same rows on every
+        page); the sub-totals and the total close the table.
+        """
+        states = indicator_settings()["transition_states"]
+        if departement is not None and not DEPARTEMENT_ROWS:
+            raise UsageError(DEPARTEMENT_NOTE)
+        i = self._row(departement)
+        region = self.values[self.rows.index(TOTAL_LABEL)]
+        labels, texts, codes = [], [], []
+        for j, col in enumerate(self.cols):
+            if col in WAVE_MARGINS:
+                continue  # printed by the Panorama, not here
+            if col in GROUPS or col == TOTAL_LABEL:
+                label = _group_label(col, self.from_wave, self.to_wave)
+            elif region[j] == 0 or departement is not None:
+                continue  # pairs: on the region's page only, and only those that occur
+            else:
+                a, b = col.split("→")
+                label = (f"{states[a]} ({self.from_wave}) → {states[b]} ({self.to_wave})")
+            labels.append(label)
+            codes.append(col)
+            texts.append(SECRET if self.hidden[i, j] else format_count(self.values[i, j]))
+        return pd.DataFrame({"Parcours des lieux": labels, "Nombre de lieux": texts,
+                             "code_parcours": codes})
+
+    def audit(self) -> pd.DataFrame:
+        """The LP audit of the grid: one row per hidden cell, its interval, recoverable."""
+        lower, upper, recoverable = audit_arrays(self.values.ravel().astype(float),
+                                                 self.hidden.ravel(), self.lines, COUNT,
+                                                 self.rule)
+        at = np.flatnonzero(self.hidden.ravel())
+        r, c = np.unravel_index(at, self.values.shape)
+        return pd.DataFrame({"departement": [self.rows[k] for k in r],
+                             "parcours": [self.cols[k] for k in c],
+                             "value": self.values.ravel()[at], "lower": lower, "upper": upper,
+                             "recoverable": recoverable})
+
+    def information_loss(self) -> dict:
+        """Printed cells that are not totals (the region's pairs, and the départements'
+        sub-totals when printed), hidden ones, and the share of places they hold."""
+        pairs = [j for j, c in enumerate(self.cols) if c not in GROUPS
+                 and c not in WAVE_MARGINS and c != TOTAL_LABEL]
+        groups = [self.cols.index(g) for g in GROUPS] if DEPARTEMENT_ROWS else []
+        inner = np.concatenate([self.values[:-1][:, groups].ravel(), self.values[-1, pairs]])
+        hidden = np.concatenate([self.hidden[:-1][:, groups].ravel(), self.hidden[-1, pairs]])
+        cells = int((inner > 0).sum())
+        total = float(inner.sum())
+        return {"table": "transitions", "kind": "comptage", "cells": cells,
+                "hidden_cells": int((hidden & (inner > 0)).sum()),
+                "hidden_share": float((hidden & (inner > 0)).sum() / cells) if cells else 0.0,
+                "hidden_value_share": float(inner[hidden].sum() / total) if total else 0.0}
+
+
+def _group_label(code: str, a: int, b: int) -> str:
+    return {"linked_places": f"Sous-total : lieux répondant en {a} et en {b}",
+            "stopped_answering": f"Sous-total : lieux répondant en {a} mais plus en {b}",
+            "new_respondents": f"Sous-total : nouveaux répondants en {b}",
+            TOTAL_LABEL: f"Ensemble des lieux répondant en {a} ou en {b}"}[code]
+
+
+def _group_of(pair: str) -> str:
+    a, b = pair.split("→")
+    return "new_respondents" if a == "absent" else "stopped_answering" if b == "absent" \
+        else "linked_places"
+
+
+def place_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int) -> pd.DataFrame:
+    """One row per place of either wave: ``departement`` (latest response) and ``pair``."""
+    first, second = place_states(responses, from_wave), place_states(responses, to_wave)
+    both = first.merge(second, on="place_id", how="outer", suffixes=("_from", "_to"))
+    both[["state_from", "state_to"]] = both[["state_from", "state_to"]].fillna("absent")
+    waves = pd.to_numeric(responses["wave"])
+    where = {}
+    for wave in (from_wave, to_wave):  # the later wave overwrites: latest département
+        rows = responses[(waves == wave).to_numpy()]
+        where.update(zip(rows["place_id"].astype("string"),
+                         rows["departement_code"].astype("string")))
+    departement = both["place_id"].map(where).astype("string").fillna(UNKNOWN_DEPARTEMENT)
+    return pd.DataFrame({"departement": departement,
+                         "pair": both["state_from"] + "→" + both["state_to"]})
+
+
+def protect_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
+                        rule: SecrecyRule | None = None, *, from_grid=None,
+                        to_grid=None) -> ProtectedTransitions:
+    """Protect the transitions of every territory between two waves, as one grid.
+
+    ``from_grid`` and ``to_grid`` are the waves' protected grids
+    (:class:`~tlresearch.secrecy.wave_secrecy.WaveSecrecy`): a territory's respondents
+    hidden there are hidden here too. Without them, respondents are taken as printed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"wave": [2024] * 8 + [2025] * 8, "place_id": list("abcdefgh") * 2,
+    ...                   "departement_code": ["33"] * 4 + ["64"] * 4 + ["33"] * 4 + ["64"] * 4,
+    ...                   "staff_total": [1] * 8 + [1, 1, 1, 0, 1, 1, 1, 1],
+    ...                   "volunteers": [0] * 8 + [0, 0, 0, 2, 0, 0, 0, 0]})
+    >>> grid = protect_transitions(r, 2024, 2025)
+    >>> grid.territory_table()["Nombre de lieux"].tolist()  # pairs, sub-totals, total
+    ['s', 's', '8', '0', '0', '8']
+    >>> bool(grid.audit()["recoverable"].any())
+    False
+    """
+    rule = rule or SecrecyRule()
+    states = list(indicator_settings()["transition_states"])
+    pairs = [f"{a}→{b}" for a in states for b in states if not a == b == "absent"]
+    cols = pairs + list(GROUPS) + list(WAVE_MARGINS) + [TOTAL_LABEL]
+    micro = place_transitions(responses, from_wave, to_wave)
+    rows = sorted(micro["departement"].unique()) + [TOTAL_LABEL]
+    inner = (micro.groupby(["departement", "pair"]).size().unstack(fill_value=0)
+             .reindex(index=rows[:-1], columns=pairs, fill_value=0))
+    values = np.zeros((len(rows), len(cols)), dtype="int64")
+    values[:-1, :len(pairs)] = inner.to_numpy()
+    for g, group in enumerate(GROUPS):
+        members = [j for j, p in enumerate(pairs) if _group_of(p) == group]
+        values[:-1, len(pairs) + g] = values[:-1, members].sum(axis=1)
+    linked, stopped, new = (cols.index(g) for g in GROUPS)
+    values[:-1, cols.index("respondents_from")] = values[:-1, linked] + values[:-1, stopped]
+    values[:-1, cols.index("respondents_to")] = values[:-1, linked] + values[:-1, new]
+    values[:-1, -1] = values[:-1, :len(pairs)].sum(axis=1)
+    values[-1] = values[:-1].sum(axis=0)
+    lines = _lines(len(rows), cols, pairs, DEPARTEMENT_ROWS)
+    printed = np.ones(values.shape, bool)
+    printed[:-1, :len(pairs)] = False  # a département's pairs are never printed
+    if not DEPARTEMENT_ROWS:
+        printed[:-1] = False
+    v = values.ravel().astype(float)
+    n = np.where(printed.ravel(), values.ravel(), 0)  # never chosen as a complement
+    reason = np.full(v.size, "", dtype=object)
+    reason[(n > 0) & (n < rule.threshold)] = PRIMARY_COUNT
+    for name, grid in zip(WAVE_MARGINS, (from_grid, to_grid)):
+        j = cols.index(name)
+        for i, row in enumerate(rows):
+            k = i * len(cols) + j
+            reason[k] = ""  # the wave's grid decides, not the rule applied here
+            if grid is not None and grid.is_hidden(None if row == TOTAL_LABEL else row):
+                reason[k] = "secondary"
+            n[k] = 0  # fixed: never chosen as a complement here
+    complete_suppression(v, n, reason, lines, COUNT, rule)
+    hidden = (reason != "").reshape(values.shape)
+    return ProtectedTransitions(int(from_wave), int(to_wave), rows, cols, values, hidden,
+                                lines, rule)
+
+
+def _lines(n_rows: int, cols: list[str], pairs: list[str],
+           departements: bool) -> list[tuple[np.ndarray, int]]:
+    """Every sum a reader can form from the pages: the region's pairs → its sub-totals;
+    each row's sub-totals → its total; each sub-total and total column over the
+    départements → the region. (Départements' pairs are not printed: no relation.)"""
+    n_cols = len(cols)
+    grid = np.arange(n_rows * n_cols).reshape(n_rows, n_cols)
+    groups = [cols.index(g) for g in GROUPS]
+    margins = [cols.index(m) for m in WAVE_MARGINS]
+    lines = []
+    for g, group in zip(groups, GROUPS):
+        members = [j for j, p in enumerate(pairs) if _group_of(p) == group]
+        lines.append((grid[-1, members], int(grid[-1, g])))
+    for i in range(n_rows) if departements else [n_rows - 1]:
+        lines.append((grid[i, groups], int(grid[i, -1])))
+        lines.append((grid[i, groups[:2]], int(grid[i, margins[0]])))    # linked + stopped
+        lines.append((grid[i, groups[::2]], int(grid[i, margins[1]])))   # linked + new
+    for j in [*groups, *margins, n_cols - 1] if departements else []:
+        lines.append((grid[:-1, j], int(grid[-1, j])))
+    return lines
+
+
+__all__ = ["ProtectedTransitions", "protect_transitions", "place_transitions", "GROUPS"]
