@@ -15,24 +15,7 @@ from tlresearch.secrecy.wave_secrecy import (
 )
 from tlresearch.stats.indicators import compute_indicators
 
-DEPARTEMENTS = ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]
-WEIGHTS = [.06, .10, .04, .02, .08, .25, .06, .05, .12, .06, .08, .08]
-TYPES = ["coworking", "fablab", "atelier_partage", "cafe_associatif", "hybride",
-         "tiers_lieu_nourricier", "autre"]
-
-
-def a_wave(seed: int, n: int = 235, unknown: int = 3) -> pd.DataFrame:
-    """A regional wave shaped like the real one: Gironde large, Creuse tiny, a few places
-    whose commune is unknown, ETP from a skewed distribution."""
-    rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({
-        "place_id": [f"TL{i:05d}" for i in range(n)],
-        "departement_code": rng.choice(DEPARTEMENTS, n, p=WEIGHTS).astype(object),
-        "typology": rng.choice(TYPES, n, p=[.3, .15, .1, .1, .2, .05, .1]),
-        "etp": rng.gamma(1.2, 1.5, n).round(1),
-    })
-    frame.loc[frame.index[:unknown], "departement_code"] = None
-    return frame
+from helpers.waves import DEPARTEMENTS, TYPES, a_wave
 
 
 def printed_cells(secrecy) -> dict[tuple[str, str, str], str]:

@@ -31,16 +31,19 @@ if TYPE_CHECKING:
 GRID_NOTE = "secret statistique (case cachée dans le tableau par département et type)"
 
 
-def wave_grids(responses: "pd.DataFrame", data_dir="") -> Callable[[int], "WaveSecrecy"]:
+def wave_grids(responses: "pd.DataFrame", data_dir="",
+               folder=None) -> Callable[[int], "WaveSecrecy"]:
     """A function giving each wave's protected grid, solved at most once per data folder.
 
     The grids are kept in ``processed/secrecy/`` of the data folder (one small file per
-    wave, panel and rules), so the other pages of a report run read them.
+    wave, panel and rules; ``folder`` elsewhere), so the other pages of a report run
+    read them.
     """
     from tlresearch.core.paths import DataPaths
     from tlresearch.secrecy.wave_cache import wave_secrecy
 
-    folder = DataPaths.resolve(data_dir or None).processed / "secrecy"
+    if folder is None:
+        folder = DataPaths.resolve(data_dir or None).processed / "secrecy"
     grids: dict[int, WaveSecrecy] = {}
 
     def grid_for(wave: int) -> "WaveSecrecy":

@@ -1,0 +1,122 @@
+"""Secrecy that holds across the pages of a wave: one cached grid, the site-wide audit,
+transitions and changes through secrecy, hostile type names escaped."""
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+
+from tlresearch.report import notebook_helpers as helpers
+from tlresearch.report.published_facts import site_facts
+from tlresearch.secrecy import wave_cache
+from tlresearch.secrecy.site_audit import FACT_COLUMNS, audit_site
+from tlresearch.secrecy.wave_secrecy import protect_wave
+
+from helpers.waves import a_wave
+
+
+@pytest.fixture(scope="module")
+def demo_tables(demo_panel):
+    paths = demo_panel[0]
+    return (pd.read_parquet(paths.processed_table("responses")),
+            pd.read_parquet(paths.processed_table("staff")))
+
+
+@pytest.fixture(scope="module")
+def demo_grids(demo_tables, tmp_path_factory):
+    """The waves' grids, kept in a folder of their own (not in the shared demo panel)."""
+    return helpers.wave_grids(demo_tables[0], folder=tmp_path_factory.mktemp("grids"))
+
+
+def test_the_grid_is_solved_once_and_read_back_by_every_kernel(tmp_path, monkeypatch):
+    responses = a_wave(4).assign(wave=2025)
+    grids = [None, None]
+
+    def ask(slot):
+        grids[slot] = wave_cache.wave_secrecy(responses, 2025, tmp_path, sums=("etp",))
+    threads = [threading.Thread(target=ask, args=(slot,)) for slot in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [p.suffix for p in sorted(tmp_path.glob("vague_2025_*.json"))] == [".json"]
+    assert grids[0].hidden.equals(grids[1].hidden)
+
+    def no_solving(*args, **kwargs):
+        raise AssertionError("the grid was solved again instead of read")
+    monkeypatch.setattr(wave_cache, "protect_wave", no_solving)
+    read = wave_cache.wave_secrecy(responses, 2025, tmp_path, sums=("etp",))
+    assert read.hidden.equals(grids[0].hidden)
+    assert read.counts.reason.equals(grids[0].counts.reason)
+    assert read.sums["etp"].reason.equals(grids[0].sums["etp"].reason)
+    assert read.merged_types == grids[0].merged_types
+    monkeypatch.undo()
+    changed = responses.assign(etp=responses["etp"].where(responses.index != 10, 99.0))
+    wave_cache.wave_secrecy(changed, 2025, tmp_path, sums=("etp",))  # new panel: new file
+    assert len(list(tmp_path.glob("vague_2025_*.json"))) == 2
+
+
+def test_everything_the_pages_of_a_wave_publish_recovers_no_hidden_cell(demo_tables, demo_grids):
+    responses, staff = demo_tables
+    facts = site_facts(responses, staff, 2025, demo_grids, resamples=20)
+    assert set(facts.columns) == set(FACT_COLUMNS)
+    assert facts["source"].str.contains("panorama 2025 23").any()   # the départements' pages
+    assert {"lieux", "etp", "staff_total", "cdi", "volunteers"} <= set(facts["table"])
+    grid = demo_grids(2025)
+    audit = audit_site(grid, facts)
+    assert len(audit) > 0 and not audit["printed"].any()
+    assert not audit["recoverable"].any(), audit[audit["recoverable"]]
+    # The audit can fail: a page that printed one hidden cell in clear gives it away.
+    cell = audit.iloc[0]
+    leak = pd.DataFrame([["a careless page", cell["table"], cell["departement"],
+                          cell["typology"], cell["value"], cell["value"]]], columns=FACT_COLUMNS)
+    leak = leak.replace({"departement": {grid.total: None}, "typology": {grid.total: None}})
+    again = audit_site(grid, pd.concat([facts, leak], ignore_index=True))
+    assert again["recoverable"].sum() >= 1 and again["printed"].sum() == 1
+
+
+def test_transitions_are_protected_french_and_on_the_region_page_only(demo_tables, demo_grids):
+    responses, _ = demo_tables
+    from tlresearch.stats.transition_secrecy import protect_transitions
+
+    protected = protect_transitions(responses, 2024, 2025, from_grid=demo_grids(2024),
+                                    to_grid=demo_grids(2025))
+    audit = protected.audit()
+    assert len(audit) > 0 and not audit["recoverable"].any()
+    page = str(helpers.transitions_block(responses, 2024, 2025, "75", demo_grids,
+                                         caption="Situation", filename="transitions"))
+    assert "Employeur (2024) → Employeur (2025)" in page and ">s<" in page
+    for raw in ("&lt;NA&gt;", "<NA>", "from_state", "to_state", "transition_"):
+        assert raw not in page
+    departement = str(helpers.transitions_block(responses, 2024, 2025, "23", demo_grids,
+                                                caption="Situation", filename="t"))
+    assert "ne sont publiés que pour la région" in departement and "<table" not in departement
+
+
+def test_changes_since_the_first_wave_go_through_secrecy(demo_tables, demo_grids):
+    import tlresearch
+
+    responses, staff = demo_tables
+    changes = tlresearch.compare_waves(responses, staff, 2017, 2025, resamples=20,
+                                       territory=("departement", "23"),
+                                       indicators=["respondents", "share_employers", "etp_sum"])
+    marked = helpers.changes_through_secrecy(changes, demo_grids, "23")
+    few = (changes["n_from"] < 3) | (changes["n_to"] < 3)
+    hidden = demo_grids(2017).is_hidden("23") or demo_grids(2025).is_hidden("23")
+    assert hidden or few.any(), "Creuse should be secret in one of the waves"
+    expected = (few | hidden) & changes["value"].notna()
+    assert marked["suppressed"].fillna(False).astype(bool).tolist() == expected.tolist()
+    table = helpers.indicator_table(marked)
+    assert (table["Valeur"] == "s").sum() == int(marked["suppressed"].sum())
+    assert not table.astype(str).apply(lambda c: c.str.contains("<NA>")).any().any()
+
+
+def test_hostile_type_names_reach_the_page_escaped():
+    wave = a_wave(2, n=60, unknown=0)
+    payload = '"><svg onload=alert(1)>{{7*7}}${x}javascript:'
+    wave.loc[wave.index[:20], "typology"] = payload
+    grid = protect_wave(wave)
+    html = str(helpers.secrecy_table(wave, year=2025, territory="75", grid=grid,
+                                     caption="Par type", filename="t"))
+    assert "<svg" not in html and "&lt;svg" in html

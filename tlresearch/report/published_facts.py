@@ -1,0 +1,162 @@
+"""Everything a wave's pages publish about places, read back as a reader would.
+
+The site-wide audit (:func:`tlresearch.secrecy.site_audit.audit_site`) needs what a
+reader can collect: this module builds, for the region and every département, the
+blocks the Panorama prints about places — the département × type tables of places and
+of ETP, the indicator table by type, the key figures — with the same helpers the
+notebook calls, then reads them back **from their published CSV files** (the
+``data:`` link of each table: what a reader downloads) and from the cards' values, and
+turns each printed figure into a fact about one cell of the wave's grid: an exact
+count, a rounded sum, a mean × base, or « s ».
+"""
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING, Callable
+from urllib.parse import unquote
+
+import pandas as pd
+
+from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.secrecy.rules import COUNT, MAGNITUDE
+from tlresearch.secrecy.site_audit import FACT_COLUMNS, printed_interval
+from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
+
+if TYPE_CHECKING:
+    from tlresearch.report.blocks import HTMLBlock
+    from tlresearch.secrecy.wave_secrecy import WaveSecrecy
+
+#: Key figures that are cells of the grid: indicator → table of the grid.
+KEY_FIGURE_TABLES = {"respondents": "lieux", "staff_total_sum": "staff_total",
+                     "cdi_sum": "cdi", "etp_sum": "etp", "volunteers_sum": "volunteers"}
+#: Indicators of a table by type that give a cell: label → (table, how).
+_BY_TYPE = {"Lieux répondants": ("lieux", "count"), "ETP moyen par lieu": ("etp", "mean")}
+
+
+def published_csvs(block: "HTMLBlock | str") -> list[pd.DataFrame]:
+    """The CSV files a block offers for download (``data:text/csv`` links), as text."""
+    found = re.findall(r'href="data:text/csv;charset=utf-8,([^"]+)"', str(block))
+    return [pd.read_csv(io.StringIO(unquote(uri).lstrip("\ufeff")), sep=";", dtype=str,
+                        keep_default_na=False) for uri in found]
+
+
+def grid_table_facts(block, table: str, source: str, page_row: str | None = None) -> pd.DataFrame:
+    """Facts of a département × type table (:func:`notebook_helpers.secrecy_table`).
+
+    ``page_row`` is the page's own territory (``None``: the region), what the table's
+    « Ensemble » row totals.
+    """
+    from tlresearch.stats.indicator_catalogue import split_label
+
+    rows = []
+    for csv in published_csvs(block):
+        kind = COUNT if table == "lieux" else MAGNITUDE
+        for record in csv.to_dict("records"):
+            code = record["code_departement"]
+            departement = page_row if code == "Ensemble" else (
+                UNKNOWN_DEPARTEMENT if code == "Commune non retrouvée" else code)
+            for column, text in record.items():
+                if column in {"code_departement", "Département"}:
+                    continue
+                typology = None if column == "Ensemble" else _type_code(column, split_label)
+                low, high = printed_interval(text, kind)
+                rows.append((source, table, departement, typology, low, high))
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+
+
+def indicator_facts(block, departement: str | None, source: str) -> pd.DataFrame:
+    """Facts of an indicator table by type: respondents, and mean ETP × base."""
+    from tlresearch.stats.indicator_catalogue import split_label
+
+    rows = []
+    for csv in published_csvs(block):
+        for record in csv.to_dict("records"):
+            what = _BY_TYPE.get(record.get("Indicateur", ""))
+            if what is None or record.get("Valeur", "s") in {"s", "", "–"}:
+                continue
+            table, how = what
+            typology = _type_code(record["Catégorie"], split_label) if record.get(
+                "Catégorie") else None
+            low, high = printed_interval(record["Valeur"], MAGNITUDE if how == "mean" else COUNT)
+            if how == "mean":
+                base, _ = printed_interval(record["Base (lieux)"], COUNT)
+                low, high = low * base, high * base
+            rows.append((source, table, departement, typology, low, high))
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+
+
+def key_figure_facts(rows: pd.DataFrame, departement: str | None, source: str) -> pd.DataFrame:
+    """Facts of the key-figure cards (:func:`tlresearch.report.key_figures.key_figure_rows`)."""
+    from tlresearch.core.formats import format_value, is_missing
+
+    out = []
+    for row in rows.itertuples(index=False):
+        table = KEY_FIGURE_TABLES.get(row.indicator)
+        if table is None or (not row.secret and is_missing(row.value)):
+            continue
+        text = "s" if row.secret else format_value(row.value, row.unit)
+        low, high = printed_interval(text, COUNT if table == "lieux" else MAGNITUDE)
+        out.append((source, table, departement, None, low, high))
+    return pd.DataFrame(out, columns=FACT_COLUMNS)
+
+
+def site_facts(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
+               grid_for: Callable[[int], "WaveSecrecy"], region: str = DEFAULT_REGION,
+               resamples: int = 200, joint: bool = True) -> pd.DataFrame:
+    """Every fact the Panorama pages of ``year`` publish (region and each département).
+
+    ``resamples`` only narrows the work of the bootstrap intervals, which the facts do
+    not read (values and bases do not depend on it). ``joint=False`` builds the pages
+    as they were before the wave's grid (each table protected alone, fine types): what
+    the benchmark compares with.
+    """
+    from tlresearch.report import notebook_helpers as helpers
+    from tlresearch.report.indicator_tables import indicator_table
+    from tlresearch.report.key_figures import key_figure_rows
+    from tlresearch.report.tables import publish_table
+    from tlresearch.stats.indicators import compute_indicators
+
+    grid = grid_for(year)
+    wave = responses[pd.to_numeric(responses["wave"]).eq(int(year)).to_numpy()]
+    territories = [region] + sorted(wave["departement_code"].dropna().astype(str).unique())
+    parts = []
+    for territory in territories:
+        level = "region" if territory == region else "departement"
+        row = None if level == "region" else territory
+        page = f"panorama {year} {territory}"
+        scope = helpers.select_territory(wave, territory, region=region)
+        for value, table in ((None, "lieux"), ("etp", "etp")):
+            block = helpers.secrecy_table(scope, year=year, territory=territory, value=value,
+                                          caption="audit", filename="audit",
+                                          grid=grid if joint else None, region=region)
+            parts.append(grid_table_facts(block, table, f"{page} : tableau {table}", row))
+        by_type = compute_indicators(helpers.coarser_types(responses, grid) if joint else
+                                     responses, staff, year, territory=(level, territory),
+                                     split="typology", indicators=["respondents", "etp_mean"],
+                                     resamples=resamples)
+        if joint:
+            by_type = helpers.through_grid(by_type, grid_for, territory, region=region)
+        block = publish_table(indicator_table(by_type), caption="audit", filename="audit",
+                              year=year)
+        parts.append(indicator_facts(block, row, f"{page} : indicateurs par type"))
+        cards = key_figure_rows(responses, staff, year, territory, region,
+                                grid_for if joint else None)
+        parts.append(key_figure_facts(cards, row, f"{page} : chiffres clés"))
+    return pd.concat([p for p in parts if not p.empty], ignore_index=True)
+
+
+def _type_code(label: str, split_label) -> str:
+    """The grid's code of a French type label (the labels are one-to-one)."""
+    from tlresearch.stats.indicator_catalogue import indicator_settings
+    from tlresearch.stats.indicator_catalogue import variables as catalogue
+
+    codes = [*catalogue()["place_types"].values, *indicator_settings()["split_value_labels"]]
+    for code in codes:
+        if split_label("typology", code) == label:
+            return str(code)
+    return label
+
+
+__all__ = ["published_csvs", "grid_table_facts", "indicator_facts", "key_figure_facts",
+           "site_facts", "KEY_FIGURE_TABLES"]
