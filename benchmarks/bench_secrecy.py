@@ -17,6 +17,13 @@ and printed in another page's table: a reader who has both pages reads it), the
 leaks after (the same count on the pages the grid prints), the time the grid's
 protection and its site-wide audit take, and the number of cells Tau-Argus's optimal
 suppression (pytauargus, HiGHS, FREQ(3,0) + OPT) hides on the same count table.
+
+Then, side by side in this run: the time to protect every wave's grid (the sums the
+pages print) with the audit as it was (two LPs per hidden cell each round) and as it is
+(cells certified by feasible points, and remembered), and to read a solved grid back
+from its cache; the **site-wide audit** of everything the Panorama pages of the wave
+publish (read back from their CSV files and cards), before (each table alone) and
+after (the wave's grid), with its time; and the transitions table of the region.
 """
 from __future__ import annotations
 
@@ -41,6 +48,7 @@ def main() -> None:
     from tlresearch.demo import write_demo
     from tlresearch.ingest.pipeline import run_ingest
     from tlresearch.secrecy.protection import apply_secrecy, audit_table, protect_table
+    from tlresearch.secrecy.wave_cache import PAGE_SUMS
     from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT, format_loss, protect_wave, table_loss
 
     with tempfile.TemporaryDirectory() as folder:
@@ -48,6 +56,7 @@ def main() -> None:
         write_demo(paths)
         run_ingest(paths)
         responses = pd.read_parquet(paths.processed_table("responses"))
+        staff = pd.read_parquet(paths.processed_table("staff"))
     wave_number = args.wave or int(responses["wave"].max())
     wave = responses[responses["wave"] == wave_number].copy()
     wave["departement_code"] = wave["departement_code"].astype("string")
@@ -79,7 +88,7 @@ def main() -> None:
 
     # --- after: one grid ------------------------------------------------------------------
     started = time.perf_counter()
-    grid = protect_wave(wave)
+    grid = protect_wave(wave, sums=PAGE_SUMS)
     protect_seconds = time.perf_counter() - started
     started = time.perf_counter()
     audit = grid.audit()
@@ -96,6 +105,8 @@ def main() -> None:
     print(f"leaks after: {leaks_after}; hidden cells recoverable by the audit: "
           f"{int(audit['recoverable'].sum())} of {len(audit)}")
     print(f"grid protection {protect_seconds:.2f} s, site-wide audit {audit_seconds:.2f} s")
+    speed(responses)
+    site_wide(staff, responses, wave_number)
 
     # --- oracle ---------------------------------------------------------------------------
     try:
@@ -125,6 +136,96 @@ def main() -> None:
     print(f"  Tau-Argus OPT completed by our audit: {int(completed.suppressed.to_numpy().sum())} "
           f"cells; ours: {int(ours.suppressed.to_numpy().sum())} "
           f"(recoverable: {int(audit_table(ours)['recoverable'].sum())})")
+
+
+def speed(responses: pd.DataFrame) -> None:
+    """Every wave's grid: the audit as it was against as it is, and the cache."""
+    import numpy as np
+
+    from tlresearch.secrecy import cell_suppression as cs
+    from tlresearch.secrecy.wave_cache import PAGE_SUMS, wave_secrecy
+
+    def as_it_was(v, hidden, lines, kind, rule, safe=None):  # two LPs per cell, each round
+        problem = cs._Intruder(v, hidden, lines, kind)
+        for k, cell in enumerate(problem.unknown):
+            low, high = problem.interval(k)
+            if cs._too_narrow(np.array([low]), np.array([high]), v[[cell]], v, rule)[0]:
+                return int(cell)
+        return None
+
+    print("\nEVERY WAVE'S GRID (sums: " + ", ".join(PAGE_SUMS) + ")")
+    print("wave  places  before (s)  after (s)  ratio  cached read (s)  hidden")
+    current = cs.first_recoverable
+    totals = [0.0, 0.0]
+    with tempfile.TemporaryDirectory() as folder:
+        for wave in sorted(responses["wave"].unique()):
+            cs.first_recoverable = as_it_was
+            started = time.perf_counter()
+            before = wave_secrecy(responses, wave, None)
+            old = time.perf_counter() - started
+            cs.first_recoverable = current
+            started = time.perf_counter()
+            after = wave_secrecy(responses, wave, Path(folder))
+            new = time.perf_counter() - started
+            started = time.perf_counter()
+            wave_secrecy(responses, wave, Path(folder))
+            read = time.perf_counter() - started
+            totals[0] += old
+            totals[1] += new
+            print(f"{wave}  {int((responses['wave'] == wave).sum()):6d}  {old:10.2f}  {new:9.2f}"
+                  f"  {old / new:5.1f}  {read:15.2f}  {int(after.hidden.to_numpy().sum())}"
+                  f" (before: {int(before.hidden.to_numpy().sum())})")
+    print(f"all waves: {totals[0]:.1f} s before, {totals[1]:.1f} s after "
+          f"(x{totals[0] / totals[1]:.1f})")
+
+
+def site_wide(staff: pd.DataFrame, responses: pd.DataFrame, wave: int) -> None:
+    """The site-wide audit of the wave's Panorama pages, before and after."""
+    from tlresearch.report.page_secrecy import wave_grids
+    from tlresearch.report.published_facts import site_facts
+    from tlresearch.secrecy.protection import protect_table
+    from tlresearch.secrecy.site_audit import audit_site
+    from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT, WaveSecrecy, format_loss
+    from tlresearch.stats.transition_secrecy import protect_transitions
+
+    with tempfile.TemporaryDirectory() as folder:
+        grid_for = wave_grids(responses, folder=Path(folder))
+        rows = responses[responses["wave"] == wave].assign(
+            departement_code=lambda f: f["departement_code"].astype("string")
+            .fillna(UNKNOWN_DEPARTEMENT))
+        alone = WaveSecrecy(protect_table(rows, "departement_code", "typology"),
+                            {"etp": protect_table(rows, "departement_code", "typology",
+                                                  value="etp")})
+        print(f"\nSITE-WIDE AUDIT of the {wave} Panorama pages (region + départements: "
+              "tables by département × type, indicators by type, key figures)")
+        for label, grid, joint in (("before", alone, False), ("after", grid_for(wave), True)):
+            started = time.perf_counter()
+            facts = site_facts(responses, staff, wave, grid_for, joint=joint)
+            collected = time.perf_counter() - started
+            started = time.perf_counter()
+            audit = audit_site(grid, facts)
+            solved = time.perf_counter() - started
+            print(f"  {label}: {len(facts)} published figures; hidden cells {len(audit)}, "
+                  f"printed in clear elsewhere {int(audit['printed'].sum())}, recovered "
+                  f"{int(audit['recoverable'].sum())}; collecting {collected:.1f} s, "
+                  f"LP audit {solved:.1f} s")
+        previous = int(sorted(responses["wave"].unique())[-2])
+        transitions = protect_transitions(responses, previous, wave,
+                                          from_grid=grid_for(previous), to_grid=grid_for(wave))
+        loss = pd.DataFrame([dict(**transitions.information_loss())])
+        from tlresearch.stats.trends import transitions as raw_transitions
+
+        small = 0
+        for code in ["75", *sorted(rows["departement_code"].unique())]:
+            if code == UNKNOWN_DEPARTEMENT:
+                continue
+            where = ("region", code) if code == "75" else ("departement", code)
+            table = raw_transitions(responses, previous, wave, territory=where)
+            small += int(table["value"].between(1, 2).sum())
+        print(f"\nTRANSITIONS {previous} → {wave}: before, {small} rows on 1-2 places printed in "
+              "clear across the region's and départements' pages; after (region page only):")
+        print(format_loss(loss).to_string(index=False))
+        print(f"  recovered by the audit: {int(transitions.audit()['recoverable'].sum())}")
 
 
 if __name__ == "__main__":

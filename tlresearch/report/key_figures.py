@@ -28,6 +28,10 @@ KEY_FIGURES = ("respondents", "share_employers", "share_volunteer_run", "staff_t
                "cdi_sum", "etp_sum", "facilitator_places", "facilitator_jobs",
                "volunteers_sum")
 
+#: Bootstrap resamples of the cards' indicators: a card prints no interval, so the
+#: intervals only cost time (values and bases do not depend on them).
+CARD_RESAMPLES = 50
+
 #: Unit words under a card's value.
 _UNIT_WORDS = {"part": "des répondants concernés", "lieux": "lieux", "personnes": "personnes",
                "ETP": "équivalents temps plein"}
@@ -50,7 +54,7 @@ def key_figure_rows(responses: "pd.DataFrame", staff: "pd.DataFrame | None", yea
 
     def wave_table(wave: int) -> pd.DataFrame:
         tidy = compute_indicators(responses, staff, int(wave), territory=where,
-                                  indicators=list(KEY_FIGURES))
+                                  indicators=list(KEY_FIGURES), resamples=CARD_RESAMPLES)
         if grid_for is not None:
             from tlresearch.report.page_secrecy import through_grid
 

@@ -41,6 +41,7 @@ False
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -86,13 +87,20 @@ class WaveSecrecy:
         """The column a type of place falls in once rare types are merged."""
         return OTHER_TYPES if typology in self.merged_types else typology
 
+    @cached_property
+    def _hidden_cells(self) -> frozenset:
+        hidden = self.hidden
+        return frozenset((r, c) for r in hidden.index for c in hidden.columns
+                         if bool(hidden.loc[r, c]))
+
     def is_hidden(self, departement: str | None, typology: object = None) -> bool:
-        """Whether the cell (``None`` = the margin: region, or all types) is secret."""
+        """Whether the cell (``None`` = the margin: region, or all types) is secret.
+
+        A cell the grid does not have holds no place: nothing to hide.
+        """
         row = self.total if departement is None else departement
-        col = self.total if typology is None else self.type_of(typology)
-        if row not in self.hidden.index or col not in self.hidden.columns:
-            return False  # a cell the grid does not have holds no place: nothing to hide
-        return bool(self.hidden.loc[row, col])
+        col = self.total if typology is None or pd.isna(typology) else self.type_of(typology)
+        return (row, col) in self._hidden_cells
 
     def territory_table(self, departement: str | None = None) -> pd.DataFrame:
         """A territory's places by type, read from the grid: ``None`` is the region.
