@@ -48,7 +48,7 @@ def main() -> None:
     from tlresearch.demo import write_demo
     from tlresearch.ingest.pipeline import run_ingest
     from tlresearch.secrecy.protection import apply_secrecy, audit_table, protect_table
-    from tlresearch.secrecy.wave_cache import PAGE_SUMS
+    from tlresearch.secrecy.wave_cache import MARGIN_SUMS, PAGE_SUMS
     from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT, format_loss, protect_wave, table_loss
 
     with tempfile.TemporaryDirectory() as folder:
@@ -88,7 +88,7 @@ def main() -> None:
 
     # --- after: one grid ------------------------------------------------------------------
     started = time.perf_counter()
-    grid = protect_wave(wave, sums=PAGE_SUMS)
+    grid = protect_wave(wave, sums=PAGE_SUMS, margin_sums=MARGIN_SUMS)
     protect_seconds = time.perf_counter() - started
     started = time.perf_counter()
     audit = grid.audit()
@@ -143,7 +143,7 @@ def speed(responses: pd.DataFrame) -> None:
     import numpy as np
 
     from tlresearch.secrecy import cell_suppression as cs
-    from tlresearch.secrecy.wave_cache import PAGE_SUMS, wave_secrecy
+    from tlresearch.secrecy.wave_cache import MARGIN_SUMS, PAGE_SUMS, wave_secrecy
 
     def as_it_was(v, hidden, lines, kind, rule, safe=None):  # two LPs per cell, each round
         problem = cs._Intruder(v, hidden, lines, kind)
@@ -153,7 +153,8 @@ def speed(responses: pd.DataFrame) -> None:
                 return int(cell)
         return None
 
-    print("\nEVERY WAVE'S GRID (sums: " + ", ".join(PAGE_SUMS) + ")")
+    print("\nEVERY WAVE'S GRID (sums by type: " + ", ".join(PAGE_SUMS) + "; by territory: "
+          + ", ".join(MARGIN_SUMS) + ")")
     print("wave  places  before (s)  after (s)  ratio  cached read (s)  hidden")
     current = cs.first_recoverable
     totals = [0.0, 0.0]

@@ -156,3 +156,20 @@ def test_secondary_suppression_is_close_to_tau_argus_optimal_and_safer(seed, tmp
     assert tau_hidden >= int((ours.reason == "primary_count").to_numpy().sum())
     assert ours_hidden <= 1.5 * tau_hidden, (ours_hidden, tau_hidden)
     assert not audit_table(ours)["recoverable"].any()
+
+
+def test_one_place_with_ninety_percent_of_a_departements_jobs_hides_its_key_figure():
+    wave = a_wave(6).assign(staff_total=1.0)
+    in_64 = wave.index[wave["departement_code"] == "64"]
+    others = len(in_64) - 1
+    wave.loc[in_64[0], "staff_total"] = 9.0 * others  # 90 % of the département's jobs
+    secrecy = protect_wave(wave, margin_sums=("staff_total",))
+    jobs = secrecy.margins["staff_total"]
+    assert jobs.reason.loc["64"].iloc[0] == "primary_dominance"
+    assert jobs.suppressed.to_numpy().sum() >= 2  # and another département with it
+    assert not secrecy.audit()["recoverable"].any()
+    cards = pd.DataFrame({"indicator": ["staff_total_sum", "respondents"], "split": [pd.NA] * 2,
+                          "split_value": [pd.NA] * 2, "suppressed": [False, False],
+                          "suppression_reason": [None, None]})
+    marked = secrecy.hide_indicators(cards, "64")
+    assert marked["suppressed"].tolist() == [True, bool(secrecy.is_hidden("64"))]

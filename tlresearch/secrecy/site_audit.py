@@ -65,7 +65,8 @@ def _audit_table(name: str, table, facts: pd.DataFrame, rule: SecrecyRule) -> pd
     high = np.full(values.size, np.inf)
     for fact in facts.itertuples(index=False):
         r = total if pd.isna(fact.departement) else str(fact.departement)
-        c = total if pd.isna(fact.typology) else str(fact.typology)
+        c = (cols[0] if table.one_dimensional else total) if pd.isna(fact.typology) \
+            else str(fact.typology)
         if r not in rows or c not in cols:
             raise UsageError(f"{fact.source}: no cell ({r}, {c}) in the grid's {name} table")
         k = rows.index(r) * len(cols) + cols.index(c)

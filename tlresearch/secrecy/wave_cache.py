@@ -31,14 +31,17 @@ from tlresearch.secrecy.wave_secrecy import (
     rebuild_wave,
 )
 
-#: The sums the pages print about places by territory (key figures, ETP tables).
-PAGE_SUMS = ("etp", "staff_total", "cdi", "volunteers")
+#: Sums the pages print by territory and type (the ETP table, mean ETP by type).
+PAGE_SUMS = ("etp",)
+#: Sums the pages print by territory only (the key figures).
+MARGIN_SUMS = ("staff_total", "cdi", "volunteers")
 #: Bumped when the way a grid is solved changes: older files are then not read.
-SCHEME = 2
+SCHEME = 3
 
 
 def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None, *,
-                 sums=PAGE_SUMS, rule: SecrecyRule | None = None) -> WaveSecrecy:
+                 sums=PAGE_SUMS, margin_sums=MARGIN_SUMS,
+                 rule: SecrecyRule | None = None) -> WaveSecrecy:
     """The protected grid of ``wave``, from ``folder`` when already solved.
 
     Parameters
@@ -49,32 +52,36 @@ def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None,
         The survey wave.
     folder
         Where the solved grids are kept (``DataPaths.secrecy``); ``None`` solves in memory.
-    sums, rule
+    sums, margin_sums, rule
         As in :func:`~tlresearch.secrecy.wave_secrecy.protect_wave`.
     """
     rows = responses[pd.to_numeric(responses["wave"]).eq(int(wave)).to_numpy()]
     rows = rows.sort_values("place_id", kind="stable") if "place_id" in rows else rows
     rule = rule or SecrecyRule()
+    def solve() -> WaveSecrecy:
+        return protect_wave(rows, sums=sums, margin_sums=margin_sums, rule=rule)
     if folder is None:
-        return protect_wave(rows, sums=sums, rule=rule)
-    path = Path(folder) / f"vague_{int(wave)}_{grid_key(rows, sums, rule)}.json"
+        return solve()
+    key = grid_key(rows, (*sums, "|", *margin_sums), rule)
+    path = Path(folder) / f"vague_{int(wave)}_{key}.json"
     try:
         from filelock import FileLock
 
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path.with_suffix(".lock"))):
             if path.is_file():
-                return _read(path, rows, sums, rule)
-            grid = protect_wave(rows, sums=sums, rule=rule)
+                return _read(path, rows, sums, margin_sums, rule)
+            grid = solve()
             atomic_write_text(path, _pattern_json(grid))
             return grid
     except PermissionError:  # a read-only data folder: solve, keep nothing
-        return protect_wave(rows, sums=sums, rule=rule)
+        return solve()
 
 
 def grid_key(rows: pd.DataFrame, sums, rule: SecrecyRule) -> str:
     """A short hash of everything the grid depends on (16 hex digits)."""
     columns = [c for c in ("departement_code", "typology", *sums) if c in rows.columns]
+    columns = list(dict.fromkeys(columns))
     digest = hashlib.sha256()
     digest.update(json.dumps({"scheme": SCHEME, "sums": list(sums), "columns": columns,
                               "rule": dataclasses.asdict(rule),
@@ -87,18 +94,24 @@ def _pattern_json(grid: WaveSecrecy) -> str:
     hidden = grid.hidden
     cells = [[str(r), str(c)] for r in hidden.index for c in hidden.columns
              if bool(hidden.loc[r, c])]
-    return json.dumps({"merged_types": list(grid.merged_types), "hidden": cells},
-                      ensure_ascii=False, indent=1) + "\n"
+    margins = {v: [str(r) for r in t.suppressed.index if bool(t.suppressed.loc[r].iloc[0])]
+               for v, t in grid.margins.items()}
+    return json.dumps({"merged_types": list(grid.merged_types), "hidden": cells,
+                       "margins": margins}, ensure_ascii=False, indent=1) + "\n"
 
 
-def _read(path: Path, rows: pd.DataFrame, sums, rule: SecrecyRule) -> WaveSecrecy:
+def _read(path: Path, rows: pd.DataFrame, sums, margin_sums,
+          rule: SecrecyRule) -> WaveSecrecy:
     pattern = json.loads(path.read_text(encoding="utf-8"))
     cells = pattern["hidden"]
     hidden = pd.DataFrame(False, index=pd.Index(sorted({r for r, _ in cells}), dtype=object),
                           columns=pd.Index(sorted({c for _, c in cells}), dtype=object))
     for row, col in cells:
         hidden.loc[row, col] = True
-    return rebuild_wave(rows, hidden, tuple(pattern["merged_types"]), sums=sums, rule=rule)
+    margins = {v: pd.DataFrame({v: True}, index=pd.Index(hidden_rows, dtype=object))
+               for v, hidden_rows in pattern["margins"].items()}
+    return rebuild_wave(rows, hidden, tuple(pattern["merged_types"]), sums=sums,
+                        margin_sums=margin_sums, margins_hidden=margins, rule=rule)
 
 
-__all__ = ["wave_secrecy", "grid_key", "PAGE_SUMS"]
+__all__ = ["wave_secrecy", "grid_key", "PAGE_SUMS", "MARGIN_SUMS"]

@@ -73,6 +73,8 @@ class WaveSecrecy:
     counts: ProtectedTable
     sums: dict[str, ProtectedTable] = field(default_factory=dict)
     merged_types: tuple[str, ...] = ()
+    #: Sums printed only by territory (key figures): one-dimensional, département → region.
+    margins: dict[str, ProtectedTable] = field(default_factory=dict)
 
     @property
     def total(self) -> str:
@@ -101,6 +103,14 @@ class WaveSecrecy:
         row = self.total if departement is None else departement
         col = self.total if typology is None or pd.isna(typology) else self.type_of(typology)
         return (row, col) in self._hidden_cells
+
+    def margin_hidden(self, departement: str | None, indicator: str) -> bool:
+        """Whether a territory's sum printed alone (``<variable>_sum``) is secret."""
+        table = self.margins.get(str(indicator).removesuffix("_sum"))
+        if table is None or not str(indicator).endswith("_sum"):
+            return False
+        row = table.total_label if departement is None else departement
+        return bool(row in table.suppressed.index and table.suppressed.loc[row].iloc[0])
 
     def territory_table(self, departement: str | None = None) -> pd.DataFrame:
         """A territory's places by type, read from the grid: ``None`` is the region.
@@ -131,7 +141,8 @@ class WaveSecrecy:
         out = indicators.copy()
         by_type = out["split"].astype("string").eq(split).fillna(False).to_numpy(bool)
         hidden = [self.is_hidden(departement, value if typed else None)
-                  for value, typed in zip(out["split_value"], by_type)]
+                  or (not typed and self.margin_hidden(departement, code))
+                  for value, typed, code in zip(out["split_value"], by_type, out["indicator"])]
         newly = pd.Series(hidden, index=out.index) & ~out["suppressed"].fillna(False).astype(bool)
         out["suppressed"] = (out["suppressed"].fillna(False) | pd.Series(hidden, index=out.index)
                              ).astype("boolean")
@@ -140,7 +151,7 @@ class WaveSecrecy:
 
     def tables(self) -> dict[str, ProtectedTable]:
         """Every table of the grid, by name (``"lieux"`` and each summed variable)."""
-        return {"lieux": self.counts, **self.sums}
+        return {"lieux": self.counts, **self.sums, **self.margins}
 
     def audit(self) -> pd.DataFrame:
         """The LP audit of every table of the grid (one row per hidden cell)."""
@@ -153,8 +164,9 @@ class WaveSecrecy:
         return pd.DataFrame(rows)
 
 
-def protect_wave(responses: pd.DataFrame, *, sums=("etp",), rule: SecrecyRule | None = None,
-                 departement: str = "departement_code", typology: str = "typology",
+def protect_wave(responses: pd.DataFrame, *, sums=("etp",), margin_sums=(),
+                 rule: SecrecyRule | None = None, departement: str = "departement_code",
+                 typology: str = "typology",
                  max_hidden_share: float = MAX_HIDDEN_SHARE) -> WaveSecrecy:
     """Protect one wave's département × type grid: counts of places and ``sums``, jointly.
 
@@ -164,7 +176,12 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), rule: SecrecyRule | 
         The wave's responses (one row per place), every territory of the region: the
         places with no département count in :data:`UNKNOWN_DEPARTEMENT`.
     sums
-        Variables summed by the pages (ETP, jobs...); absent ones are skipped.
+        Variables summed by the pages by territory and type (ETP...), whose means by type
+        are printed too: they share the counts' pattern. Absent ones are skipped.
+    margin_sums
+        Variables summed by territory only (jobs, CDI, volunteers on the key figures):
+        each is protected as a one-dimensional table, départements → region, since no
+        page prints them by type (nor a mean that would tie them to the counts).
     rule
         Thresholds (default: 3 places, one place over 85 %).
     max_hidden_share
@@ -185,12 +202,30 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), rule: SecrecyRule | 
         micro[typology] = micro[typology].mask(micro[typology].eq(rarest), OTHER_TYPES)
     grid = _protect_jointly(_grid_data(micro, present, departement, typology), present, rule,
                             departement, typology, start=counts.suppressed)
-    return WaveSecrecy(grid.counts, grid.sums, tuple(merged))
+    return WaveSecrecy(grid.counts, grid.sums, tuple(merged),
+                       _margins(responses, margin_sums, rule, departement))
+
+
+def _margins(responses: pd.DataFrame, variables, rule, departement: str,
+             hidden: dict | None = None) -> dict[str, ProtectedTable]:
+    """One-dimensional tables, départements → region, of the sums printed by territory."""
+    rows = responses[departement].astype("string").fillna(UNKNOWN_DEPARTEMENT)
+    rows = pd.Categorical(rows, categories=sorted(rows.dropna().unique()))
+    out = {}
+    for variable in [v for v in variables if v in responses.columns]:
+        data = pd.DataFrame({departement: rows,
+                             variable: pd.to_numeric(responses[variable]).to_numpy(float)})
+        if data[variable].notna().any():
+            mask = None if hidden is None else hidden.get(variable)
+            out[variable] = protect_table(data, departement, value=variable, rule=rule,
+                                          label=variable, suppressed=mask,
+                                          secondary=hidden is None)
+    return out
 
 
 def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(), *,
-                 sums=("etp",), rule: SecrecyRule | None = None,
-                 departement: str = "departement_code",
+                 sums=("etp",), margin_sums=(), margins_hidden: dict | None = None,
+                 rule: SecrecyRule | None = None, departement: str = "departement_code",
                  typology: str = "typology") -> WaveSecrecy:
     """The grid of :func:`protect_wave` from its pattern of hidden cells, without solving.
 
@@ -210,7 +245,8 @@ def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(),
     if not counts.suppressed.equals(hidden.reindex_like(counts.suppressed).fillna(False)
                                     .astype(bool)):
         raise UsageError("the cached secrecy pattern does not fit these responses")
-    return WaveSecrecy(counts, {v: table(v) for v in present}, tuple(merged_types))
+    margins = _margins(responses, margin_sums, rule, departement, margins_hidden or {})
+    return WaveSecrecy(counts, {v: table(v) for v in present}, tuple(merged_types), margins)
 
 
 def _micro(responses: pd.DataFrame, sums, departement: str,
