@@ -116,11 +116,12 @@ def changes_through_secrecy(changes: "pd.DataFrame", grid_for: Callable[[int], "
     few &= out["value"].notna()
     by_type = out["split"].astype("string").eq("typology").fillna(False)
     grid_hidden = []
-    for wave_from, wave_to, typed, value in zip(out["from_wave"], out["wave"], by_type,
-                                                out["split_value"]):
+    for wave_from, wave_to, typed, value, code in zip(out["from_wave"], out["wave"], by_type,
+                                                      out["split_value"], out["indicator"]):
         cell = value if typed else None
-        grid_hidden.append(any(grid_for(int(w)).is_hidden(row, cell)
-                               for w in (wave_from, wave_to)))
+        grid_hidden.append(any(grid_for(int(w)).is_hidden(row, cell) or (
+            not typed and grid_for(int(w)).margin_hidden(row, code))
+            for w in (wave_from, wave_to)))
     grid_hidden = pd.Series(grid_hidden, index=out.index) & out["value"].notna()
     out["suppressed"] = (few | grid_hidden).astype("boolean")
     out["suppression_reason"] = pd.Series(
