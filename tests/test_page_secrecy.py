@@ -30,7 +30,7 @@ def demo_grids(demo_tables, tmp_path_factory):
 
 
 def test_the_grid_is_solved_once_and_read_back_by_every_kernel(tmp_path, monkeypatch):
-    responses = a_wave(4, n=120).assign(wave=2025)
+    responses = a_wave(4, n=90).assign(wave=2025)
     grids = [None, None]
 
     def ask(slot):

@@ -192,10 +192,14 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), margin_sums=(),
     merged: list[str] = []
     while True:  # coarsen on the count table alone (the cheap part), then protect jointly
         keys = micro[[departement, typology]]
-        counts = protect_table(keys, departement, typology, rule=rule)
+        # Secondary suppression only adds hidden cells: when the primary ones alone are
+        # too many, the table must be coarser, and no linear program is needed to know it.
+        counts = protect_table(keys, departement, typology, rule=rule, secondary=False)
         types = [c for c in counts.values.columns if c != counts.total_label]
         if table_loss(counts)["hidden_share"] <= max_hidden_share or len(types) <= 2:
-            break
+            counts = protect_table(keys, departement, typology, rule=rule)
+            if table_loss(counts)["hidden_share"] <= max_hidden_share or len(types) <= 2:
+                break
         totals = counts.values.loc[counts.total_label, types].drop(OTHER_TYPES, errors="ignore")
         rarest = str(totals.sort_values(kind="stable").index[0])
         merged.append(rarest)
