@@ -74,7 +74,7 @@ def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None,
             grid = solve()
             atomic_write_text(path, _pattern_json(grid))
             return grid
-    except PermissionError:  # a read-only data folder: solve, keep nothing
+    except OSError:  # a read-only data folder (or file system): solve, keep nothing
         return solve()
 
 
