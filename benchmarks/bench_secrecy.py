@@ -206,6 +206,12 @@ def site_wide(staff: pd.DataFrame, responses: pd.DataFrame, wave: int) -> None:
             started = time.perf_counter()
             audit = audit_site(grid, facts)
             solved = time.perf_counter() - started
+            kinds = facts.assign(kind=facts["source"].str.split(" : ").str[-1],
+                                 secret=facts["high"] == float("inf"))
+            shares = kinds.groupby("kind")["secret"].agg(["size", "mean"])
+            print(f"  {label}, « s » among the figures each kind of table prints (13 pages): "
+                  + "; ".join(f"{k} {int(r['size'])} figures, {100 * r['mean']:.1f} % s"
+                              for k, r in shares.iterrows()))
             print(f"  {label}: {len(facts)} published figures; hidden cells {len(audit)}, "
                   f"printed in clear elsewhere {int(audit['printed'].sum())}, recovered "
                   f"{int(audit['recoverable'].sum())}; collecting {collected:.1f} s, "

@@ -73,9 +73,11 @@ def indicator_facts(block, departement: str | None, source: str) -> pd.DataFrame
     for csv in published_csvs(block):
         for record in csv.to_dict("records"):
             what = _BY_TYPE.get(record.get("Indicateur", ""))
-            if what is None or record.get("Valeur", "s") in {"s", "", "–"}:
+            if what is None or record.get("Valeur", "") in {"", "–"}:
                 continue
             table, how = what
+            if how == "mean" and record["Valeur"] == "s":
+                continue  # a secret mean says nothing about the sum
             typology = _type_code(record["Catégorie"], split_label) if record.get(
                 "Catégorie") else None
             low, high = printed_interval(record["Valeur"], MAGNITUDE if how == "mean" else COUNT)
