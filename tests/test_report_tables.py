@@ -132,11 +132,17 @@ def test_unlocated_places_are_listed():
     assert cells(block) == ["B <i>", "Nulle-part"]
 
 
-@pytest.mark.parametrize("n, words", [(0, "Aucun lieu"), (1, "seulement"), (2, "seulement"),
-                                      (3, None)])
+@pytest.mark.parametrize("n, words", [(0, "Aucun lieu"), (1, "Moins de 3 lieux"),
+                                      (2, "Moins de 3 lieux"), (3, None)])
 def test_respondents_notice(n, words):
     text = str(helpers.respondents_notice(n, "19", 2026))
     assert (words in text) if words else text == ""
+    assert f" {n} lieu" not in text  # the count is « s » in the key figures: never printed
+
+
+def test_period_label_of_one_wave_is_that_wave():
+    assert helpers.period_label(2017, 2025) == "2017-2025"
+    assert helpers.period_label(2026, 2026) == "2026"
 
 
 def test_secrecy_table_of_a_question_not_asked_says_so():
@@ -145,3 +151,19 @@ def test_secrecy_table_of_a_question_not_asked_says_so():
     block = helpers.secrecy_table(wave, year=2024, territory="75", value="etp", caption="ETP",
                                   filename="t")
     assert 'data-tl-block="notice"' in str(block) and "pas de tableau" in str(block)
+
+
+@pytest.mark.parametrize("note", [
+    "no usable code, postcode or name",
+    "code 16226 is a former commune, now 16393",
+    "code 33000 is a postcode, used as such; name 'Bordeaux' points to 33063, code kept",
+    "postcode 0 is not that of \"L'Isle-d'Espagnac\": the name is kept",
+    "name 'Saint-Paul' is ambiguous in the region (4 communes); outside region 75",
+    "postcode 24001 is not a postcode but the code of a commune",
+])
+def test_resolution_notes_reach_the_quality_page_in_french(note):
+    responses = pd.DataFrame({"departement_code": [None], "place_name": ["A"],
+                              "resolution_note": [note]})
+    motif = cells(helpers.unlocated_places_table(responses, year=2026))[-1]
+    assert not re.search(r"\b(postcode|name|code kept|outside|former|usable)\b", motif), motif
+    assert re.findall(r"\d+", motif) == re.findall(r"\d+", note)  # codes kept as written

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from tlresearch.core.formats import format_count
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.report.blocks import HTMLBlock, figure_block, notice, show_map
 from tlresearch.report.indicator_tables import (
@@ -39,6 +38,7 @@ from tlresearch.report.page_secrecy import (
     wave_grids,
 )
 from tlresearch.report.page_style import DEMO_BANNER
+from tlresearch.report.resolution_notes import french_resolution_note
 from tlresearch.report.tables import publish_table, source_line
 from tlresearch.report.territory import (
     panel_waves,
@@ -84,10 +84,16 @@ def respondents_notice(n: int, territory: str, year: int) -> HTMLBlock:
         return notice(f"Aucun lieu de {where} n'a répondu à l'enquête {year} : cette page ne "
                       "peut montrer aucun chiffre pour ce territoire.")
     if n < 3:
-        return notice(f"{format_count(n)} lieu(x) seulement de {where} ont répondu à l'enquête "
-                      f"{year} : leurs chiffres relèvent du secret statistique et ne sont pas "
-                      "publiés ; seuls le nombre de répondants et la carte sont montrés.")
+        # The number itself is « s » in the key figures: the sentence must not print it.
+        return notice(f"Moins de 3 lieux de {where} ont répondu à l'enquête {year} : leurs "
+                      "chiffres relèvent du secret statistique et ne sont pas publiés ; seule la "
+                      "carte des lieux est montrée.")
     return HTMLBlock("")
+
+
+def period_label(first: int, last: int) -> str:
+    """``"2017-2025"``, or ``"2026"`` when the series has one wave (never ``"2026-2026"``)."""
+    return str(last) if int(first) == int(last) else f"{first}-{last}"
 
 
 def pdf_link(stem: str) -> HTMLBlock:
@@ -203,7 +209,10 @@ def unlocated_places_table(responses: "pd.DataFrame", *, year: int) -> HTMLBlock
     columns = {"place_name": "Lieu", "declared_commune_name": "Commune déclarée",
                "declared_postcode": "Code postal déclaré", "resolution_note": "Motif"}
     present = [c for c in columns if c in lost.columns]
-    frame = lost[present].rename(columns=columns).fillna("–")
+    frame = lost[present].copy()
+    if "resolution_note" in frame:
+        frame["resolution_note"] = frame["resolution_note"].map(french_resolution_note)
+    frame = frame.rename(columns=columns).fillna("–")
     return publish_table(frame, caption=f"Lieux répondants dont la commune n'a pas été "
                          f"retrouvée ({year}) : comptés dans la région, dans aucun département",
                          filename=f"lieux_sans_commune_{year}", year=year)
@@ -214,7 +223,7 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "indicator_table", "count_table", "french_table", "chart_block", "describe_chart",
            "key_figures", "key_figure_rows", "KEY_FIGURES", "publish_table", "source_line",
            "french_label", "relabel", "figure_block", "notice", "show_map", "is_demo",
-           "demo_banner", "respondents_notice", "pdf_link", "secrecy_table",
+           "demo_banner", "respondents_notice", "period_label", "pdf_link", "secrecy_table",
            "conservation_table", "rule_table", "unknown_titles_table",
            "unlocated_places_table", "DEFAULT_REGION", "wave_grids", "grid_row", "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block"]
