@@ -89,6 +89,16 @@ def test_series_split_lines_differ_by_marker_and_style(series):
     assert len({line.get_linestyle() for line in lines}) > 1
     labels = {t.get_text() for t in fig.axes[0].texts}
     assert {"Association", "SCIC", "Collectivité"} <= labels       # direct labels, French
+    # Every series (line and its name, written in its colour) stands out from the
+    # background: 3:1 for a graphic (WCAG 1.4.11), 4.5:1 as the names are text.
+    from matplotlib.colors import to_hex
+
+    from tlresearch.viz.charts import SERIES_COLOURS, contrast_ratio
+
+    drawn = {to_hex(line.get_color()) for line in lines}
+    drawn |= {to_hex(t.get_color()) for t in fig.axes[0].texts}
+    assert drawn and all(contrast_ratio(c) >= 4.5 for c in drawn | set(SERIES_COLOURS))
+    assert contrast_ratio("#ffffff") == 1 and round(contrast_ratio("#767676"), 1) == 4.5
 
 
 def test_shares_by_typology(by_typology):

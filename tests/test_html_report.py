@@ -115,8 +115,8 @@ def test_one_title_per_page(pages):
 
 
 def test_csv_link_decodes_back_to_the_table(pages):
-    hrefs = re.findall(r'<a download="([^"]+)" href="data:text/csv;charset=utf-8,([^"]+)"',
-                       pages["departement"])
+    hrefs = re.findall(r'<a download="([^"]+)" data-tl-resource="[^"]*" '
+                       r'href="data:text/csv;charset=utf-8,([^"]+)"', pages["departement"])
     assert len(hrefs) == 1
     name, encoded = hrefs[0]
     assert name == "lieux_2025.csv"

@@ -207,7 +207,7 @@ def test_count_maps_have_integer_classes(toy):
     page = render_html(maps.area_map(places, "commune", measure="n_places", boundaries=toy))
     legend = json.loads(re.search(r"div\.innerHTML = (\"[^\n]*\");", page).group(1))
     assert "Nombre de lieux, par commune" in legend
-    assert re.findall(r"</span>([^<]*)</li>", legend) == ["1", "2"]
+    assert re.findall(r"</span>([^<]*)</li>", legend) == ["1 (2 communes)", "2 (2 communes)"]
 
 
 def test_tiles_are_an_optional_layer_off_by_default(toy):
@@ -297,3 +297,24 @@ def test_base64_that_spells_cdn_is_not_a_network_reference():
             '<a href="data:text/csv;charset=utf-8,%EF%BB%BF">x</a>')
     assert network_references(page) == []
     assert network_references('<script src="//cdn.example/x.js"></script>') != []
+
+
+def test_legends_give_counts_markers_names_and_the_map_its_table(toy):
+    """Never colour alone: each legend entry says how many; each marker has a name;
+    each map carries the table of what it shows (published under it by show_map)."""
+    from tlresearch.report.blocks import show_map
+
+    places = make_places(toy["commune"], n=12)
+    area = maps.area_map(places, "commune", boundaries=toy)
+    legend = re.search(r"div\.innerHTML = (\"[^\n]*\");", render_html(area))
+    items = re.findall(r"<li>.*?</span>(.*?)</li>", json.loads(legend.group(1)))
+    counts = [int(re.search(r"\((\d+) communes?\)$", item).group(1)) for item in items]
+    assert sum(counts) == len(toy["commune"])
+    page = render_html(maps.places_map(places, toy))
+    assert all(row[5] and "<" not in row[5] for row in _marker_rows(page))  # escaped text
+    assert page.count("<h1") == 1 and "user-scalable=no" not in page and "<main" in page
+    block = str(show_map(area, year=2025))
+    assert block.index("<iframe") < block.index("<caption")
+    assert 'title="Carte : ' in block and "Source : enquête annuelle des tiers-lieux 2025" in block
+    shown = area.tl_table["frame"]
+    assert shown["Lieux"].sum() == 12 and (shown["Lieux"] > 0).all()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from urllib.parse import unquote
 
@@ -167,3 +168,57 @@ def test_resolution_notes_reach_the_quality_page_in_french(note):
     motif = cells(helpers.unlocated_places_table(responses, year=2026))[-1]
     assert not re.search(r"\b(postcode|name|code kept|outside|former|usable)\b", motif), motif
     assert re.findall(r"\d+", motif) == re.findall(r"\d+", note)  # codes kept as written
+
+
+PAYLOADS = ["=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3", "@cmd", "<b>gras</b>",
+            "{{ 7*7 }}", "${alert(1)}", "javascript:alert(1)", '"><svg onload=alert(1)>']
+
+
+def test_a_table_has_a_caption_scoped_headers_and_no_empty_header():
+    frame = pd.DataFrame({"Département": ["Gironde (33)"], "Coworking": [3], "Fablab": ["s"],
+                          "Total": [9]})
+    text = str(publish_table(frame, caption="Lieux <par> type", filename="t", year=2025,
+                             stub="Département", spanner=("Type", ["Coworking", "Fablab"])))
+    assert re.search(r"<table[^>]*>\s*<caption[^>]*>Lieux &lt;par&gt; type</caption>", text)
+    assert 'class="gt_heading' not in text  # the caption is not a row of the header
+    headers = re.findall(r"<th\b([^>]*)>(.*?)</th>", text, re.S)
+    assert headers and all(re.search(r'scope="(col|row|colgroup)"', a) for a, _ in headers)
+    assert all(re.sub(r"<[^>]+>", "", inner).strip() for _, inner in headers)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 3), (4, 1)])
+def test_one_row_or_one_column_tables_publish_with_their_schema(shape):
+    rows, columns = shape
+    frame = pd.DataFrame({f"Colonne {j}": [i * 10 + j for i in range(rows)]
+                          for j in range(columns)})
+    block = str(publish_table(frame, caption="Petit", filename="petit", year=2025))
+    assert "<caption" in block and csv_of(block).shape == (rows, columns)
+    resource = json.loads(html.unescape(re.search(r'data-tl-resource="([^"]*)"', block)[1]))
+    assert [f["type"] for f in resource["schema"]["fields"]] == ["integer"] * columns
+
+
+def test_payloads_reach_the_csv_as_inert_text_and_the_page_escaped():
+    frame = pd.DataFrame({"Lieu": PAYLOADS, "Valeur": ["-1,5", "+2,0\u00a0pts", "3", "s", "4",
+                                                       "5", "6", "7", "8"]})
+    block = str(publish_table(frame, caption="Noms", filename="noms", year=2025))
+    back = csv_of(block)
+    formulas = {p for p in PAYLOADS if p[0] in "=+-@"}
+    for shown, payload in zip(back["Lieu"], PAYLOADS):
+        assert shown == ("'" + payload if payload in formulas else payload)
+    assert back["Valeur"].tolist()[:2] == ["-1,5", "+2,0\u00a0pts"]  # numbers stay numbers
+    assert unsafe_markup(block) == [] and "<svg" not in block and "<b>" not in block
+    assert "{{ 7*7 }}" in html.unescape(block) and "${alert(1)}" in html.unescape(block)
+
+
+def test_the_schema_types_units_and_missing_values_of_an_indicator_table():
+    from tlresearch.report.table_schema import table_schema
+
+    text = pd.DataFrame({"Indicateur": ["Part des lieux employeurs"], "Valeur": ["56,3\u00a0%"],
+                         "Intervalle": ["[48,1 % ; 64,2 %]"], "Base (lieux)": ["1\u202f234"],
+                         "Note": [""], "ETP": ["s"]})
+    fields = {f["name"]: f for f in table_schema(text, units={"ETP": "ETP"})["fields"]}
+    assert fields["Valeur"]["type"] == "number" and fields["Valeur"]["unit"] == "%"
+    assert fields["Base (lieux)"]["type"] == "number"  # "1 234": a group separator
+    assert fields["Base (lieux)"]["unit"] == "lieux"
+    assert fields["Intervalle"]["type"] == "string" and fields["ETP"]["unit"] == "ETP"
+    assert "s" in table_schema(text)["missingValues"]

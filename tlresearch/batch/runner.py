@@ -162,7 +162,8 @@ def _task(spec: ReportSpec, key: dict, work: Path, timeout: float, render, waves
     from tlresearch.report.site import report_title, territory_name
 
     provenance = {"data_hash": data_hash(key), "source_hash": key["source"], "waves": waves,
-                  "parameters": spec.params, "version": __version__, "run_date": run_date}
+                  "parameters": spec.params, "version": __version__, "run_date": run_date,
+                  "page": spec.output}  # not shown: links tables to their data files
     title = f"{report_title(spec.notebook)} — {territory_name(spec.territory)} — {spec.year}"
     return ReportTask(spec, str(work / f"{spec.name}.ipynb"), str(work / f"{spec.name}.html"),
                       timeout, title, provenance, render, reuse_kernels, panel_version)

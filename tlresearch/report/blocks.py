@@ -56,11 +56,13 @@ def figure_block(figure: "Figure", alt: str, *, print_only: bool = False,
                      "</figure>")
 
 
-def show_map(m: "folium.Map", height: int = 560) -> HTMLBlock:
+def show_map(m: "folium.Map", height: int = 560, year: int | str | None = None) -> HTMLBlock:
     """Show a map offline in a notebook and in its report (not ``display(m)``).
 
     folium's own display loads Leaflet from CDNs, which :func:`render_report` refuses;
-    this one embeds :func:`tlresearch.viz.standalone_html.render_html` in an iframe ``srcdoc``.
+    this one embeds :func:`tlresearch.viz.standalone_html.render_html` in an iframe ``srcdoc``,
+    titled with the map's title and followed by the table of what it shows
+    (:func:`map_table`; ``year`` for its source line).
     """
     from tlresearch.viz.standalone_html import render_html
 
@@ -71,9 +73,25 @@ def show_map(m: "folium.Map", height: int = 560) -> HTMLBlock:
     quote_char = "'" if page.count("'") < page.count('"') else '"'
     srcdoc = (page.replace("&", "&amp;").replace("<", "&lt;")
               .replace(quote_char, "&#39;" if quote_char == "'" else "&quot;"))
-    title = html.escape(str(getattr(m, "tl_key", "carte")))
-    return HTMLBlock(f'<iframe class="tl-map" data-tl-block="map" title="Carte {title}" '
-                     f'height="{int(height)}" srcdoc={quote_char}{srcdoc}{quote_char}></iframe>')
+    name = html.unescape(getattr(m.get_root(), "title", "") or "") or str(
+        getattr(m, "tl_key", "carte"))
+    frame = (f'<iframe class="tl-map" data-tl-block="map" title="Carte : {html.escape(name)}" '
+             f'height="{int(height)}" srcdoc={quote_char}{srcdoc}{quote_char}></iframe>')
+    return HTMLBlock(frame + map_table(m, year))
+
+
+def map_table(m: "folium.Map", year: int | str | None = None) -> str:
+    """The table of what the map shows (``m.tl_table``, set by :mod:`tlresearch.viz.maps`),
+    under the map, in a ``<details>`` the reader opens; empty for a map without one."""
+    from tlresearch.report.tables import publish_table
+
+    table = getattr(m, "tl_table", None)
+    if not table:
+        return ""
+    args = dict(table)
+    block = publish_table(args.pop("frame"), year=year, **args)
+    return (f'<details class="tl-map-data"><summary>Données de la carte : '
+            f'{html.escape(table["caption"])}</summary>{block}</details>')
 
 
 __all__ = ["HTMLBlock", "notice", "figure_block", "show_map", "BLOCK_KINDS"]

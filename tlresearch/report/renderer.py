@@ -168,6 +168,26 @@ def _toc_html(toc: list[tuple[int, str, str]]) -> str:
             f"<ul>\n{items}\n</ul></nav>")
 
 
+# --------------------------------------------------------------------------- files
+
+_DOWNLOAD = re.compile(r'(<p class="tl-download"><a download="([^"]+)" data-tl-resource="[^"]*"'
+                       r' href="data:text/csv[^"]*">Télécharger \(CSV\)</a>)')
+
+
+def link_table_files(body: str, page: str) -> str:
+    """Beside each table's « Télécharger (CSV) », a link to its file in the site's data
+    package (:func:`tlresearch.report.data_package.table_file`), relative to ``page``."""
+    from tlresearch.report.data_package import relative_link, table_file
+
+    def add(match: re.Match) -> str:
+        name = html.unescape(match.group(2))
+        href = html.escape(relative_link(page, table_file(page, name)), quote=True)
+        return (f'{match.group(1)} · <a href="{href}">Fichier du jeu de données '
+                f"({html.escape(name)})</a>")
+
+    return _DOWNLOAD.sub(add, body)
+
+
 # --------------------------------------------------------------------------- page
 
 def render_report(notebook: "nbformat.NotebookNode", *, title: str,
@@ -184,7 +204,8 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
         Facts for the footer (:func:`tlresearch.report.provenance.provenance_html`):
         ``data_hash``, ``waves``, ``parameters`` (dict; paths shown relative to the
         data folder), ``version``, ``run_date`` (also the date under the title; today
-        when absent, which makes the page vary by day).
+        when absent, which makes the page vary by day). ``page``, the page's path in
+        the site (not shown), links each table to its file in the data package.
     scope
         ``"region"`` or ``"departement"``: refuse a page above :data:`SIZE_LIMITS`.
 
@@ -206,7 +227,10 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
         raise ReportError(f"unknown scope {scope!r}; choose one of {', '.join(SIZE_LIMITS)}")
     provenance = dict(provenance)
     provenance.setdefault("run_date", _dt.date.today())
+    page_path = provenance.pop("page", None)
     body = "\n".join(filter(None, (_cell_html(cell, i) for i, cell in enumerate(notebook.cells))))
+    if page_path:
+        body = link_table_files(body, str(page_path))
     banners = _BANNER.findall(body)
     body = _BANNER.sub("", body)
     body, toc = _number_headings(body)

@@ -16,6 +16,7 @@ from itertools import groupby
 from pathlib import Path
 
 from tlresearch.core.storage import atomic_write_text
+from tlresearch.report.data_package import build_data_package
 from tlresearch.report.page_style import DEMO_BANNER
 
 _CSS = """
@@ -126,19 +127,25 @@ def _cell(r, out_dir: Path | None) -> str:
             f'{" — " + date if date else ""}</small>')
 
 
-def index_html(summary, out_dir: Path | None = None) -> str:
-    """The index page of ``summary`` (a :class:`tlresearch.batch.runner.RunSummary`)."""
-    reports = sorted([*summary.reports, *getattr(summary, "others", [])],
-                     key=lambda r: (-r.year, not _is_region(r.territory), r.territory,
-                                    r.notebook))
+def _listed(summary) -> list:
+    """The reports of ``summary`` and those earlier runs published, index order."""
+    return sorted([*summary.reports, *getattr(summary, "others", [])],
+                  key=lambda r: (-r.year, not _is_region(r.territory), r.territory, r.notebook))
+
+
+def index_html(summary, out_dir: Path | None = None, package: str | None = None) -> str:
+    """The index page of ``summary`` (a :class:`tlresearch.batch.runner.RunSummary`);
+    ``package``: the data package's path inside the site, linked when given."""
+    reports = _listed(summary)
     years = list(dict.fromkeys(r.year for r in reports))
     parts = ["<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>Rapports — tiers-lieux de Nouvelle-Aquitaine</title>",
              f"<style>{_CSS}</style></head><body>",
-             "<h1>Rapports sur les tiers-lieux de Nouvelle-Aquitaine</h1>"]
+             "<header><h1>Rapports sur les tiers-lieux de Nouvelle-Aquitaine</h1>"]
     if out_dir is not None and _is_demo(out_dir, reports):
         parts.append(f'<p class="tl-banner">{escape(DEMO_BANNER)}</p>')
+    parts.append("</header><main>")
     totals = summary.totals
     parts.append(f"<p>Dernière exécution : {totals['total']} rapports, {totals['fresh']} à jour, "
                  f"{totals['skipped']} inchangés, {totals['failed']} en échec.</p>")
@@ -148,19 +155,31 @@ def index_html(summary, out_dir: Path | None = None) -> str:
                      f"{links}</nav>")
     for year, by_year in groupby(reports, key=lambda r: r.year):
         parts.append(f'<h2 id="annee-{escape(str(year))}">{escape(str(year))}</h2>')
-        parts.append("<table><thead><tr><th>Territoire</th><th>Rapports</th></tr></thead>"
-                     "<tbody>")
+        parts.append(f"<table><caption>Rapports de la vague {escape(str(year))}, par "
+                     'territoire</caption><thead><tr><th scope="col">Territoire</th>'
+                     '<th scope="col">Rapports</th></tr></thead><tbody>')
         for territory, rows in groupby(by_year, key=lambda r: r.territory):
             cells = "".join(f"<li>{_cell(r, out_dir)}</li>" for r in rows)
-            parts.append(f"<tr><th>{escape(territory_name(territory))}</th>"
+            parts.append(f'<tr><th scope="row">{escape(territory_name(territory))}</th>'
                          f'<td><ul style="margin:0;padding-left:1.1em">{cells}</ul></td></tr>')
         parts.append("</tbody></table>")
-    parts.append("</body></html>\n")
+    if package:
+        parts.append(f'<h2 id="donnees">Données</h2><p>Chaque tableau publié est aussi un '
+                     f'fichier CSV (UTF-8, séparateur « ; »), décrit par le '
+                     f'<a href="{escape(package, quote=True)}">paquet de données '
+                     f"(datapackage.json, Frictionless)</a> : types, unités, « s » pour le "
+                     f"secret statistique. Licence Ouverte 2.0.</p>")
+    parts.append("</main></body></html>\n")
     return "\n".join(parts)
 
 
 def build_index(out_dir: Path, summary) -> Path:
-    """Write ``out_dir/index.html`` atomically for ``summary`` and return its path."""
-    path = Path(out_dir) / "index.html"
-    atomic_write_text(path, index_html(summary, Path(out_dir)))
+    """Write the data package (:mod:`tlresearch.report.data_package`) of the published
+    pages, then ``out_dir/index.html`` linking to it, atomically; return the index's path."""
+    out_dir = Path(out_dir)
+    package = build_data_package(out_dir, _listed(summary), title_of=report_title,
+                                 territory_of=territory_name)
+    path = out_dir / "index.html"
+    atomic_write_text(path, index_html(summary, out_dir,
+                                       package.relative_to(out_dir).as_posix()))
     return path

@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import numbers
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import quote
 
 from tlresearch.core.formats import MISSING, format_count, format_number, is_missing
 from tlresearch.report.blocks import HTMLBlock
+from tlresearch.report.table_schema import safe_frame, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,7 +121,6 @@ def table_html(text: "pd.DataFrame", *, caption: str, table_id: str, stub: str |
     import great_tables as gt
 
     table = gt.GT(text, rowname_col=stub, id=table_id, locale="fr")
-    table = table.tab_header(title=caption)
     if stub is not None:
         table = table.tab_stubhead(label=stub)
     if spanner is not None:
@@ -137,14 +138,29 @@ def table_html(text: "pd.DataFrame", *, caption: str, table_id: str, stub: str |
     table = table.tab_options(table_font_names=["DejaVu Sans", "Arial", "sans-serif"],
                               table_margin_left="0",
                               heading_align="left", table_font_size="14px")
-    return table.as_raw_html()
+    return with_caption(table.as_raw_html(), caption, table_id)
+
+
+_TABLE_TAG = re.compile(r"<table\b[^>]*>")
+
+
+def with_caption(markup: str, caption: str, table_id: str) -> str:
+    """great-tables' table with its title as a ``<caption>`` (read first by a screen reader,
+    and what RGAA asks of a data table) instead of a heading row of the ``<thead>``."""
+    tag = _TABLE_TAG.search(markup)
+    if tag is None:  # not a table: nothing to caption
+        return markup
+    opening = re.sub(r'\saria-labelledby="[^"]*"', "", tag.group(0))
+    return (markup[:tag.start()] + opening
+            + f'\n<caption id="{table_id}-title" class="tl-caption">{html.escape(caption)}'
+            + "</caption>" + markup[tag.end():])
 
 
 def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
                   year: int | str | None = None, stub: str | None = None,
                   spanner: tuple[str, Sequence[str]] | None = None,
                   notes: Sequence[str] = (), codes: "pd.DataFrame | None" = None,
-                  source: bool = True) -> HTMLBlock:
+                  source: bool = True, units: Mapping[str, str] | None = None) -> HTMLBlock:
     """Publish a table: great-tables HTML with its caption, footnotes, source and CSV.
 
     Parameters
@@ -168,6 +184,9 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
     codes
         Columns of codes (same rows) written first in the CSV only, e.g. the
         department's code beside its name.
+    units
+        Units by column, for the data package, when neither the header nor the
+        cells say it (:func:`tlresearch.report.table_schema.table_schema`).
 
     Returns
     -------
@@ -187,11 +206,17 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
     name = safe_filename(filename)
     body = table_html(text, caption=caption, table_id=_table_id(caption, name), stub=stub,
                       spanner=spanner, notes=notes, source=source_line(year) if source else None)
-    download = text if codes is None else pd.concat(
-        [codes.reset_index(drop=True).astype("string"), text], axis=1)
+    download = safe_frame(text if codes is None else pd.concat(
+        [codes.reset_index(drop=True).astype("string"), text], axis=1))
+    schema = table_schema(download.iloc[:, len(codes.columns) if codes is not None else 0:],
+                          codes=None if codes is None else download.iloc[:, :len(codes.columns)],
+                          units=units)
+    resource = {"name": name, "title": caption, "wave": None if year is None else str(year),
+                "notes": notes, "schema": schema}
     return HTMLBlock(
         f'<figure class="tl-table" data-tl-block="table">\n{body}\n'
         f'<p class="tl-download"><a download="{html.escape(name)}" '
+        f'data-tl-resource="{html.escape(json.dumps(resource, ensure_ascii=False))}" '
         f'href="{csv_data_uri(download)}">Télécharger (CSV)</a></p></figure>')
 
 

@@ -127,6 +127,14 @@ class Classes:
             items.append((MISSING_COLOUR, self.missing_label))
         return items
 
+    def legend_counts(self, values) -> list[int]:
+        """How many of ``values`` fall in each legend item, in :meth:`legend_items` order:
+        the legend then says how many areas each colour stands for (not colour alone)."""
+        found = [self.class_of(v) for v in values]
+        keys = ([-1] if self.has_zero else []) + list(range(len(self.colours)))
+        keys += [None] if self.has_missing else []
+        return [sum(1 for f in found if f == key) for key in keys]
+
     @property
     def note(self) -> str:
         """How the classes were made, for the legend's footnote."""

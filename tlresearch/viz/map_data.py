@@ -1,4 +1,5 @@
-"""What a map shows: the public fields of the places, their points, counts per area.
+"""What a map shows: the public fields of the places, their points, counts per area, and
+the same in a table (RGAA: a map's information is also given as text).
 
 The builders select public columns before anything else, so a SIRET or a contact
 column in the input can never reach a map.
@@ -13,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
+from tlresearch.core.formats import format_count
+from tlresearch.viz.map_classes import LEVEL_WORDS, MEASURES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -116,3 +119,47 @@ def places_per_area(places: pd.DataFrame, areas: "gpd.GeoDataFrame",
     out.attrs["unmatched"] = int((~codes.isin(set(out["code"]))).sum())
     out.attrs["level"] = level
     return out
+
+
+# --------------------------------------------------------------------------- tables
+
+def plural(level: str) -> str:
+    """``communes``, ``intercommunalités (EPCI)``, ``départements``, ``zones``."""
+    word = LEVEL_WORDS.get(level, "zone")
+    return word.replace("é (", "és (") if "(" in word else word + "s"
+
+
+def places_table(listed: list[list], title: str) -> dict:
+    """What the places map shows, as a table: each place, its commune and type.
+
+    A map is exempt from RGAA's text alternatives only when its information is also
+    given accessibly: :func:`tlresearch.report.blocks.show_map` publishes this table
+    under the map. Returns the arguments of a table (``frame``, ``caption``,
+    ``filename``, ``stub``, ``codes``).
+    """
+    frame = pd.DataFrame(listed, columns=["Lieu", "Commune", "departement_code",
+                                          "Type de lieu"]).astype("string").fillna("")
+    frame = frame.sort_values(["Commune", "Lieu"], kind="stable").reset_index(drop=True)
+    return {"frame": frame[["Lieu", "Commune", "Type de lieu"]],
+            "codes": frame[["departement_code"]], "filename": "carte_lieux",
+            "caption": f"{title} : liste des {format_count(len(frame))} lieux de la carte"}
+
+
+def area_table(stats: "gpd.GeoDataFrame", measure: str, title: str) -> dict:
+    """What an area map shows, as a table (see :func:`places_table`): each area with at
+    least one place, its count and, when the map shows it, its rate; the other areas
+    are counted in the caption (a region has 4 000 communes, most without a place)."""
+    level = stats.attrs.get("level", "zone")
+    word = LEVEL_WORDS.get(level, "zone")
+    shown = stats[stats["n_places"].fillna(0) > 0].sort_values("name", kind="stable")
+    frame = pd.DataFrame({word[:1].upper() + word[1:]: shown["name"].astype(str).to_numpy(),
+                          "Lieux": shown["n_places"].astype(int).to_numpy()})
+    if measure != "n_places":
+        frame[MEASURES[measure]] = shown[measure].round(1).to_numpy()
+    others = len(stats) - len(shown)
+    caption = f"{title} : {format_count(len(shown))} {plural(level)} avec au moins un lieu"
+    if others:
+        caption += f" ({format_count(others)} autres sans lieu)"
+    return {"frame": frame, "codes": pd.DataFrame({"code": shown["code"].astype(str).to_numpy()}),
+            "filename": f"carte_{level}_{measure}", "caption": caption,
+            "stub": frame.columns[0]}

@@ -44,7 +44,14 @@ from tlresearch.viz.map_classes import (
     format_waves,
     typology_label,
 )
-from tlresearch.viz.map_data import LEVEL_KEYS, place_points, places_per_area
+from tlresearch.viz.map_data import (
+    LEVEL_KEYS,
+    area_table,
+    place_points,
+    places_per_area,
+    places_table,
+    plural,
+)
 from tlresearch.viz.standalone_html import OSM_TILES_URL, save_map
 
 if TYPE_CHECKING:
@@ -256,9 +263,13 @@ def choropleth_map(stats: "gpd.GeoDataFrame", measure: str = "places_per_100k",
     note = classes.note
     if stats.attrs.get("unmatched"):
         note += f" · {format_count(stats.attrs['unmatched'])} lieu(x) hors carte"
-    items = [(c, escape_text(label)) for c, label in classes.legend_items()]
+    counts = classes.legend_counts(stats[measure])
+    one = LEVEL_WORDS.get(level, "zone")
+    items = [(c, f"{escape_text(label)} ({format_count(n)} {one if n == 1 else plural(level)})")
+             for (c, label), n in zip(classes.legend_items(), counts)]
     m.add_child(_legend(title, items, note))
     folium.LayerControl(collapsed=True).add_to(m)
+    m.tl_table = area_table(stats, measure, title)
     return m
 
 
@@ -268,10 +279,14 @@ _PLACES_JS = """
     var rows = {{ this.rows_json }};
     var group = {{ this._parent.get_name() }};
     var markers = [];
+    // Escaped text back to characters, without ever parsing a tag (RCDATA of a textarea).
+    var decoder = document.createElement("textarea");
+    function plain(escaped) { decoder.innerHTML = escaped; return decoder.value; }
     for (var i = 0; i < rows.length; i++) {
         var row = rows[i];
         var marker = L.marker([row[0], row[1]], {
-            icon: L.divIcon({className: "tl-place tl-t" + row[2], iconSize: [14, 14]})
+            icon: L.divIcon({className: "tl-place tl-t" + row[2], iconSize: [14, 14]}),
+            title: plain(row[5])  // the marker's accessible name (it is a button)
         });
         marker.bindTooltip(row[3], {direction: "top", offset: [0, -8]});
         marker.bindPopup(row[4], {maxWidth: 320});
@@ -315,7 +330,7 @@ def places_map(places: pd.DataFrame, boundaries: Mapping[str, "gpd.GeoDataFrame"
     palette = {**TYPOLOGY_COLOURS, UNKNOWN_TYPOLOGY: UNKNOWN_COLOUR}
     css = "".join(f".tl-t{i} {{ background: {palette[c]}; }}" for i, c in enumerate(order))
 
-    rows = []
+    rows, listed = [], []
     for point, (_, place), code in zip(points.geometry, points.iterrows(), codes):
         name, commune = escape_text(place["place_name"]), escape_text(place["commune_name"])
         dept = escape_text(place["departement_code"])
@@ -326,7 +341,11 @@ def places_map(places: pd.DataFrame, boundaries: Mapping[str, "gpd.GeoDataFrame"
         popup = (f'<div class="tl-popup"><strong>{name}</strong><dl>'
                  f"<dt>Commune</dt><dd>{where}</dd><dt>Type de lieu</dt><dd>{kind}</dd>"
                  f"<dt>Vagues d'enquête renseignées</dt><dd>{waves}</dd></dl></div>")
-        rows.append([round(point.y, 5), round(point.x, 5), order.index(code), tooltip, popup])
+        label = " — ".join(v for v in (name, kind, commune) if v)
+        rows.append([round(point.y, 5), round(point.x, 5), order.index(code), tooltip, popup,
+                     label])
+        listed.append([place["place_name"], place["commune_name"], place["departement_code"],
+                       typology_label(None if code == UNKNOWN_TYPOLOGY else code)])
 
     region = boundaries.get("departement")
     m = _base_map(title, _bounds(region if region is not None else boundaries["commune"]),
@@ -349,6 +368,7 @@ def places_map(places: pd.DataFrame, boundaries: Mapping[str, "gpd.GeoDataFrame"
         note += f" · {format_count(points.attrs['unplaced'])} lieu(x) sans commune connue"
     m.add_child(_legend(title, items, note, dots=True))
     folium.LayerControl(collapsed=True).add_to(m)
+    m.tl_table = places_table(listed, title)
     return m
 
 

