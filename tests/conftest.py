@@ -1,6 +1,7 @@
 """Shared fixtures: where the reference data are, and a demo survey built once per session."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,35 @@ def demo_data_dir(tmp_path_factory) -> Path:
             run_ingest(paths)
             (folder / "ready").write_text("ok\n")
     return folder / "data"
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_data_dir, tmp_path_factory) -> Path:
+    """A small published site of the demo's latest wave, built once for all xdist workers:
+    the region and Gironde for the quality page, the maps and the Panorama; the region
+    only for professionalisation and certification (every kind of page, fewest runs)."""
+    from filelock import FileLock
+
+    from tlresearch.batch.runner import run_reports
+    from tlresearch.core.paths import NOTEBOOK_DIR, DataPaths
+
+    # xdist workers share their session's folder; a single process keeps its own (the
+    # parent of its base folder is shared by every pytest session of the machine).
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "demo-site"
+    with FileLock(str(shared / "demo-site.lock")):
+        if not (out / "ready").is_file():
+            for notebooks, territories in (
+                    (["20-map", "40-panorama", "10-quality"], ["75", "33"]),
+                    (["30-professionalisation", "50-certification"], ["75"])):
+                summary = run_reports(DataPaths(demo_data_dir),
+                                      notebooks=[NOTEBOOK_DIR / f"{n}.ipynb" for n in notebooks],
+                                      years=[2025], territories=territories, out_dir=out,
+                                      workers=2, progress=False)
+                assert summary.exit_code == 0, summary.format()
+            (out / "ready").write_text("ok\n")
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tlresearch.batch.runner import run_reports
-from tlresearch.core.paths import NOTEBOOK_DIR, DataPaths
+from tlresearch.core.paths import DataPaths
 
 from browser import chromium, open_offline, require_chromium
 
@@ -15,14 +14,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(demo_data_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    notebooks = [NOTEBOOK_DIR / "20-map.ipynb", NOTEBOOK_DIR / "40-panorama.ipynb",
-                 NOTEBOOK_DIR / "10-quality.ipynb"]
-    summary = run_reports(DataPaths(demo_data_dir), notebooks=notebooks, years=[2025],
-                          territories=["75", "33"], out_dir=out, workers=2, progress=False)
-    assert summary.exit_code == 0, summary.format()
-    return out
+def site(demo_site):
+    """The demo's small site (tests/conftest.py), shared with the accessibility tests."""
+    return demo_site
 
 
 def test_index_and_region_reports_render_offline(site):

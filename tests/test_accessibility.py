@@ -1,0 +1,69 @@
+"""Every page of the demo site read by axe-core and by a keyboard, in headless Chromium.
+
+One browser for all pages of the shared demo site (``demo_site`` in tests/conftest.py):
+the index, each kind of report, their print view (the HTML the PDF is printed from)
+and the map frames inside them pass every axe-core rule tagged WCAG 2.0 / 2.1 A and
+AA or best-practice, with 0 violations; and what RGAA asks beyond axe
+(tests/helpers/accessibility.py) holds. The map can be crossed with the Tab key.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from browser import chromium, open_offline, require_chromium
+from helpers.accessibility import facts_problems, page_facts, page_violations, tab_through
+
+pytestmark = pytest.mark.slow
+
+
+def site_pages(site: Path) -> list[Path]:
+    """Every page a reader can open (not the run's state or failed notebooks)."""
+    return sorted(p for p in site.rglob("*.html")
+                  if not {".state", ".failed"} & set(p.relative_to(site).parts))
+
+
+def _violations(page, name: str) -> list[str]:
+    return [f"{name} {where}: {v['id']} ×{v['count']} {v['nodes']}"
+            for where, found in page_violations(page).items() for v in found]
+
+
+def test_every_page_and_map_frame_has_no_axe_violation_and_keeps_rgaa_rules(demo_site):
+    require_chromium()
+    pages = site_pages(demo_site)
+    stems = {p.stem for p in pages}
+    assert {"index", "10-quality", "20-map", "30-professionalisation", "40-panorama",
+            "50-certification"} <= stems
+    problems, frames = [], 0
+    with chromium() as browser:
+        for path in pages:
+            name = path.relative_to(demo_site).as_posix()
+            page, log = open_offline(browser, path)
+            frames += len(page.frames) - 1
+            problems += _violations(page, name)
+            problems += [f"{name}: {p}" for p in facts_problems(page_facts(page))]
+            if (path.with_suffix(".pdf")).is_file() or path.stem == "40-panorama":
+                page.emulate_media(media="print")  # what the PDF is printed from
+                problems += _violations(page, f"{name} (print)")
+            assert log.remote_requests == [] and log.errors == []
+            page.close()
+    assert problems == []
+    assert frames >= 6  # the map frames were read too (3 maps × 2 map pages at least)
+
+
+def test_the_keyboard_goes_into_each_map_and_out_of_it(demo_site):
+    """Tab from the top of the map page: focus enters every map frame and always comes
+    back to the page after it (no keyboard trap, RGAA 12.9)."""
+    require_chromium()
+    with chromium() as browser:
+        page, _ = open_offline(browser, demo_site / "2025" / "33" / "20-map.html")
+        maps = page.locator("iframe.tl-map").count()
+        trail = tab_through(page)
+    runs, previous = [], None
+    for step, where in enumerate(trail):
+        if where == "map" and previous != "map":
+            runs.append(step)
+        previous = where
+    assert maps >= 2 and len(runs) == maps, trail
+    assert trail[-1] != "map" and trail.count("page") > maps, trail
