@@ -51,10 +51,10 @@ def build_site(work: Path, territories: list[str] | None) -> Path:
 
 
 def audit(site: Path) -> None:
+    from tlresearch.report.data_package import page_tables
+
     from browser import chromium, open_offline
     from helpers.accessibility import axe_version, facts_problems, page_facts, page_violations
-
-    from tlresearch.report.data_package import page_tables
 
     pages = sorted(p for p in site.rglob("*.html")
                    if not {".state", ".failed"} & set(p.relative_to(site).parts))
