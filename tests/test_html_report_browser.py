@@ -41,7 +41,7 @@ def test_report_renders_map_and_charts_offline(browser, report_file):
     assert len(images) == 2 and all(done and width > 0 for done, width in images)
     assert page.locator(".tl-toc a").count() >= 5
     assert page.locator("h1").first.inner_text() == "Haute-Vienne"
-    href = page.locator(".tl-download a").get_attribute("href")
+    href = page.locator(".tl-download a").last.get_attribute("href")  # first: the map's table
     assert href.startswith("data:text/csv;charset=utf-8,%EF%BB%BF")
     # The hostile markdown and table cells are text on the page.
     assert "<img src=x onerror=alert(1)> ${alert(1)}" in page.locator("main").inner_text()
