@@ -58,7 +58,8 @@ def axe_version() -> str:
 
 def axe_violations(target) -> list[dict]:
     """Violations of :data:`AXE_TAGS` in a page or frame (its own document only)."""
-    target.evaluate(axe_script())
+    if not target.evaluate("() => typeof window.axe === 'object'"):
+        target.evaluate(axe_script())
     return target.evaluate(_RUN, {"runOnly": {"type": "tag", "values": AXE_TAGS},
                                   "resultTypes": ["violations"], "iframes": False})
 
