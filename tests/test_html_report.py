@@ -104,7 +104,9 @@ def test_figures_map_and_tables_are_inside_the_file(pages):
     assert page.count('src="data:image/png;base64,') == 2
     assert page.count('<iframe class="tl-map"') == 1
     assert "leaflet" in page.lower() and "Lieux pour 100" in page
-    assert page.count('data-tl-block="table"') == 1 and 'class="dataframe' not in page
+    # The notebook's table, and the table of what the map shows (under the map).
+    assert page.count('data-tl-block="table"') == 2 and 'class="dataframe' not in page
+    assert page.index('<iframe class="tl-map"') < page.index('class="tl-map-data"')
     assert "1\u202f234" in page and "12,5" in page  # French numbers in the published table
     assert "Source : enquête annuelle des tiers-lieux" in page
 
@@ -117,9 +119,9 @@ def test_one_title_per_page(pages):
 def test_csv_link_decodes_back_to_the_table(pages):
     hrefs = re.findall(r'<a download="([^"]+)" data-tl-resource="[^"]*" '
                        r'href="data:text/csv;charset=utf-8,([^"]+)"', pages["departement"])
-    assert len(hrefs) == 1
-    name, encoded = hrefs[0]
-    assert name == "lieux_2025.csv"
+    assert [name for name, _ in hrefs] == ["carte_commune_places_per_100k.csv",
+                                           "lieux_2025.csv"]  # the map's table first
+    name, encoded = hrefs[1]
     text = unquote(html.unescape(encoded))
     assert text.startswith("\ufeffLieu;Lieux;Part\r\n")
     back = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), sep=";", dtype=str)
@@ -127,8 +129,8 @@ def test_csv_link_decodes_back_to_the_table(pages):
     expected = pd.DataFrame({"Lieu": [HOSTILE, "Café « Le Quai »"], "Lieux": ["1\u202f234", "5"],
                              "Part": ["0,25", "12,5"]})
     pd.testing.assert_frame_equal(back, expected)
-    shown = re.findall(r'<td headers="[^"]*" class="gt_row[^"]*">(.*?)</td>',
-                       pages["departement"])
+    table = pages["departement"].split("lieux_2025.csv")[0].rsplit("<table", 1)[1]
+    shown = re.findall(r'<td headers="[^"]*" class="gt_row[^"]*">(.*?)</td>', table)
     assert [html.unescape(c) for c in shown] == [HOSTILE, "1\u202f234", "0,25",
                                                  "Café « Le Quai »", "5", "12,5"]
 
