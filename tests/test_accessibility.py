@@ -18,6 +18,14 @@ from helpers.accessibility import facts_problems, page_facts, page_violations, t
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for every page of this module."""
+    require_chromium()
+    with chromium() as opened:
+        yield opened
+
+
 def site_pages(site: Path) -> list[Path]:
     """Every page a reader can open (not the run's state or failed notebooks)."""
     return sorted(p for p in site.rglob("*.html")
@@ -29,37 +37,35 @@ def _violations(page, name: str) -> list[str]:
             for where, found in page_violations(page).items() for v in found]
 
 
-def test_every_page_and_map_frame_has_no_axe_violation_and_keeps_rgaa_rules(demo_site):
-    require_chromium()
+def test_every_page_and_map_frame_has_no_axe_violation_and_keeps_rgaa_rules(demo_site,
+                                                                           browser):
     pages = site_pages(demo_site)
     stems = {p.stem for p in pages}
     assert {"index", "10-quality", "20-map", "30-professionalisation", "40-panorama",
             "50-certification"} <= stems
     problems, frames = [], 0
-    with chromium() as browser:
-        for path in pages:
-            name = path.relative_to(demo_site).as_posix()
-            page, log = open_offline(browser, path)
-            frames += len(page.frames) - 1
-            problems += _violations(page, name)
-            problems += [f"{name}: {p}" for p in facts_problems(page_facts(page))]
-            if name == "2025/33/40-panorama.html":  # one print view: every PDF's layout
-                page.emulate_media(media="print")  # what the PDF is printed from
-                problems += _violations(page, f"{name} (print)")
-            assert log.remote_requests == [] and log.errors == []
-            page.close()
+    for path in pages:
+        name = path.relative_to(demo_site).as_posix()
+        page, log = open_offline(browser, path)
+        frames += len(page.frames) - 1
+        problems += _violations(page, name)
+        problems += [f"{name}: {p}" for p in facts_problems(page_facts(page))]
+        if name == "2025/33/40-panorama.html":  # one print view: every PDF's layout
+            page.emulate_media(media="print")  # what the PDF is printed from
+            problems += _violations(page, f"{name} (print)")
+        assert log.remote_requests == [] and log.errors == []
+        page.close()
     assert problems == []
     assert frames >= 6  # the map frames were read too (3 maps × 2 map pages at least)
 
 
-def test_the_keyboard_goes_into_each_map_and_out_of_it(demo_site):
+def test_the_keyboard_goes_into_each_map_and_out_of_it(demo_site, browser):
     """Tab from the top of the map page: focus enters every map frame and always comes
     back to the page after it (no keyboard trap, RGAA 12.9)."""
-    require_chromium()
-    with chromium() as browser:
-        page, _ = open_offline(browser, demo_site / "2025" / "33" / "20-map.html")
-        maps = page.locator("iframe.tl-map").count()
-        trail = tab_through(page)
+    page, _ = open_offline(browser, demo_site / "2025" / "33" / "20-map.html")
+    maps = page.locator("iframe.tl-map").count()
+    trail = tab_through(page)
+    page.close()
     runs, previous = [], None
     for step, where in enumerate(trail):
         if where == "map" and previous != "map":
