@@ -70,8 +70,9 @@ def test_hostile_names_reach_the_files_as_inert_text(tmp_path):
     frame = pd.DataFrame({"Lieu": PAYLOADS, "Lieux": [1234, "s", 3, 4, 5, 6, 7, 8]})
     block = publish_table(frame, caption="Lieux <i>", filename="lieux", year=2025,
                           codes=pd.DataFrame({"code": [f"c{i}" for i in range(8)]}))
+    again = publish_table(frame.head(1), caption="Le même nom de fichier", filename="lieux")
     cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
-        "display_data", data={"text/html": block.html})])
+        "display_data", data={"text/html": b.html}) for b in (block, again)])
     output = "2025/33/40-panorama.html"
     page = render_report(nbformat.v4.new_notebook(cells=[cell]), title="T",
                          provenance={"run_date": "2026-11-23", "page": output})
@@ -85,9 +86,13 @@ def test_hostile_names_reach_the_files_as_inert_text(tmp_path):
         "total": 1, "fresh": 1, "skipped": 0, "failed": 0}))
     assert _validate(tmp_path / "donnees" / "datapackage.json") == (True, [])
     assert not (tmp_path / "donnees" / "old" / "stale.csv").exists()
-    files = list((tmp_path / "donnees").rglob("*.csv"))
+    files = sorted((tmp_path / "donnees").rglob("*.csv"))
+    # Two tables offered under one name: two files, each linked from its table.
     assert [f.relative_to(tmp_path).as_posix() for f in files] == [
-        "donnees/2025/33/40-panorama/lieux.csv"]
+        "donnees/2025/33/40-panorama/lieux-2.csv", "donnees/2025/33/40-panorama/lieux.csv"]
+    assert page.index('href="../../donnees/2025/33/40-panorama/lieux.csv"') < page.index(
+        'href="../../donnees/2025/33/40-panorama/lieux-2.csv"')
+    files = files[1:]
     raw = files[0].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfcode;Lieu;Lieux\r\n")
     back = pd.read_csv(files[0], sep=";", dtype=str, keep_default_na=False,

@@ -62,6 +62,24 @@ def relative_link(page: str, target: str) -> str:
     return "../" * (len(PurePosixPath(page).parts) - 1) + target
 
 
+def file_names(names: Iterable[str]) -> list[str]:
+    """The file name of each table of a page, in page order: a name used twice gets a
+    number (``lieux.csv``, ``lieux-2.csv``), so that no table of a page is lost.
+
+    Examples
+    --------
+    >>> file_names(["a.csv", "b.csv", "a.csv"])
+    ['a.csv', 'b.csv', 'a-2.csv']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        stem = PurePosixPath(name)
+        out.append(name if seen[name] == 1 else f"{stem.stem}-{seen[name]}{stem.suffix}")
+    return out
+
+
 class _TableLinks(HTMLParser):
     """The CSV links of a page with their description (``data-tl-resource``)."""
 
@@ -105,7 +123,7 @@ def _resource(report, description: dict, path: str, territory: str, title: str) 
 
 
 def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
-                       territory_of=str) -> Path:
+                       territory_of=str) -> Path | None:
     """Write every table of the published ``reports`` and ``donnees/datapackage.json``.
 
     Parameters
@@ -117,6 +135,10 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
         run summary's reports and others.
     title_of, territory_of
         The French title of a notebook and the name of a territory code.
+
+    Returns
+    -------
+    The path of ``datapackage.json``; None when no page publishes a table.
     """
     out_dir = Path(out_dir)
     resources, written = [], set()
@@ -125,10 +147,9 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
         if page is None or not page.is_file():
             continue
         tables = page_tables(page.read_text(encoding="utf-8"))
-        for description, text in tables:
-            path = table_file(report.output, description["name"])
-            if path in written:
-                continue
+        names = file_names(description["name"] for description, _ in tables)
+        for (description, text), name in zip(tables, names):
+            path = table_file(report.output, name)
             atomic_write_bytes(out_dir / path, text.encode("utf-8"))
             written.add(path)
             resources.append(_resource(report, description, path,
@@ -137,14 +158,17 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
     for stale in sorted(data.rglob("*.csv")) if data.is_dir() else []:
         if stale.relative_to(out_dir).as_posix() not in written:
             stale.unlink()
+    path = data / PACKAGE_FILE
+    if not resources:  # a package holds at least one resource: no table, no package
+        path.unlink(missing_ok=True)
+        return None
     package = {"profile": "tabular-data-package", "name": "tiers-lieux-nouvelle-aquitaine",
                "title": "Enquête annuelle des tiers-lieux de Nouvelle-Aquitaine : tableaux "
                         "publiés", "licenses": [LICENCE], "sources": SOURCES,
                "secrecy": SECRECY_RULE, "resources": resources}
-    path = data / PACKAGE_FILE
     atomic_write_text(path, json.dumps(package, ensure_ascii=False, indent=1) + "\n")
     return path
 
 
-__all__ = ["build_data_package", "page_tables", "table_file", "relative_link", "DATA_DIR",
+__all__ = ["build_data_package", "page_tables", "table_file", "file_names", "relative_link", "DATA_DIR",
            "PACKAGE_FILE", "LICENCE", "SECRECY_RULE"]

@@ -177,10 +177,12 @@ _DOWNLOAD = re.compile(r'(<p class="tl-download"><a download="([^"]+)" data-tl-r
 def link_table_files(body: str, page: str) -> str:
     """Beside each table's « Télécharger (CSV) », a link to its file in the site's data
     package (:func:`tlresearch.report.data_package.table_file`), relative to ``page``."""
-    from tlresearch.report.data_package import relative_link, table_file
+    from tlresearch.report.data_package import file_names, relative_link, table_file
+
+    names = iter(file_names(html.unescape(m.group(2)) for m in _DOWNLOAD.finditer(body)))
 
     def add(match: re.Match) -> str:
-        name = html.unescape(match.group(2))
+        name = next(names)
         href = html.escape(relative_link(page, table_file(page, name)), quote=True)
         return (f'{match.group(1)} · <a href="{href}">Fichier du jeu de données '
                 f"({html.escape(name)})</a>")

@@ -180,6 +180,6 @@ def build_index(out_dir: Path, summary) -> Path:
     package = build_data_package(out_dir, _listed(summary), title_of=report_title,
                                  territory_of=territory_name)
     path = out_dir / "index.html"
-    atomic_write_text(path, index_html(summary, out_dir,
+    atomic_write_text(path, index_html(summary, out_dir, package and
                                        package.relative_to(out_dir).as_posix()))
     return path
