@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import tlresearch
@@ -27,7 +28,9 @@ from helpers.bad_inputs import BAD, assert_conserved, logged, quarantined, run_w
 QUARANTINES = [
     ("repeated_header.csv", [("repeated_header", 3, None)]),
     ("footer.csv", [("footer_line", 4, None)]),
-    ("ref_error.csv", [("missing_place_name", 2, "place_name")]),
+    ("ref_error.csv", [("missing_place_name", 2, "place_name"),
+                       ("missing_place_name", 4, "place_name"),
+                       ("missing_place_name", 5, "place_name")]),
     ("stray_cell_last_row.xlsx", [("after_blank_gap", 1048576, None)]),
 ]
 
@@ -61,6 +64,41 @@ def test_everyday_quirks_are_read_and_logged(tmp_path, file_name, expected):
     result = run_wave(tmp_path, file_name)
     assert expected in logged(result)
     assert_conserved(result)
+
+
+#: Values the red team found kept as data, with the exact line each now writes to the
+#: quality log: (file, rule, action, row, column, raw value, message).
+ETP = "Équivalents temps plein (ETP)"
+LOGGED_VALUES = [
+    ("etp_percent.csv", "percent_of_full_time", "corrected", 2, "ETP", "80 %",
+     f"{ETP}: value reformatted (percent_of_full_time)"),
+    ("etp_percent.csv", "percent_of_full_time", "corrected", 3, "ETP", "80%",
+     f"{ETP}: value reformatted (percent_of_full_time)"),
+    ("etp_percent.csv", "fraction", "corrected", 5, "ETP", "1/2",
+     f"{ETP}: value reformatted (fraction)"),
+    ("etp_percent.csv", "percent_above_full_time", "set_missing", 6, "ETP", "150 %",
+     f"{ETP}: value not usable (percent_above_full_time)"),
+    ("ref_error.csv", "spreadsheet_error", "set_missing", 4, "NOM", "#N/A",
+     "a spreadsheet error value, not an answer: cell left empty"),
+    ("ref_error.csv", "spreadsheet_error", "set_missing", 5, "NOM", "#VALEUR!",
+     "a spreadsheet error value, not an answer: cell left empty"),
+    ("date_year_0001.csv", "year_out_of_range", "set_missing", 2, "OUVERTURE", "0001",
+     "Année d'ouverture: value not usable (year_out_of_range)"),
+    ("date_year_0001.csv", "date_out_of_range", "set_missing", 3, "DATE", "01/01/0001",
+     "Date de réponse: value not usable (date_out_of_range)"),
+]
+
+
+@pytest.mark.parametrize("file_name", sorted({case[0] for case in LOGGED_VALUES}))
+def test_values_that_are_not_what_they_seem_are_logged_exactly(tmp_path, file_name):
+    result = run_wave(tmp_path, file_name)
+    found = {(i.rule, i.action, i.row, i.column, i.value, i.message)
+             for i in result.harmonised.issues}
+    for expected in [case[1:] for case in LOGGED_VALUES if case[0] == file_name]:
+        assert expected in found
+    assert_conserved(result)
+    if file_name == "etp_percent.csv":  # 80 % of one post is 0,8 ETP, not 80
+        assert result.kept["etp"].tolist() == [0.8, 0.8, 0.8, 0.5, pd.NA]
 
 
 def test_a_stray_delimiter_on_every_row_keeps_every_row(tmp_path):
@@ -150,8 +188,6 @@ def test_a_malformed_overrides_row_names_its_row(tmp_path):
 
 
 def test_a_truncated_parquet_is_one_clear_error(tmp_path):
-    import pandas as pd
-
     frame = pd.DataFrame({"place_id": ["p1"], "wave": [2024]})
     version = publish(tmp_path / "processed", {"responses.parquet": parquet_bytes(frame)})
     table = tmp_path / "processed" / "versions" / version / "responses.parquet"

@@ -32,6 +32,7 @@ from tlresearch.spec.variables import Variable, catalogue
 CORRECTING_RULES = {
     "unit_stripped", "word_number", "fraction", "date_to_year", "excel_serial",
     "scientific_notation", "siret_reformatted", "float_artifact", "leading_zero_restored",
+    "percent_of_full_time",
 }
 
 TOTAL_ROW = re.compile(r"^(sous )?(total|totaux|somme|ensemble)\b")
@@ -41,6 +42,12 @@ PARSERS: dict[str, Callable[[str], tuple[object, str | None]]] = {
     "decimal": values.parse_decimal,
     "year": values.parse_year,
     "date": values.parse_date,
+}
+
+#: Variables whose values need more than their type's parser: a percentage in an ETP
+#: field is a share of one post (:func:`tlresearch.io.cells.parse_fte`), not 80 posts.
+VARIABLE_PARSERS: dict[str, Callable[[str], tuple[object, str | None]]] = {
+    "etp": values.parse_fte,
 }
 
 CODE_PARSERS: dict[str, Callable[[str], tuple[object, str | None]]] = {
@@ -211,7 +218,7 @@ def _column(frame: pd.DataFrame, mapping: ColumnMapping, variable: Variable,
         return result.astype("string")
     if variable.type == "category":
         return _category(raw, mapping, variable, context)
-    parse = PARSERS[variable.type]
+    parse = VARIABLE_PARSERS.get(variable.name, PARSERS[variable.type])
     if mapping.formats:
         parse = lambda text: parse_date_formats(text, mapping.formats)  # noqa: E731
     result, rules = _parse_distinct(raw, parse)

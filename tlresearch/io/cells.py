@@ -173,6 +173,37 @@ def parse_decimal(text: object) -> tuple[float | None, str | None]:
     return (None if value is None else float(value)), rule
 
 
+#: A share of one post written as a percentage: ``80 %``, ``80%``, ``80 pour cent``.
+_PERCENT = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*(?:%|pour\s*cents?|pourcents?)", re.IGNORECASE)
+
+
+def parse_fte(text: object) -> tuple[float | None, str | None]:
+    """Parse full-time equivalents, where a percentage is a share of one full-time post.
+
+    Respondents with one part-time employee often answer ``80 %``: read as a plain
+    number that would be 80 posts. A percentage up to 100 is therefore the share of
+    one post (rule ``percent_of_full_time``, 0,8 ETP); above 100 it is ambiguous (one
+    post and a half, or a total?) and the value is set missing (``percent_above_full_time``).
+    Everything else reads as :func:`parse_decimal` (``0,8``, ``1/2``, ``mi-temps``).
+
+    Examples
+    --------
+    >>> parse_fte("80 %")
+    (0.8, 'percent_of_full_time')
+    >>> parse_fte("1/2")
+    (0.5, 'fraction')
+    >>> parse_fte("150%")
+    (None, 'percent_above_full_time')
+    """
+    match = _PERCENT.fullmatch(normalise_text(text) or "")
+    if match is None or _key(text).replace("-", " ") in TIME_WORDS:
+        return parse_decimal(text)
+    share = Decimal(match.group(1).replace(",", "."))
+    if not 0 <= share <= 100:
+        return None, "percent_above_full_time" if share > 100 else "out_of_range"
+    return float(share / 100), "percent_of_full_time"
+
+
 def parse_year(text: object, *, earliest: int = 1900,
                latest: int = 2100) -> tuple[int | None, str | None]:
     """Parse a year (of opening, of creation...), also from a date or an Excel serial.
