@@ -39,7 +39,7 @@ from tlresearch.report.checks import stray_output, unsafe_markup
 from tlresearch.report.page_style import PAGE_CSS
 from tlresearch.report.provenance import PROVENANCE_LABELS, provenance_html  # noqa: F401
 from tlresearch.report.tables import csv_data_uri, table_download  # noqa: F401
-from tlresearch.viz.standalone_html import network_references
+from tlresearch.viz.network_check import describe, network_loads
 
 if TYPE_CHECKING:
     import nbformat
@@ -247,9 +247,9 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
         f'<p class="tl-date">Rapport du {html.escape(format_date(provenance["run_date"]))}</p>'
         f'{"".join(dict.fromkeys(banners))}</header>\n{_toc_html(toc)}\n<main>\n{body}\n</main>\n'
         f"{provenance_html(provenance)}\n</body>\n</html>\n")
-    leftover = network_references(page)
-    if leftover:
-        raise ReportError(f"the report would load from the network: {sorted(set(leftover))}; "
+    leftover = network_loads(page)
+    if leftover:  # where names the table, column and row, or the map and its feature
+        raise ReportError(f"the report would load from the network: {describe(leftover)}; "
                           "show maps with show_map, not folium's display")
     size = len(page.encode("utf-8"))
     if scope is not None and size >= SIZE_LIMITS[scope]:

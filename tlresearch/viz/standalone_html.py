@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import re
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from tlresearch.core.storage import atomic_write_bytes
-from tlresearch.viz.offline_assets import NETWORK_REFERENCE, PROVIDERS, OfflineError, inline_asset
+from tlresearch.viz.network_check import describe, network_loads
+from tlresearch.viz.offline_assets import PROVIDERS, OfflineError, inline_asset
 
 if TYPE_CHECKING:
     import folium
@@ -139,17 +139,21 @@ def _stable_ids(figure, key: str) -> Iterator[str]:
     return ids
 
 
-#: Inline ``data:`` URIs (base64 images, CSV downloads): their bytes are content, not
-#: addresses, and base64 text can spell "//cdn" by chance.
-_DATA_URI = re.compile(r"data:[\w/+.-]+(?:;[\w=.-]+)*,[^\s\"')<>]*", re.IGNORECASE)
-
-
 def network_references(page: str) -> list[str]:
-    """Every substring of ``page`` that would reach, or looks like it reaches, the network.
+    """Every address ``page`` would fetch from the network (none for a publishable page).
 
-    The contents of ``data:`` URIs are skipped: they are inline bytes, not addresses.
+    Only what loads counts (attributes, CSS, scripts' own addresses: see
+    :mod:`tlresearch.viz.network_check`); a URL in a place name is text. Callers that
+    refuse a page name where the load is with :func:`network_loads` and ``describe``.
+
+    Examples
+    --------
+    >>> network_references("<td>La Ruche, voir https://www.exemple.fr</td>")
+    []
+    >>> network_references('<script src="//cdn.example/x.js"></script>')
+    ['//cdn.example/x.js']
     """
-    return [m.group(0) for m in NETWORK_REFERENCE.finditer(_DATA_URI.sub("data:", page))]
+    return [load.url for load in network_loads(page)]
 
 
 def _snapshot(figure) -> list[tuple]:
@@ -244,9 +248,9 @@ def render_html(m: "folium.Map", key: str | None = None,
     scanned = page
     for allowed in allow:
         scanned = scanned.replace(allowed, "")
-    leftover = network_references(scanned)
+    leftover = network_loads(scanned, f"map « {key} »")
     if leftover:
-        raise OfflineError(f"the map would load from the network: {sorted(set(leftover))}")
+        raise OfflineError(f"the map would load from the network: {describe(leftover)}")
     return page
 
 
