@@ -22,8 +22,12 @@ from tlresearch.viz.standalone_html import network_references
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+#: The last one is the red team's (issue 9): a URL, a script and CSS loads in a place name
+#: are text, and must not stop the map or the tables that show it.
+URL_NAME = ("La Forge, voir https://www.exemple.fr <script src=//evil.example/x.js></script> "
+            "url(http://evil.example/a.png) @import 'x.css'")
 HOSTILE = ["<b>gras</b> {{ x }} ${y}", "Café 🌱 du coin", "مقهى الحي",
-           "Lieu " + "très long " * 80]
+           "Lieu " + "très long " * 80, URL_NAME]
 STAFF_COLUMNS = ["staff_total", "cdi", "cdd", "other_contracts", "etp"]
 
 
@@ -147,6 +151,9 @@ def test_hostile_names_and_titles_are_escaped_wrapped_and_whole(extreme_site):
         assert "<b>gras</b>" not in page
     text = html.unescape(quality)
     assert "{{ x }} ${y}" in text
+    # The URL name is in the quality tables and, escaped twice, in the Panorama's map.
+    assert URL_NAME in text
+    assert URL_NAME in html.unescape(html.unescape(_page(site, 2025, "33")))
 
 
 @pytest.mark.slow

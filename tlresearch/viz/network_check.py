@@ -45,7 +45,7 @@ _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*?))\s*\)""", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]*)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s*["']([^"']*)""", re.IGNORECASE)  # url() is found apart
 _CSS_IMAGE_SET = re.compile(r"""image-set\(([^)]*)\)""", re.IGNORECASE)
 _CSS_QUOTED = re.compile(r""""([^"]*)"|'([^']*)'""")
 _META_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.IGNORECASE)
