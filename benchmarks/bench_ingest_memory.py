@@ -5,7 +5,9 @@ Run: ``.venv/bin/python benchmarks/bench_ingest_memory.py [--rows 20000 2000000]
 1. Peak memory (max RSS) and time to read a 20 000-row and a 2 000 000-row CSV export
    (generated in a temporary folder first, not timed), each in its own child process,
    and to ingest a whole wave (read, harmonise, validate, de-duplicate, communes) of
-   ``--wave-rows`` rows: the reader streams, the later stages still hold the wave.
+   ``--wave-rows`` rows, harmonised and validated in chunks of
+   :data:`tlresearch.ingest.wave.CHUNK_ROWS` rows and, side by side, in one pass (the
+   reader streams; communes and de-duplication still see the whole wave).
 2. The time of one consistent publish (version folder + one switched link) against
    today's per-file atomic writes of the same bytes, alternated in one loop.
 """
@@ -41,7 +43,7 @@ shutil.copy(sys.argv[1], paths.raw / "2024" / "export.csv")
 codebook = yaml.safe_load(Path(sys.argv[3]).read_text(encoding="utf-8"))
 codebook["file"] = "2024/export.csv"
 started = time.perf_counter()
-result = ingest_wave(paths, parse_codebook(codebook))
+result = ingest_wave(paths, parse_codebook(codebook), chunk_rows=int(sys.argv[4]))
 print(json.dumps({"seconds": time.perf_counter() - started, "rows": result.rows_in,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -116,8 +118,12 @@ def main() -> None:
             if rows in args.rows:
                 measures.append(("read the export (streamed)", child(READ, str(export))))
             if rows in args.wave_rows:
-                measures.append(("ingest one wave (all stages)",
-                                 child(WAVE, str(export), f"{tmp}/wave_{rows}", str(codebook))))
+                from tlresearch.ingest.wave import CHUNK_ROWS
+
+                for label, chunk in (("ingest one wave, in chunks", CHUNK_ROWS),
+                                     ("ingest one wave, one pass", 10 ** 9)):
+                    measures.append((label, child(WAVE, str(export), f"{tmp}/wave_{rows}_{chunk}",
+                                                  str(codebook), str(chunk))))
             for label, result in measures:
                 if "error" in result:
                     print(f"{label:<34}{rows:>10}{size:>9.0f}  failed: {result['error']}")

@@ -81,8 +81,15 @@ def response_ids(wave: int, rows: list[int]) -> list[str]:
     return [f"{wave}-{row:06d}" for row in rows]
 
 
-def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
+def harmonise(raw: RawTable, codebook: Codebook, chunk_rows: int | None = None) -> HarmonisedWave:
     """Map a raw table to canonical variables following its codebook.
+
+    Parameters
+    ----------
+    chunk_rows
+        Rows parsed at a time (default: all at once). Every cell is parsed on its own
+        and every logged action depends on its cell only, so any chunk size gives the
+        same result; smaller chunks bound the temporaries of a large wave.
 
     Raises
     ------
@@ -109,14 +116,27 @@ def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
                             "variable left missing",
                             file=name, column=column, wave=wave))
 
-    rows = raw.rows
+    step = chunk_rows or max(len(raw.rows), 1)
+    parts = [_harmonise_rows(raw.frame.iloc[start:start + step].reset_index(drop=True),
+                             raw.rows[start:start + step], codebook, name, issues)
+             for start in range(0, max(len(raw.rows), 1), step)]
+    out = pd.concat([p[0] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
+    jobs = pd.concat([p[1] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
+    harmonised = HarmonisedWave(wave, name, out, jobs, issues, blank_rows=list(raw.blank_rows))
+    _quarantine_rows(harmonised, raw)
+    return harmonised
+
+
+def _harmonise_rows(frame: pd.DataFrame, rows: list[int], codebook: Codebook, name: str,
+                    issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical responses and job slots of some rows of a wave; cell issues go to ``issues``."""
+    wave = codebook.wave
     out = pd.DataFrame({
         "response_id": pd.array(response_ids(wave, rows), dtype="string"),
         "wave": pd.array([wave] * len(rows), dtype="Int64"),
         "source_file": pd.array([name] * len(rows), dtype="string"),
         "source_row": pd.array(rows, dtype="Int64"),
     })
-    frame = raw.frame.reset_index(drop=True)
     variables = catalogue()
     jobs = empty_jobs()
     for var_name, mapping in codebook.variables.items():
@@ -132,11 +152,8 @@ def harmonise(raw: RawTable, codebook: Codebook) -> HarmonisedWave:
                 out[f"type_{code}"] = series
         else:
             out[var_name] = _column(frame, mapping, variable, context)
-
     out["complete"] = _completeness(frame, codebook)
-    harmonised = HarmonisedWave(wave, name, out, jobs, issues, blank_rows=list(raw.blank_rows))
-    _quarantine_rows(harmonised, raw)
-    return harmonised
+    return out, jobs
 
 
 @dataclass
@@ -193,17 +210,22 @@ def _parse_distinct(series: pd.Series, parse) -> tuple[pd.Series, pd.Series]:
 def _log_rules(context: _Context, raw: pd.Series, result: pd.Series, rules: pd.Series,
                column: str, label: str) -> None:
     flagged = rules.notna()
+    has_value = result.notna()
+    # The action depends on the cell alone (not on the other cells with the same rule),
+    # so that a wave parsed in chunks logs exactly what it logs in one pass.
     for rule in sorted(rules[flagged].unique()):
-        mask = rules == rule
-        kept = result[mask].notna().all()
-        if rule in CORRECTING_RULES and kept:
-            action, message = "corrected", f"{label}: value reformatted ({rule})"
-        elif result[mask].isna().all():
-            action, message = "set_missing", f"{label}: value not usable ({rule})"
-        else:
-            action, message = "flagged", f"{label}: {rule}"
-        positions = list(mask[mask].index)
-        context.log(positions, column, list(raw[mask]), rule, action, message)
+        for kept in (True, False):
+            mask = (rules == rule) & (has_value == kept)
+            if not mask.any():
+                continue
+            if kept and rule in CORRECTING_RULES:
+                action, message = "corrected", f"{label}: value reformatted ({rule})"
+            elif not kept:
+                action, message = "set_missing", f"{label}: value not usable ({rule})"
+            else:
+                action, message = "flagged", f"{label}: {rule}"
+            positions = list(mask[mask].index)
+            context.log(positions, column, list(raw[mask]), rule, action, message)
 
 
 def _column(frame: pd.DataFrame, mapping: ColumnMapping, variable: Variable,

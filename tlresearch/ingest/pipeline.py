@@ -24,7 +24,7 @@ from tlresearch.core.errors import CodebookError, DataError, UsageError
 from tlresearch.core.paths import DEFAULT_REGION, DataPaths
 from tlresearch.core.quality_log import Issue, issues_frame
 from tlresearch.core.version import __version__
-from tlresearch.ingest.wave import WaveResult, ingest_wave
+from tlresearch.ingest.wave import CHUNK_ROWS, WaveResult, ingest_wave
 from tlresearch.spec.codebook import find_codebooks, load_codebook
 from tlresearch.spec.variables import catalogue, restricted_names
 
@@ -59,7 +59,7 @@ def raw_waves_without_codebook(paths: DataPaths) -> list[int]:
 
 
 def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = DEFAULT_REGION,
-                keep_going: bool = False) -> IngestResult:
+                keep_going: bool = False, chunk_rows: int = CHUNK_ROWS) -> IngestResult:
     """Build every table of the panel in memory (nothing is written).
 
     Parameters
@@ -70,6 +70,9 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         When a wave fails (missing column, unreadable file), go on with the others
         and report the error; by default the first error stops the run, so that a
         panel is never silently published without one of its waves.
+    chunk_rows
+        Rows of a wave harmonised and validated at a time (:data:`CHUNK_ROWS`); any
+        size gives the same tables, byte for byte.
     """
     from tlresearch.ingest.commune_overrides import apply_commune_overrides, load_commune_overrides
     from tlresearch.ingest.data_folder import check_demo_separation
@@ -104,7 +107,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
             if codebook.wave != wave:
                 raise CodebookError(f"codebook says wave {codebook.wave}", wave=wave,
                                     file=codebooks[wave].name, rule="codebook_wave")
-            results.append(ingest_wave(paths, codebook, region))
+            results.append(ingest_wave(paths, codebook, region, chunk_rows=chunk_rows))
         except DataError as error:
             if not keep_going:
                 raise
@@ -236,7 +239,8 @@ def conservation_table(results: list[WaveResult]) -> pd.DataFrame:
 
 
 def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = DEFAULT_REGION,
-               keep_going: bool = False, wait_seconds: float = 0) -> IngestResult:
+               keep_going: bool = False, wait_seconds: float = 0,
+               chunk_rows: int = CHUNK_ROWS) -> IngestResult:
     """Build the panel and publish it to ``data/processed`` and ``data/restricted``.
 
     Holds the folder's lock for the whole run. Nothing is written until the whole panel
@@ -249,7 +253,7 @@ def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = D
     from tlresearch.spec.dictionary import data_dictionary, dictionary_markdown
 
     with exclusive_run(paths.lock_file, wait_seconds):
-        result = build_panel(paths, waves, region, keep_going)
+        result = build_panel(paths, waves, region, keep_going, chunk_rows)
         if not result.conservation["balanced"].all():
             bad = result.conservation[~result.conservation["balanced"]]
             raise DataError(f"row conservation broken for {bad['file'].tolist()}",

@@ -64,8 +64,12 @@ CROSS_FIELD_COLUMNS = {
 }
 
 
-def response_schema(columns: list[str]) -> pa.DataFrameSchema:
-    """The pandera schema of the canonical responses present in ``columns``."""
+def response_schema(columns: list[str], cross_field: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of the canonical responses present in ``columns``.
+
+    ``cross_field=False`` leaves out the rules across variables, which
+    :func:`validate_responses` applies itself (see there why).
+    """
     variables = catalogue()
     checks: dict[str, pa.Column] = {
         "response_id": pa.Column("string", unique=True),
@@ -88,7 +92,8 @@ def response_schema(columns: list[str]) -> pa.DataFrameSchema:
                  "category": "string", "string": "string", "code": "string"}[variable.type]
         checks[name] = pa.Column(dtype, column_checks, nullable=True)
     frame_checks = [pa.Check(fn, name=rule) for rule, fn in cross_field_rules().items()]
-    return pa.DataFrameSchema(checks, checks=frame_checks, strict=False, coerce=False)
+    return pa.DataFrameSchema(checks, checks=frame_checks if cross_field else None,
+                              strict=False, coerce=False)
 
 
 def validate_responses(responses: pd.DataFrame) -> pd.DataFrame:
@@ -104,7 +109,10 @@ def validate_responses(responses: pd.DataFrame) -> pd.DataFrame:
     pandera.errors.SchemaErrors
         Never for data: only a wrong column type (a programming error) is raised.
     """
-    schema = response_schema(list(responses.columns))
+    # The cross-field rules run here, vectorised, not as pandera frame checks: pandera
+    # reports a failing frame check with every cell of the failing row, which for a
+    # large wave was most of validation's time and memory. Same failures either way.
+    schema = response_schema(list(responses.columns), cross_field=False)
     frame = responses.reset_index(drop=True)
     try:
         schema.validate(frame, lazy=True)
@@ -130,5 +138,14 @@ def validate_responses(responses: pd.DataFrame) -> pd.DataFrame:
             "response_id": frame.at[index, "response_id"], "rule": rule,
             "column": column, "value": None if pd.isna(value) else str(value),
         })
-    out = pd.DataFrame(rows, columns=["response_id", "rule", "column", "value"])
+    parts = [pd.DataFrame(rows, columns=["response_id", "rule", "column", "value"])]
+    for rule, passes in cross_field_rules().items():
+        column = CROSS_FIELD_COLUMNS[rule]
+        bad = frame.loc[~passes(frame).to_numpy(dtype=bool)]
+        values = (bad[column].astype(object).map(lambda v: None if pd.isna(v) else str(v))
+                  if column in bad else None)
+        parts.append(pd.DataFrame({"response_id": bad["response_id"].astype(object),
+                                   "rule": rule, "column": column, "value": values}))
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else parts[0]
     return out.drop_duplicates().sort_values(["response_id", "rule"]).reset_index(drop=True)

@@ -21,6 +21,11 @@ from tlresearch.ingest.validate import validate_responses
 from tlresearch.io.raw_tables import read_table
 from tlresearch.spec.codebook import Codebook
 
+#: Rows harmonised and validated at a time: the parsers' temporaries and pandera's
+#: copies of the frame then stay the size of a chunk, whatever the wave. Any chunk size
+#: gives the same panel, byte for byte (tests/test_ingest_chunks.py).
+CHUNK_ROWS = 20_000
+
 
 @dataclass
 class WaveResult:
@@ -73,13 +78,18 @@ def unnamed_exports(paths: DataPaths, codebook: Codebook) -> list[Issue]:
     return issues
 
 
-def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGION) -> WaveResult:
-    """Read, harmonise, validate and de-duplicate one wave (no file is written)."""
+def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGION,
+                chunk_rows: int = CHUNK_ROWS) -> WaveResult:
+    """Read, harmonise, validate and de-duplicate one wave (no file is written).
+
+    Harmonisation and validation go ``chunk_rows`` rows at a time (same result for any
+    size); de-duplication and communes see the whole wave.
+    """
     source = raw_source(paths, codebook)
     _check_codebook(codebook)
     raw = read_table(source, name=codebook.file, sheet=codebook.sheet,
                      header_row=codebook.header_row)
-    harmonised = harmonise(raw, codebook)
+    harmonised = harmonise(raw, codebook, chunk_rows=chunk_rows)
     result = WaveResult(harmonised, codebook, rows_in=raw.records_in,
                         quarantine=dict(harmonised.quarantine))
     for row in harmonised.blank_rows:
@@ -87,7 +97,7 @@ def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGI
                       row=row, wave=codebook.wave)
         result.quarantine[f"{codebook.wave}-{row:06d}"] = issue
         harmonised.issues.append(issue)
-    _quarantine_invalid(result)
+    _quarantine_invalid(result, chunk_rows)
     _resolve(result, region)
     _quarantine_duplicates(result)
     harmonised.issues.extend(unnamed_exports(paths, codebook))
@@ -105,10 +115,16 @@ def _check_codebook(codebook: Codebook) -> None:
                                 file=codebook.file, column=name, rule="codebook_content")
 
 
-def _quarantine_invalid(result: WaveResult) -> None:
+def _quarantine_invalid(result: WaveResult, chunk_rows: int = CHUNK_ROWS) -> None:
     responses = result.harmonised.responses
     candidates = responses[~responses["response_id"].isin(result.quarantine)]
-    failures = validate_responses(candidates)
+    # Every rule is checked row by row (ids are unique by construction), so chunks give
+    # the failures of one pass once sorted as validate_responses sorts them.
+    step = max(chunk_rows, 1)
+    parts = [validate_responses(candidates.iloc[start:start + step])
+             for start in range(0, max(len(candidates), 1), step)]
+    failures = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).sort_values(
+        ["response_id", "rule"]).reset_index(drop=True)
     rows = dict(zip(responses["response_id"], responses["source_row"]))
     raw_columns = {name: m.raw_columns()[0] for name, m in result.codebook.variables.items()}
     for failure in failures.itertuples(index=False):
@@ -144,6 +160,11 @@ def _resolve(result: WaveResult, region: str) -> None:
                 wave=result.codebook.wave))
 
 
+#: What de-duplication reads: the place's keys, the submission time and the row.
+_DUPLICATE_COLUMNS = ("response_id", "source_row", "place_name", "commune_code",
+                      "declared_commune_name", "siret", "submitted_at")
+
+
 def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
     from tlresearch.io.cells import fold
 
@@ -159,8 +180,13 @@ def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
 
 
 def _quarantine_duplicates(result: WaveResult) -> None:
-    """Keep the last submission of a place in a wave; set the earlier ones aside."""
-    responses = result.kept.copy()
+    """Keep the last submission of a place in a wave; set the earlier ones aside.
+
+    Works on the key columns only (not a copy of the wave), and finds each kept
+    submission by its key in one dictionary.
+    """
+    kept = result.kept
+    responses = kept[[c for c in _DUPLICATE_COLUMNS if c in kept]].copy()
     if responses.empty:
         return
     responses["_key"] = _duplicate_key(responses)
@@ -168,9 +194,10 @@ def _quarantine_duplicates(result: WaveResult) -> None:
              else ["_key", "source_row"])
     responses = responses.sort_values(order, kind="stable", na_position="first")
     latest = responses.groupby("_key", sort=False).tail(1)
+    kept_ids = dict(zip(latest["_key"], latest["response_id"]))
     for pos in responses.index.difference(latest.index):
         response_id = responses.at[pos, "response_id"]
-        kept_id = latest.loc[latest["_key"] == responses.at[pos, "_key"], "response_id"].iloc[0]
+        kept_id = kept_ids[responses.at[pos, "_key"]]
         row = int(responses.at[pos, "source_row"])
         issue = Issue("duplicate_submission", "quarantined",
                       f"same place submitted again in this wave; response {kept_id} kept",
