@@ -49,3 +49,42 @@ def test_a_large_export_is_read_under_a_memory_cap(tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-800:]
     assert run.stdout.split() == [str(ROWS), str(ROWS), "Lieu", str(ROWS - 1)]
+
+
+#: The README's budget of one whole wave (read, harmonise and validate in chunks,
+#: communes, duplicates), as peak resident memory: a fixed part (libraries, the
+#: region's geography) and a part per row. Measured: 20 000 rows 315 MB, 200 000 rows
+#: 655 MB; validating the wave in one pandera pass added ~5 kB per row on top.
+WAVE_BUDGET_MB, WAVE_BUDGET_KB_PER_ROW = 300, 2
+WAVE_ROWS = 20_000
+
+WAVE_CHILD = textwrap.dedent("""
+    import resource, shutil, sys
+    from pathlib import Path
+    import yaml
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.ingest.wave import ingest_wave
+    from tlresearch.spec.codebook import parse_codebook
+    paths = DataPaths(Path(sys.argv[2]))
+    (paths.raw / "2024").mkdir(parents=True)
+    shutil.copy(sys.argv[1], paths.raw / "2024" / "export.csv")
+    codebook = yaml.safe_load(Path(sys.argv[3]).read_text(encoding="utf-8"))
+    codebook["file"] = "2024/export.csv"
+    result = ingest_wave(paths, parse_codebook(codebook))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(result.rows_in, len(result.kept) + len(result.quarantine), round(peak_mb))
+""")
+
+
+def test_a_whole_wave_stays_within_the_stated_budget(tmp_path):
+    from pathlib import Path
+
+    export = tmp_path / "export.csv"
+    write_export(export, WAVE_ROWS)
+    codebook = Path(__file__).parent / "data" / "bad" / "codebook.yaml"
+    run = subprocess.run([sys.executable, "-c", WAVE_CHILD, str(export), str(tmp_path / "d"),
+                          str(codebook)], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-800:]
+    rows_in, accounted, peak_mb = map(int, run.stdout.split())
+    assert rows_in == accounted == WAVE_ROWS
+    assert peak_mb <= WAVE_BUDGET_MB + WAVE_BUDGET_KB_PER_ROW * WAVE_ROWS / 1024, peak_mb
