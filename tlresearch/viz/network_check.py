@@ -291,7 +291,7 @@ def _skip_regex(text: str, start: int) -> int:
     return start + 1
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)  # Leaflet, its plugin, a few maps: bounded, scripts can be MBs
 def _script_loads(text: str) -> tuple[tuple[str, str], ...]:
     """Loads of one script, cached: every map of a site inlines the same Leaflet."""
     found: list[tuple[str, str]] = []
