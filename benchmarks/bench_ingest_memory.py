@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/bench_ingest_memory.py [--rows 20000 2000000]``.
 
 1. Peak memory (max RSS) and time to read a 20 000-row and a 2 000 000-row CSV export
-   (generated in a temporary folder first, not timed), each in its own child process,
+   (generated in a temporary folder first, not timed), each in its own child process
+   (peak = the child's VmHWM: its ru_maxrss would start at this parent's peak, vfork),
    and to ingest a whole wave (read, harmonise, validate, de-duplicate, communes) of
    ``--wave-rows`` rows, harmonised and validated in chunks of
    :data:`tlresearch.ingest.wave.CHUNK_ROWS` rows and, side by side, in one pass (the
@@ -22,16 +23,16 @@ import time
 from pathlib import Path
 
 READ = """
-import json, resource, sys, time
+import json, sys, time
 from tlresearch.io.raw_tables import read_table
 started = time.perf_counter()
 table = read_table(sys.argv[1])
 print(json.dumps({"seconds": time.perf_counter() - started, "rows": table.records_in,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
 """
 
 WAVE = """
-import json, resource, shutil, sys, time
+import json, shutil, sys, time
 from pathlib import Path
 import yaml
 from tlresearch.core.paths import DataPaths
@@ -45,7 +46,7 @@ codebook["file"] = "2024/export.csv"
 started = time.perf_counter()
 result = ingest_wave(paths, parse_codebook(codebook), chunk_rows=int(sys.argv[4]))
 print(json.dumps({"seconds": time.perf_counter() - started, "rows": result.rows_in,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
 """
 
 COMMUNES = [("Bègles", "33130", "33039"), ("Limoges", "87000", "87085"),

@@ -59,7 +59,7 @@ WAVE_BUDGET_MB, WAVE_BUDGET_KB_PER_ROW = 300, 2
 WAVE_ROWS = 20_000
 
 WAVE_CHILD = textwrap.dedent("""
-    import resource, shutil, sys
+    import shutil, sys
     from pathlib import Path
     import yaml
     from tlresearch.core.paths import DataPaths
@@ -71,7 +71,10 @@ WAVE_CHILD = textwrap.dedent("""
     codebook = yaml.safe_load(Path(sys.argv[3]).read_text(encoding="utf-8"))
     codebook["file"] = "2024/export.csv"
     result = ingest_wave(paths, parse_codebook(codebook))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: started by vfork, a child inherits its parent's peak in
+    # ru_maxrss (a pytest process of 600 MB); VmHWM is this program's own memory.
+    status = open("/proc/self/status").read().split("VmHWM:")[1]
+    peak_mb = int(status.split()[0]) / 1024
     print(result.rows_in, len(result.kept) + len(result.quarantine), round(peak_mb))
 """)
 
