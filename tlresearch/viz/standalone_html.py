@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
