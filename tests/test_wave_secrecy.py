@@ -173,3 +173,12 @@ def test_one_place_with_ninety_percent_of_a_departements_jobs_hides_its_key_figu
                           "suppression_reason": [None, None]})
     marked = secrecy.hide_indicators(cards, "64")
     assert marked["suppressed"].tolist() == [True, bool(secrecy.is_hidden("64"))]
+
+
+def test_a_wave_that_did_not_ask_the_staff_questions_is_protected_on_its_counts():
+    """The ETP column exists but is empty (a wave without staff questions): no sum table."""
+    wave = a_wave(2)
+    wave["etp"] = pd.Series(pd.NA, index=wave.index, dtype="Float64")
+    secrecy = protect_wave(wave)
+    assert "etp" not in secrecy.sums
+    assert secrecy.counts.values.loc[secrecy.total, secrecy.total] == len(wave)

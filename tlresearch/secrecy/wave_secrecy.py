@@ -262,7 +262,9 @@ def _micro(responses: pd.DataFrame, sums, departement: str,
     micro = responses[[departement, typology]].astype("string").copy()
     micro[departement] = micro[departement].fillna(UNKNOWN_DEPARTEMENT)
     micro[typology] = micro[typology].fillna(MISSING_TYPE)
-    present = [v for v in sums if v in responses.columns]
+    # A sum the wave did not ask (every value missing) is absent, like a missing column.
+    present = [v for v in sums
+               if v in responses.columns and pd.to_numeric(responses[v]).notna().any()]
     for variable in present:
         micro[variable] = pd.to_numeric(responses[variable]).astype("Float64")
     return micro, present
