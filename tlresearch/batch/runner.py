@@ -192,6 +192,9 @@ def _run_locked(paths, specs, out_dir, state, workers, force, retry_failed, time
             logger.info("run %s: %s", spec.name, why)
             todo.append((spec, key, why))
 
+    # Longest first, so that no worker is left alone with a slow page at the end: a
+    # region's page draws every commune and protects the widest tables.
+    todo.sort(key=lambda item: item[0].territory != item[0].region)
     work = state / "work"
     shutil.rmtree(work, ignore_errors=True)  # leftovers of a killed run: we hold the lock
     work.mkdir()

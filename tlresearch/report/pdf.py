@@ -115,7 +115,7 @@ def print_site(site: str | Path, pattern: str = PRINTED, workers: int | None = N
         return outcome
 
     try:
-        done = _print_with_playwright(todo, timeout)
+        done = _print_with_playwright(todo, timeout, workers or min(2, os.cpu_count() or 1))
     except ImportError:  # no Playwright: one Chromium process per page
         done = None
     if done is None:
@@ -133,41 +133,52 @@ def print_site(site: str | Path, pattern: str = PRINTED, workers: int | None = N
     return outcome
 
 
-def _print_with_playwright(pages: list[Path], timeout: float) -> list[bool]:
+def _print_with_playwright(pages: list[Path], timeout: float, workers: int = 2) -> list[bool]:
     """Print many pages with one Chromium (the same print as :func:`print_pdf`).
 
     Starting Chromium costs seconds; a site has a Panorama per wave and territory, so
     one browser prints them all through Playwright when it is installed (it drives
-    Debian's Chromium: nothing is downloaded). Raises ImportError without Playwright.
+    Debian's Chromium: nothing is downloaded), ``workers`` pages at a time (Chromium
+    lays out each page in its own renderer process: two pages keep two cores busy).
+    Raises ImportError without Playwright.
     """
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    import asyncio
 
-    results = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path()),
-                                             args=[a for a in _ARGS if a != "--headless"])
-        try:
-            context = browser.new_context(offline=True)
-            for page_path in pages:
-                pdf = page_path.with_suffix(".pdf")
-                tmp = pdf.with_name(f".{pdf.name}.tmp")
-                page = context.new_page()
-                try:
-                    page.set_content(print_copy(page_path.read_text(encoding="utf-8")),
-                                     timeout=timeout * 1000, wait_until="load")
-                    data = page.pdf(prefer_css_page_size=True, print_background=True)
-                    tmp.write_bytes(data)
-                    os.replace(tmp, pdf)
-                    results.append(True)
-                except PlaywrightError:
-                    tmp.unlink(missing_ok=True)
-                    results.append(False)
-                finally:
-                    page.close()
-        finally:
-            browser.close()
-    return results
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    async def print_one(context, page_path: Path, gate: asyncio.Semaphore) -> bool:
+        pdf = page_path.with_suffix(".pdf")
+        tmp = pdf.with_name(f".{pdf.name}.tmp")
+        async with gate:
+            page = await context.new_page()
+            try:
+                await page.set_content(print_copy(page_path.read_text(encoding="utf-8")),
+                                       timeout=timeout * 1000, wait_until="load")
+                data = await page.pdf(prefer_css_page_size=True, print_background=True)
+                tmp.write_bytes(data)
+                os.replace(tmp, pdf)
+                return True
+            except PlaywrightError:
+                tmp.unlink(missing_ok=True)
+                return False
+            finally:
+                await page.close()
+
+    async def print_all() -> list[bool]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(chromium_path()),
+                args=[a for a in _ARGS if a != "--headless"])
+            try:
+                context = await browser.new_context(offline=True)
+                gate = asyncio.Semaphore(max(1, workers))
+                return list(await asyncio.gather(*(print_one(context, p, gate)
+                                                   for p in pages)))
+            finally:
+                await browser.close()
+
+    return asyncio.run(print_all())
 
 
 __all__ = ["print_pdf", "print_site", "pages_to_print", "chromium_path", "PrintError", "PRINTED"]

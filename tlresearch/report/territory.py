@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tlresearch.core.errors import UsageError
@@ -127,18 +128,44 @@ def select_territory(frame: pd.DataFrame, territory: str,
     return frame[mask.astype(bool)].reset_index(drop=True)
 
 
+#: Boundary levels a report's maps draw.
+_LEVELS = ("commune", "epci", "departement")
+
+
+@lru_cache(maxsize=4)
+def _read_layers(files: tuple[tuple[str, int, int], ...]) -> tuple:
+    """The boundary files, read once per process and per file version.
+
+    A warm kernel runs a Panorama for every wave and territory: reading and parsing
+    the region's communes each time was a fixed cost of every page. The key holds each
+    file's size and modification time, so a rebuilt geography is read again.
+    """
+    import geopandas
+
+    return tuple(geopandas.read_parquet(path) for path, _, _ in files)
+
+
 def territory_boundaries(territory: str, data_dir: str | os.PathLike | None = None,
                          region: str = DEFAULT_REGION, web: bool = True) -> dict:
     """Communes, EPCI and departments of a territory, for :mod:`tlresearch.viz.maps`.
 
     For a department, the communes and the department are its own and the EPCI are
     those with at least one commune in it (drawn whole, as far as the region goes).
+    Each call returns frames of its own (the parsed files are shared, see
+    :func:`_read_layers`), so a report that changes them changes nothing for the next.
     """
+    from tlresearch.geo.boundaries import boundaries_path
     from tlresearch.geo.reference import load_boundaries
 
     paths = DataPaths.resolve(data_dir)
-    layers = {level: load_boundaries(level, region=region, web=web, paths=paths)
-              for level in ("commune", "epci", "departement")}
+    files = [boundaries_path(paths, level, region, web) for level in _LEVELS]
+    if all(path.is_file() for path in files):
+        stamps = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                       for path in files)
+        layers = {level: frame.copy() for level, frame in zip(_LEVELS, _read_layers(stamps))}
+    else:  # load_boundaries says which file is missing and how to build it
+        layers = {level: load_boundaries(level, region=region, web=web, paths=paths)
+                  for level in _LEVELS}
     code = str(territory)
     if territory_level(code, region) == "region":
         return layers
