@@ -89,6 +89,27 @@ def demo_site(demo_data_dir, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def demo_full_site(demo_data_dir, tmp_path_factory):
+    """The demo site as ``make reports`` publishes it (every wave x territory, the
+    latest wave's other notebooks and PDFs, the index), built once for all xdist
+    workers of the session; a :class:`helpers.demo_site.DemoSite`. Read it, never
+    change it: copy what a test must modify."""
+    from filelock import FileLock
+
+    from helpers.demo_site import build_demo_site, read_demo_site
+
+    # Under xdist the workers' temporary folders share a parent of this session only;
+    # without xdist that parent outlives the session, so the site goes in our own.
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "demo-full-site"
+    with FileLock(str(shared / "demo-full-site.lock")):
+        if not (folder / "site.json").is_file():
+            build_demo_site(demo_data_dir, folder)
+    return read_demo_site(folder)
+
+
 @pytest.fixture(scope="module")
 def toy():
     """Four square communes in two départements and two EPCI (EPSG:4326)."""

@@ -170,38 +170,25 @@ def test_a_wave_without_staff_questions_and_a_wave_of_one(extreme_site):
 
 
 @pytest.mark.slow
-def test_every_demo_wave_and_territory_is_published(demo_data_dir, tmp_path):
+def test_every_demo_wave_and_territory_is_published(demo_full_site):
     """What ``make reports`` publishes: every wave × territory (quality page, Panorama),
     the other notebooks for the latest wave; no failure, one title, the banner, the PDF."""
-    from tlresearch.batch.runner import run_reports
-    from tlresearch.core.paths import DataPaths
-    from tlresearch.geo.datafrance import departement_names
-    from tlresearch.report.pdf import chromium_path, print_site
-    from tlresearch.report.site import build_index
-    from tlresearch.report.territory import panel_waves
+    from tlresearch.report.pdf import chromium_path
 
-    paths = DataPaths(demo_data_dir)
-    waves = panel_waves(demo_data_dir)
-    territories = ["75", *sorted(departement_names("75"))]
-    every = run_reports(paths, notebooks=[NOTEBOOKS / "10-quality.ipynb",
-                                          NOTEBOOKS / "40-panorama.ipynb"],
-                        years=waves, territories=territories, out_dir=tmp_path,
-                        workers=2, progress=False, timeout=900)
-    latest = run_reports(paths, notebooks=[NOTEBOOKS / n for n in (
-        "20-map.ipynb", "30-professionalisation.ipynb", "50-certification.ipynb")],
-        years=[max(waves)], territories=territories, out_dir=tmp_path, workers=2,
-        progress=False, timeout=900)
-    reports = every.reports + latest.reports
+    site, waves, territories = demo_full_site.folder, demo_full_site.waves, demo_full_site.territories
+    reports = demo_full_site.every.reports + demo_full_site.latest.reports
     assert [f"{r.name}: {r.error}" for r in reports if r.status != "fresh"] == []
-    assert len(every.reports) == len(waves) * (1 + len(territories))
+    assert len(demo_full_site.every.reports) == len(waves) * (1 + len(territories))
     for report in reports:
-        page = (tmp_path / report.output).read_text(encoding="utf-8")
+        page = (site / report.output).read_text(encoding="utf-8")
         assert page.count("<h1") == 1, report.name
         assert "Données fictives (démonstration)" in page.split("</header>")[0], report.name
     if chromium_path() is not None:
-        printed = print_site(tmp_path, pattern=f"{max(waves)}/*/40-panorama.html")
+        printed = demo_full_site.printed
         assert printed["failed"] == [] and len(printed["printed"]) == len(territories)
-    index = build_index(tmp_path, latest).read_text(encoding="utf-8")
+        assert all((site / pdf).with_suffix(".pdf").read_bytes()[:5] == b"%PDF-"
+                   for pdf in printed["printed"])
+    index = (site / "index.html").read_text(encoding="utf-8")
     for year in waves:
         assert f'href="{year}/33/40-panorama.html"' in index
     assert index.index(f'id="annee-{max(waves)}"') < index.index(f'id="annee-{min(waves)}"')
