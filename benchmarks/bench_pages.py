@@ -10,8 +10,12 @@ respondents), in one run, side by side:
 
 1. **page**: executing ``notebooks/40-panorama.ipynb`` with papermill (a kernel of
    its own), then :func:`tlresearch.report.renderer.render_report`; its size in bytes;
-2. **PDF**: :func:`tlresearch.report.pdf.print_pdf` of that page (headless Chromium);
-   its size and its number of A4 sheets; the ratio PDF time / page time.
+2. **PDF**: :func:`tlresearch.report.pdf.print_pdf` of that page (one headless Chromium
+   process for the page, as a lone page is printed); its size and its number of A4
+   sheets; the ratio PDF time / page time;
+3. **PDF, one browser**: both pages printed by :func:`tlresearch.report.pdf.print_site`,
+   as ``tlresearch report`` prints a site (one Chromium for every page, two at a time):
+   the time per page, browser start included.
 
 With ``--full``: the two ``tlresearch report`` commands of ``make reports`` (every wave ×
 territory for the quality page and the Panorama with its PDF; maps, trends and
@@ -45,18 +49,20 @@ def one_page(territory: str, year: int, data_dir: Path, out: Path) -> dict:
     from tlresearch.report.pdf import print_pdf
     from tlresearch.report.renderer import render_report
 
-    executed = out / f"{territory}.ipynb"
+    folder = out / territory
+    folder.mkdir()
+    executed = folder / "40-panorama.ipynb"
     started = time.perf_counter()
     papermill.execute_notebook(str(PANORAMA), str(executed), progress_bar=False, cwd=str(ROOT),
                                parameters={"year": year, "territory": territory,
                                            "data_dir": str(data_dir)})
     page = render_report(nbformat.read(executed, as_version=4), title=f"Panorama {territory}",
                          provenance={"run_date": "2026-11-30", "parameters": {}})
-    page_path = out / f"{territory}.html"
+    page_path = folder / "40-panorama.html"
     page_path.write_text(page, encoding="utf-8")
     page_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    pdf = print_pdf(page_path)
+    pdf = print_pdf(page_path, folder / "one-process.pdf")
     pdf_seconds = time.perf_counter() - started
     sheets = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     return {"page_bytes": len(page.encode()), "page_s": page_seconds,
@@ -75,6 +81,7 @@ def site_run(data_dir: Path, site: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     import tlresearch
     from tlresearch.core.paths import DataPaths
+    from tlresearch.report.pdf import print_site
     from tlresearch.report.territory import panel_waves
 
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -89,10 +96,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Panorama {year}: page (papermill + render) and PDF (headless Chromium)")
         print(f"{'territory':<12}{'page bytes':>12}{'page s':>9}{'PDF bytes':>12}{'PDF s':>8}"
               f"{'sheets':>8}{'PDF/page time':>15}")
+        pages = 0.0
         for territory in ("75", largest):
             m = one_page(territory, year, data_dir, out)
+            pages += m["page_s"]
             print(f"{territory:<12}{m['page_bytes']:>12,}{m['page_s']:>9.1f}{m['pdf_bytes']:>12,}"
                   f"{m['pdf_s']:>8.1f}{m['sheets']:>8}{m['pdf_s'] / m['page_s']:>15.2f}")
+        started = time.perf_counter()
+        printed = print_site(out, pattern="*/40-panorama.html")
+        batch = time.perf_counter() - started
+        print(f"one Chromium for both pages (print_site): {batch:.1f} s, "
+              f"{batch / max(1, len(printed['printed'])):.1f} s per page "
+              f"({batch / pages:.2f} of the pages' time), failed: {printed['failed']}")
         if options.full:
             site = out / "site"
             full = site_run(data_dir, site)
