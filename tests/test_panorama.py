@@ -99,6 +99,30 @@ def test_territory_boundaries_of_a_department(demo_panel):
     assert layers["epci"]["code"].isin(layers["commune"]["epci_code"]).all()
 
 
+def test_territory_boundaries_are_read_once_but_never_shared(demo_panel, tmp_path):
+    """A warm kernel keeps the parsed files; each report gets frames of its own, and a
+    rebuilt file is read again."""
+    import shutil
+
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.geo.boundaries import boundaries_path
+    from tlresearch.report.territory import _read_layers
+
+    root = tmp_path / "data"
+    shutil.copytree(demo_panel[0].root / "processed" / "geo", root / "processed" / "geo")
+    first = panorama.territory_boundaries("75", root)
+    code = first["commune"].loc[0, "code"]
+    first["commune"].loc[0, "code"] = "changé"
+    hits = _read_layers.cache_info().hits
+    again = panorama.territory_boundaries("75", root)
+    assert _read_layers.cache_info().hits == hits + 1
+    assert again["commune"].loc[0, "code"] == code
+    departements = boundaries_path(DataPaths(root), "departement", web=True)
+    frame = again["departement"].iloc[:1]
+    frame.to_parquet(departements)  # the geography rebuilt: one department left
+    assert len(panorama.territory_boundaries("75", root)["departement"]) == 1
+
+
 def test_count_and_french_tables():
     frame = pd.DataFrame({"rule": ["a"] * 1500 + ["b"]})
     assert panorama.count_table(frame, "rule", "n")["n"].tolist() == ["1\u202f500", "1"]
