@@ -27,18 +27,18 @@ install: $(STAMP)
 ## reports: build everything on the demo survey: raw exports -> panel -> site/index.html
 # Every wave x territory for the quality page and the Panorama (with its PDF); the trends,
 # the detailed maps and the certification once, for the latest wave (10-minute budget).
-# The panel is rebuilt only when what ingest reads changed (raw exports, codebooks,
-# overrides, the library and its vocabularies: a hash of their paths and contents, kept
-# beside the panel), so that an unchanged rerun costs seconds; the reports then run only
-# where their inputs changed, and only new pages are printed.
+# The demo survey and the panel are rebuilt only when what they are made from changed
+# (raw exports, codebooks, overrides, the library and its vocabularies: a hash of their
+# paths and contents, kept beside the panel; both are deterministic), so that an
+# unchanged rerun costs seconds; the reports then run only where their inputs changed,
+# and only new pages are printed.
 PANEL_INPUTS := data/processed/.inputs.sha256
+INPUTS_HASH := find data/raw data/codebooks data/overrides tlresearch pyproject.toml -type f \
+	-not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum
 reports: $(STAMP)
-	$(BIN)/tlresearch demo
-	@inputs=$$(find data/raw data/codebooks data/overrides tlresearch pyproject.toml -type f \
-		-not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum); \
-	if [ -f $(PANEL_INPUTS) ] && [ "$$inputs" = "$$(cat $(PANEL_INPUTS))" ]; then \
-		echo "panel up to date (same raw exports, codebooks, overrides and code): ingest skipped"; \
-	else $(BIN)/tlresearch ingest && echo "$$inputs" > $(PANEL_INPUTS); fi
+	@if [ -f $(PANEL_INPUTS) ] && [ "$$($(INPUTS_HASH))" = "$$(cat $(PANEL_INPUTS))" ]; then \
+		echo "demo survey and panel up to date (same raw exports, codebooks, overrides and code)"; \
+	else $(BIN)/tlresearch demo && $(BIN)/tlresearch ingest && $(INPUTS_HASH) > $(PANEL_INPUTS); fi
 	$(BIN)/tlresearch report --year all --territory all --no-progress \
 		--notebooks notebooks/10-quality.ipynb notebooks/40-panorama.ipynb
 	$(BIN)/tlresearch report --territory all --no-progress \
