@@ -40,6 +40,17 @@ def tree_hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def session_folder(tmp_path_factory) -> Path:
+    """A folder of this test session that all its xdist workers share.
+
+    Under xdist the workers' base folders have a parent of this session only; a single
+    process keeps its own base folder, since its parent is shared by every pytest
+    session of the machine (and would hand this checkout a demo built by another's code).
+    """
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory) -> Path:
     """The demo survey written and ingested once for all xdist workers of the session."""
@@ -49,7 +60,7 @@ def demo_data_dir(tmp_path_factory) -> Path:
     from tlresearch.demo import write_demo
     from tlresearch.ingest.pipeline import run_ingest
 
-    shared = tmp_path_factory.getbasetemp().parent
+    shared = session_folder(tmp_path_factory)
     folder = shared / "notebooks-demo"
     with FileLock(str(shared / "notebooks-demo.lock")):
         if not (folder / "ready").is_file():
@@ -70,10 +81,7 @@ def demo_site(demo_data_dir, tmp_path_factory) -> Path:
     from tlresearch.batch.runner import run_reports
     from tlresearch.core.paths import NOTEBOOK_DIR, DataPaths
 
-    # xdist workers share their session's folder; a single process keeps its own (the
-    # parent of its base folder is shared by every pytest session of the machine).
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = session_folder(tmp_path_factory)
     out = shared / "demo-site"
     with FileLock(str(shared / "demo-site.lock")):
         if not (out / "ready").is_file():
@@ -99,10 +107,7 @@ def demo_full_site(demo_data_dir, tmp_path_factory):
 
     from helpers.demo_site import build_demo_site, read_demo_site
 
-    # Under xdist the workers' temporary folders share a parent of this session only;
-    # without xdist that parent outlives the session, so the site goes in our own.
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = session_folder(tmp_path_factory)
     folder = shared / "demo-full-site"
     with FileLock(str(shared / "demo-full-site.lock")):
         if not (folder / "site.json").is_file():
