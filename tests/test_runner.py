@@ -53,7 +53,7 @@ def notebooks(tmp_path) -> dict[str, Path]:
 
 def run(paths, nbs, out, **kwargs):
     options = dict(notebooks=[nbs["ok"], nbs["fail"]], years=[2024, 2025],
-                   territories=["33", "87"], out_dir=out, workers=4, progress=False)
+                   territories=["33", "87"], out_dir=out, workers=2, progress=False)
     return run_reports(paths, **{**options, **kwargs})
 
 
