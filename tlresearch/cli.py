@@ -312,7 +312,8 @@ def _report(args: argparse.Namespace, paths) -> int:
     from tlresearch.report.site import build_index
 
     printed = print_site(out)
-    build_index(out, summary)
+    if printed["printed"]:  # the run's own index (written by run_reports) lacks their links
+        build_index(out, summary)
     print(summary.format())
     print(f"{len(printed['printed'])} PDF printed"
           + (f", {len(printed['failed'])} could not be printed: "

@@ -18,6 +18,7 @@ The path of a table's file is known from its page's path alone
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -96,10 +97,20 @@ class _TableLinks(HTMLParser):
             self.tables.append((json.loads(resource), unquote(href[len(_CSV_PREFIX):])))
 
 
+#: The start tag of a table's CSV link. Attribute values are escaped (no raw ``>``) and
+#: respondent text is escaped too, so only our own links match.
+_TABLE_LINK = re.compile(r"<a\s[^>]*\bdata-tl-resource=[^>]*>", re.IGNORECASE)
+
+
 def page_tables(page_html: str) -> list[tuple[dict, str]]:
-    """``(description, CSV text)`` of every table a rendered page publishes."""
+    """``(description, CSV text)`` of every table a rendered page publishes.
+
+    Only the table links are parsed, not the whole page: a map page is megabytes of
+    markup and data, and an unchanged rerun reads every page of the site.
+    """
     parser = _TableLinks()
-    parser.feed(page_html)
+    for tag in _TABLE_LINK.findall(page_html):
+        parser.feed(tag)
     parser.close()
     return parser.tables
 
@@ -150,7 +161,10 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
         names = file_names(description["name"] for description, _ in tables)
         for (description, text), name in zip(tables, names):
             path = table_file(report.output, name)
-            atomic_write_bytes(out_dir / path, text.encode("utf-8"))
+            content = text.encode("utf-8")
+            target = out_dir / path
+            if not (target.is_file() and target.read_bytes() == content):  # rerun: no rewrite
+                atomic_write_bytes(target, content)
             written.add(path)
             resources.append(_resource(report, description, path,
                                        territory_of(report.territory), title_of(report.notebook)))

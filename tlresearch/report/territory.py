@@ -29,6 +29,7 @@ def _departements(region: str) -> dict[str, str]:
     return departement_names(region)
 
 
+@lru_cache(maxsize=None)
 def _region_name(region: str) -> str:
     from tlresearch.geo.datafrance import regions
 
