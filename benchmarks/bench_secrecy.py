@@ -100,7 +100,7 @@ def main() -> None:
     for code in [None, *[d for d in grid.counts.values.index[:-1] if d != UNKNOWN_DEPARTEMENT]]:
         table = grid.territory_table(code).set_index("typology")
         row = grid.total if code is None else code
-        for typology, text in table["Lieux répondants"].items():
+        for typology, text in table["ETP"].items():  # the counts are public: not a leak
             leaks_after += int(text != "s" and bool(grid.hidden.loc[row, typology]))
     print(f"leaks after: {leaks_after}; hidden cells recoverable by the audit: "
           f"{int(audit['recoverable'].sum())} of {len(audit)}")
@@ -217,8 +217,7 @@ def site_wide(staff: pd.DataFrame, responses: pd.DataFrame, wave: int) -> None:
                   f"{int(audit['recoverable'].sum())}; collecting {collected:.1f} s, "
                   f"LP audit {solved:.1f} s")
         previous = int(sorted(responses["wave"].unique())[-2])
-        transitions = protect_transitions(responses, previous, wave,
-                                          from_grid=grid_for(previous), to_grid=grid_for(wave))
+        transitions = protect_transitions(responses, previous, wave)
         loss = pd.DataFrame([dict(**transitions.information_loss())])
         from tlresearch.stats.trends import transitions as raw_transitions
 

@@ -80,10 +80,12 @@ def test_transitions_are_protected_french_and_on_the_region_page_only(demo_table
     responses, _ = demo_tables
     from tlresearch.stats.transition_secrecy import protect_transitions
 
-    protected = protect_transitions(responses, 2024, 2025, from_grid=demo_grids(2024),
-                                    to_grid=demo_grids(2025))
+    protected = protect_transitions(responses, 2024, 2025)
     audit = protected.audit()
     assert len(audit) > 0 and not audit["recoverable"].any()
+    # Sub-totals, respondents and totals are counts of places: printed, never hidden.
+    public = [protected.cols.index(c) for c in protected.cols if "→" not in c]
+    assert not protected.hidden[:, public].any()
     page = str(helpers.transitions_block(responses, 2024, 2025, "75", demo_grids,
                                          caption="Situation", filename="transitions"))
     assert "Employeur (2024) → Employeur (2025)" in page and ">s<" in page
@@ -113,8 +115,10 @@ def test_changes_since_the_first_wave_go_through_secrecy(demo_tables, demo_grids
     marked = helpers.changes_through_secrecy(changes, demo_grids, code)
     few = (changes["n_from"] < 3) | (changes["n_to"] < 3)
     hidden = changes["indicator"].map(lambda i: secret(code, 2017, i) or secret(code, 2025, i))
-    expected = (few | hidden) & changes["value"].notna()
+    public = changes["indicator"].eq("respondents")  # a count of places: in clear
+    expected = (few | hidden) & changes["value"].notna() & ~public
     assert expected.any()
+    assert not marked.loc[public, "suppressed"].fillna(False).any()
     assert marked["suppressed"].fillna(False).astype(bool).tolist() == expected.tolist()
     table = helpers.indicator_table(marked)
     assert (table["Valeur"] == "s").sum() == int(marked["suppressed"].sum())

@@ -34,7 +34,12 @@ def test_choropleth_uses_the_same_classes_and_words_as_the_html_map(toy, tmp_pat
                                source="Source : enquête")
     legend = _legend(figure)
     assert legend.get_title().get_text() == f"Lieux pour 100{NNBSP}000 habitants"
-    assert [t.get_text() for t in legend.get_texts()] == [label for _, label in classes.legend_items()]
+    texts = [t.get_text() for t in legend.get_texts()]
+    counts = classes.legend_counts(stats["places_per_100k"])
+    assert sum(counts) == len(stats)
+    for text, (_, label), n in zip(texts, classes.legend_items(), counts, strict=True):
+        # each class says how many communes it colours: information not by colour alone
+        assert text == f"{label} ({n} commune{'s' if n > 1 else ''})"
     colours = [matplotlib.colors.to_hex(h.get_facecolor()) for h in legend.legend_handles]
     assert colours == [c.lower() for c, _ in classes.legend_items()]
     texts = _texts(figure)

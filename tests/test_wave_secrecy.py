@@ -8,6 +8,7 @@ import pytest
 from tlresearch.secrecy.protection import audit_table, protect_table
 from tlresearch.secrecy.rules import SECRET
 from tlresearch.secrecy.wave_secrecy import (
+    COUNT_HEADER,
     OTHER_TYPES,
     UNKNOWN_DEPARTEMENT,
     format_loss,
@@ -38,18 +39,26 @@ def test_no_hidden_cell_is_printed_anywhere_nor_recoverable_from_the_whole_site(
     hidden = secrecy.hidden
     for (page, column, typology), text in printed_cells(secrecy).items():
         row = secrecy.total if page == "region" else page
-        assert (text == SECRET) == bool(hidden.loc[row, typology]), (page, column, typology)
+        if column == COUNT_HEADER:  # counts of places: public, the map shows every place
+            assert text != SECRET, (page, typology)
+        else:
+            assert (text == SECRET) == bool(hidden.loc[row, typology]), (page, column, typology)
     audit = secrecy.audit()
     assert len(audit) > 0  # the grid does hide cells: the test is not vacuous
     assert not audit["recoverable"].any(), audit[audit["recoverable"]]
 
 
 @pytest.mark.parametrize("seed", [1, 4])
-def test_counts_and_sums_hide_the_same_cells(seed):
-    """Otherwise mean ETP × respondents (or sum ÷ mean) gives a hidden cell back."""
-    secrecy = protect_wave(a_wave(seed))
-    etp = secrecy.sums["etp"].suppressed
-    assert etp.equals(secrecy.counts.suppressed)
+def test_the_sums_hide_the_same_cells_and_the_counts_none(seed):
+    """Two sums with different patterns would give each other's cells back through the
+    means a page prints (mean × respondents); the counts are printed in clear."""
+    wave = a_wave(seed)
+    wave["staff_total"] = (wave["etp"] * 1.5).round()
+    secrecy = protect_wave(wave, sums=("etp", "staff_total"))
+    etp, jobs = secrecy.sums["etp"].suppressed, secrecy.sums["staff_total"].suppressed
+    assert etp.to_numpy().any() and etp.equals(jobs)
+    assert not secrecy.counts.suppressed.to_numpy().any()
+    assert secrecy.hidden.equals(etp)
 
 
 def test_places_of_unknown_commune_count_in_the_region_and_no_departement():
@@ -77,18 +86,21 @@ def test_the_same_tables_protected_one_by_one_leak_where_the_grid_does_not():
     secrecy = protect_wave(wave)
     for departement in secrecy.counts.values.index[:-1]:
         page = secrecy.territory_table(departement).set_index("typology")
-        for typology, text in page["Lieux répondants"].items():
+        for typology, text in page["ETP"].items():
             assert (text == SECRET) == bool(secrecy.hidden.loc[departement, typology])
 
 
-def test_one_place_with_ninety_percent_of_the_jobs_hides_its_cell_in_counts_too():
+def test_one_place_with_ninety_percent_of_the_etp_hides_the_etp_not_the_count():
     wave = a_wave(3).assign(departement_code=lambda f: f["departement_code"].fillna("64"))
     big = wave.index[(wave["departement_code"] == "64") & (wave["typology"] == "coworking")][0]
     others = (wave["departement_code"] == "64") & (wave.index != big)
     wave.loc[big, "etp"] = 9 * wave.loc[others, "etp"].sum()
     secrecy = protect_wave(wave)
     assert secrecy.sums["etp"].reason.loc["64", secrecy.total] == "primary_dominance"
-    assert secrecy.hidden.loc["64", secrecy.total]  # the count of 64 hides with its ETP
+    assert secrecy.hidden.loc["64", secrecy.total]
+    assert secrecy.territory_table("64")["ETP"].iloc[-1] == SECRET
+    assert secrecy.territory_table("64")[COUNT_HEADER].iloc[-1] == str(
+        int((wave["departement_code"] == "64").sum()))
     assert not secrecy.audit()["recoverable"].any()
 
 
@@ -101,11 +113,16 @@ def test_a_mostly_secret_table_gets_coarser_types_and_says_which():
     assert fine.suppressed.iloc[:-1, :-1].to_numpy()[fine.counts.iloc[:-1, :-1] > 0].mean() > .5
     secrecy = protect_wave(wave)
     assert secrecy.merged_types, "rare types should have been merged"
-    assert OTHER_TYPES in secrecy.counts.values.columns
-    assert all(t not in secrecy.counts.values.columns for t in secrecy.merged_types)
+    etp = secrecy.sums["etp"].values.columns
+    assert OTHER_TYPES in etp and all(t not in etp for t in secrecy.merged_types)
+    # The counts are printed in clear: they keep every type apart.
+    assert set(wave["typology"]) <= set(secrecy.counts.values.columns)
+    places = secrecy.territory_table().set_index("typology")["Lieux répondants"]
+    assert places[OTHER_TYPES] == str(int(wave["typology"].isin(secrecy.merged_types).sum()))
     loss = secrecy.information_loss().set_index("table")
-    columns = [c for c in secrecy.counts.values.columns if c != secrecy.total]
-    assert loss.loc["lieux", "hidden_share"] <= .5 or len(columns) == 2
+    columns = [c for c in etp if c != secrecy.total]
+    assert loss.loc["etp", "hidden_share"] <= .5 or len(columns) == 2
+    assert loss.loc["lieux", "hidden_cells"] == 0
     assert secrecy.type_of(secrecy.merged_types[0]) == OTHER_TYPES
     assert "Part des cases" in format_loss(secrecy.information_loss()).columns
 
@@ -124,7 +141,9 @@ def test_indicator_rows_of_hidden_cells_are_marked(demo_panel):
                                split="typology", indicators=["respondents", "etp_mean"])
     marked = secrecy.hide_indicators(table, departement)
     for row in marked.itertuples():
-        if secrecy.is_hidden(departement, row.split_value):
+        if row.indicator == "respondents":
+            assert not row.suppressed, row  # counts of places: public
+        elif secrecy.is_hidden(departement, row.split_value):
             assert row.suppressed, row
     assert (marked["suppression_reason"] == "grid").any() or marked["suppressed"].sum() == \
         table["suppressed"].sum()
@@ -172,13 +191,15 @@ def test_one_place_with_ninety_percent_of_a_departements_jobs_hides_its_key_figu
                           "split_value": [pd.NA] * 2, "suppressed": [False, False],
                           "suppression_reason": [None, None]})
     marked = secrecy.hide_indicators(cards, "64")
-    assert marked["suppressed"].tolist() == [True, bool(secrecy.is_hidden("64"))]
+    assert marked["suppressed"].tolist() == [True, False]  # the respondents: public
 
 
-def test_a_wave_that_did_not_ask_the_staff_questions_is_protected_on_its_counts():
-    """The ETP column exists but is empty (a wave without staff questions): no sum table."""
+def test_a_wave_that_did_not_ask_the_staff_questions_prints_its_counts():
+    """The ETP column exists but is empty (a wave without staff questions): no sum table,
+    nothing to hide."""
     wave = a_wave(2)
     wave["etp"] = pd.Series(pd.NA, index=wave.index, dtype="Float64")
     secrecy = protect_wave(wave)
     assert "etp" not in secrecy.sums
     assert secrecy.counts.values.loc[secrecy.total, secrecy.total] == len(wave)
+    assert not secrecy.hidden.to_numpy().any()

@@ -84,10 +84,12 @@ def respondents_notice(n: int, territory: str, year: int) -> HTMLBlock:
         return notice(f"Aucun lieu de {where} n'a répondu à l'enquête {year} : cette page ne "
                       "peut montrer aucun chiffre pour ce territoire.")
     if n < 3:
-        # The number itself is « s » in the key figures: the sentence must not print it.
-        return notice(f"Moins de 3 lieux de {where} ont répondu à l'enquête {year} : leurs "
-                      "chiffres relèvent du secret statistique et ne sont pas publiés ; seule la "
-                      "carte des lieux est montrée.")
+        # The number is public (the map shows each place); what they answered is not.
+        places = "Un seul lieu" if n == 1 else "Deux lieux seulement"
+        verb = "a" if n == 1 else "ont"
+        return notice(f"{places} de {where} {verb} répondu à l'enquête {year} : les chiffres "
+                      "tirés de leurs réponses relèvent du secret statistique et ne sont pas "
+                      "publiés ; la carte des lieux est montrée.")
     return HTMLBlock("")
 
 

@@ -74,9 +74,10 @@ def merged_types_notice(grid: "WaveSecrecy") -> HTMLBlock:
     if not grid.merged_types:
         return HTMLBlock("")
     names = ", ".join(split_label("typology", t) for t in grid.merged_types)
-    return notice(f"Types regroupés en « Autres types » pour le secret statistique : {names}. "
-                  "Détaillés, ils reposaient sur trop peu de lieux par département et le "
-                  "tableau aurait été en majorité secret.")
+    return notice(f"Types regroupés en « Autres types » dans ce tableau, pour le secret "
+                  f"statistique : {names}. Détaillés, ils reposaient sur trop peu de lieux par "
+                  "département et les chiffres tirés des réponses auraient été en majorité "
+                  "secrets. Le tableau des lieux répondants par département et type les détaille.")
 
 
 def through_grid(tidy: "pd.DataFrame", grid_for: Callable[[int], "WaveSecrecy"],
@@ -103,17 +104,20 @@ def changes_through_secrecy(changes: "pd.DataFrame", grid_for: Callable[[int], "
 
     A change is secret when either wave's figure rests on fewer places than the
     threshold, or when either wave's grid hides the territory's cell (then the change
-    and the other wave's published figure would give the hidden one back).
+    and the other wave's published figure would give the hidden one back). The change
+    in the number of respondents is a count of places: printed in clear.
     """
     import pandas as pd
 
     from tlresearch.secrecy.rules import SecrecyRule
+    from tlresearch.secrecy.wave_secrecy import PUBLIC_INDICATORS
 
     rule = rule or SecrecyRule()
     out = changes.copy()
     row = grid_row(territory, region)
     few = (out["n_from"].fillna(0).lt(rule.threshold) | out["n_to"].fillna(0).lt(rule.threshold))
-    few &= out["value"].notna()
+    public = out["indicator"].astype("string").isin(PUBLIC_INDICATORS).fillna(False)
+    few &= out["value"].notna() & ~public
     by_type = out["split"].astype("string").eq("typology").fillna(False)
     grid_hidden = []
     for wave_from, wave_to, typed, value, code in zip(out["from_wave"], out["wave"], by_type,
@@ -122,7 +126,7 @@ def changes_through_secrecy(changes: "pd.DataFrame", grid_for: Callable[[int], "
         grid_hidden.append(any(grid_for(int(w)).is_hidden(row, cell) or (
             not typed and grid_for(int(w)).margin_hidden(row, code))
             for w in (wave_from, wave_to)))
-    grid_hidden = pd.Series(grid_hidden, index=out.index) & out["value"].notna()
+    grid_hidden = pd.Series(grid_hidden, index=out.index) & out["value"].notna() & ~public
     out["suppressed"] = (few | grid_hidden).astype("boolean")
     out["suppression_reason"] = pd.Series(
         [("primary_count" if f else "grid" if g else None) for f, g in zip(few, grid_hidden)],
@@ -145,8 +149,7 @@ def transitions_block(responses: "pd.DataFrame", from_wave: int, to_wave: int, t
         return notice(f"{to_wave} est la première vague de l'enquête : pas de vague précédente.")
     if grid_row(territory, region) is not None:
         return notice(DEPARTEMENT_NOTE)
-    grid = protect_transitions(responses, from_wave, to_wave, from_grid=grid_for(from_wave),
-                               to_grid=grid_for(to_wave))
+    grid = protect_transitions(responses, from_wave, to_wave)
     table = grid.territory_table()
     codes = table[["code_parcours"]]
     return publish_table(table.drop(columns=["code_parcours"]), caption=caption,

@@ -5,7 +5,9 @@ margins). Indicator results are a different shape: one figure per indicator and 
 split value, each resting on ``n`` places. The same rules apply to them:
 
 * primary (count): a figure resting on fewer places than the threshold (3) is
-  secret — a share "among 2 places" describes those two places;
+  secret — a share "among 2 places" describes those two places; the number of
+  respondents itself is not (the map of places prints each of them, see
+  :mod:`tlresearch.secrecy.wave_secrecy`);
 * primary (dominance): a sum where one place contributes more than 85 % of the
   total (e.g. one place holding most of a department's ETP) is secret;
 * secondary: within one split (e.g. by typology), the figures add up to the
@@ -47,6 +49,8 @@ def secrecy_marks(estimates: list, split: str | None,
 def _primary(estimate, rule: SecrecyRule) -> str | None:
     if estimate.n == 0 or pd.isna(estimate.value):
         return None  # nothing is published, so nothing to hide
+    if estimate.indicator.method == "count":
+        return None  # which places answered is public: the map shows each of them
     if estimate.n < rule.threshold:
         return "primary_count"
     if estimate.indicator.method == "sum" and estimate.sample is not None:

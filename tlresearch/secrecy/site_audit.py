@@ -51,8 +51,11 @@ def audit_site(grid, facts: pd.DataFrame, rule: SecrecyRule | None = None) -> pd
         raise UsageError(f"the facts lack column(s) {', '.join(missing)}")
     out = []
     for name, table in grid.tables().items():
+        if not table.suppressed.to_numpy().any():
+            continue  # nothing hidden, nothing to recover (the counts of places)
         out.append(_audit_table(name, table, facts[facts["table"] == name], rule))
-    return pd.concat(out, ignore_index=True)
+    return pd.concat(out, ignore_index=True) if out else _audit_table(
+        "lieux", grid.counts, facts.iloc[:0], rule)
 
 
 def _audit_table(name: str, table, facts: pd.DataFrame, rule: SecrecyRule) -> pd.DataFrame:

@@ -36,7 +36,7 @@ PAGE_SUMS = ("etp",)
 #: Sums the pages print by territory only (the key figures).
 MARGIN_SUMS = ("staff_total", "cdi", "volunteers")
 #: Bumped when the way a grid is solved changes: older files are then not read.
-SCHEME = 3
+SCHEME = 4  # 4: counts of places in clear, the sums alone decide the pattern
 
 
 def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None, *,

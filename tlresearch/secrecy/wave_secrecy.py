@@ -7,11 +7,20 @@ own row of that table; an indicator table shows the number of respondents of eac
 and a mean of ETP which, multiplied by that number, gives back the sum of ETP. Protecting
 each table on its own therefore leaks: a cell hidden in one table is printed in another,
 or recomputed from two of them. Here the département × type grid of one wave is
-protected **once** — the counts of places and every summed variable, with one pattern of
-hidden cells shared by all of them — and every page reads its cells from it
+protected **once** — every summed variable, with one pattern of hidden cells shared by
+all of them — and every page reads its cells from it
 (:meth:`WaveSecrecy.territory_table`, :meth:`WaveSecrecy.hide_indicators`). Everything a
 page can print about places by territory and type is then a cell of this grid, and the
 audit of the grid (:meth:`WaveSecrecy.audit`) is the audit of the whole site for the wave.
+
+**The counts of places are printed in clear.** Which places answered, with their type
+and commune, is what the map of places publishes marker by marker (as the regional
+network's own public map does): a count of places by département and type is a count
+of those markers, and hiding it would protect nothing while emptying the most read
+table. What secrecy protects is what the places *answered*: their staff, ETP, jobs,
+volunteers (sums, hidden where fewer than 3 places or one place over 85 % make them),
+and every mean or share computed on them. The counts stay in the grid — they are the
+bases a reader multiplies a mean by, and the audit knows them exactly.
 
 Places whose commune is unknown form the row :data:`UNKNOWN_DEPARTEMENT`: they count in
 the region's figures (the survey is regional) and in no département's, and the region's
@@ -31,10 +40,14 @@ Examples
 ...                                  + ["coworking"] * 4 + ["fablab"] * 2,
 ...                      "etp": [1.0, 2.0, 0.5, 1.0, 3.0, 1.0, 1.0, 2.0, 0.0, 1.5, 1.0, 1.0, 2.0]})
 >>> secrecy = protect_wave(wave)
->>> secrecy.territory_table("64")["Lieux répondants"].tolist()   # fablab rests on 2 places
-['s', 's', '6']
->>> secrecy.territory_table()["Lieux répondants"].tolist()       # region: 33's row hidden too
-['8', '5', '13']
+>>> secrecy.territory_table("64")["Lieux répondants"].tolist()   # counts: in clear
+['4', '2', '6']
+>>> secrecy.territory_table("64")["ETP"].tolist()     # fablab's ETP rests on 2 places
+['s', 's', '7,5']
+>>> secrecy.territory_table("33")["ETP"].tolist()     # hidden too, or 64's is a difference
+['s', 's', '9,5']
+>>> secrecy.territory_table()["ETP"].tolist()         # the region's row in clear
+['9,0', '8,0', '17,0']
 >>> bool(secrecy.audit()["recoverable"].any())
 False
 """
@@ -62,13 +75,16 @@ MISSING_TYPE = "non_renseigne"
 MAX_HIDDEN_SHARE = 0.5
 #: French headers of the columns of :meth:`WaveSecrecy.territory_table`.
 COUNT_HEADER = "Lieux répondants"
+#: Indicators that count the respondents: printed in clear, like the grid's counts.
+PUBLIC_INDICATORS = ("respondents",)
 SUM_HEADERS = {"etp": "ETP", "staff_total": "Salariés", "cdi": "CDI", "cdd": "CDD",
                "volunteers": "Bénévoles"}
 
 
 @dataclass(frozen=True)
 class WaveSecrecy:
-    """The protected département × type grid of one wave: counts and sums, one pattern."""
+    """The protected département × type grid of one wave: the counts of places (in
+    clear) and the sums, which share one pattern of hidden cells."""
 
     counts: ProtectedTable
     sums: dict[str, ProtectedTable] = field(default_factory=dict)
@@ -82,7 +98,9 @@ class WaveSecrecy:
 
     @property
     def hidden(self) -> pd.DataFrame:
-        """Cells hidden in the grid (the same in the count and every sum table)."""
+        """Cells hidden in the grid: the same in every sum table (none in the counts)."""
+        if self.sums:
+            return next(iter(self.sums.values())).suppressed
         return self.counts.suppressed
 
     def type_of(self, typology: object) -> object:
@@ -115,17 +133,23 @@ class WaveSecrecy:
     def territory_table(self, departement: str | None = None) -> pd.DataFrame:
         """A territory's places by type, read from the grid: ``None`` is the region.
 
-        One row per type (its code in ``typology``) and a last row for all types, one
-        column per table (counts of places, then each sum) as French text, ``s`` where
-        the grid hides the cell.
+        One row per type as the sums publish them (rare types merged into « Autres
+        types », its code in ``typology``) and a last row for all types, one column per
+        table (counts of places, then each sum) as French text, ``s`` where the grid
+        hides the cell.
         """
         row = self.total if departement is None else departement
         if row not in self.counts.values.index:
             raise UsageError(f"no respondent in département {departement!r} this wave")
-        columns = {COUNT_HEADER: self.counts.display().loc[row]}
+        places = self.counts.values.loc[row]
+        places = places.groupby(lambda c: c if c == self.total else self.type_of(c),
+                                sort=False).sum()
+        columns = {}
         for variable, table in self.sums.items():
             columns[SUM_HEADERS.get(variable, variable)] = table.display().loc[row]
-        frame = pd.DataFrame(columns)
+        order = next(iter(columns.values())).index if columns else places.index
+        frame = pd.DataFrame({COUNT_HEADER: places.reindex(order).map(format_number),
+                              **columns})
         frame.index.name = "typology"
         return frame.reset_index()
 
@@ -136,12 +160,14 @@ class WaveSecrecy:
         ``indicators`` is a table of :func:`tlresearch.stats.indicators.compute_indicators`
         for this wave and territory (``None``: the region). A figure whose base, or whose
         mean × base, would print a hidden cell of the grid is marked ``suppressed`` with
-        the reason ``grid`` — on top of the table's own marks.
+        the reason ``grid`` — on top of the table's own marks. The number of respondents
+        (:data:`PUBLIC_INDICATORS`) is a count of places: printed in clear.
         """
         out = indicators.copy()
         by_type = out["split"].astype("string").eq(split).fillna(False).to_numpy(bool)
-        hidden = [self.is_hidden(departement, value if typed else None)
-                  or (not typed and self.margin_hidden(departement, code))
+        hidden = [code not in PUBLIC_INDICATORS and (
+                  self.is_hidden(departement, value if typed else None)
+                  or (not typed and self.margin_hidden(departement, code)))
                   for value, typed, code in zip(out["split_value"], by_type, out["indicator"])]
         newly = pd.Series(hidden, index=out.index) & ~out["suppressed"].fillna(False).astype(bool)
         out["suppressed"] = (out["suppressed"].fillna(False) | pd.Series(hidden, index=out.index)
@@ -189,25 +215,45 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), margin_sums=(),
         :data:`OTHER_TYPES` and the grid protected again.
     """
     micro, present = _micro(responses, sums, departement, typology)
+    counts = _count_table(micro, departement, typology, rule)
     merged: list[str] = []
-    while True:  # coarsen on the count table alone (the cheap part), then protect jointly
+    while True:
         keys = micro[[departement, typology]]
-        # Secondary suppression only adds hidden cells: when the primary ones alone are
-        # too many, the table must be coarser, and no linear program is needed to know it.
-        counts = protect_table(keys, departement, typology, rule=rule, secondary=False)
-        types = [c for c in counts.values.columns if c != counts.total_label]
-        if table_loss(counts)["hidden_share"] <= max_hidden_share or len(types) <= 2:
-            counts = protect_table(keys, departement, typology, rule=rule)
-            if table_loss(counts)["hidden_share"] <= max_hidden_share or len(types) <= 2:
+        # Cells on fewer places than the threshold are primary in every sum: when they
+        # alone are too many, the table must be coarser, and no linear program is
+        # needed to know it.
+        few = protect_table(keys, departement, typology, rule=rule, secondary=False)
+        types = [c for c in few.values.columns if c != few.total_label]
+        if table_loss(few)["hidden_share"] <= max_hidden_share or len(types) <= 2:
+            data = _grid_data(micro, present, departement, typology)
+            sums_tables = _protect_jointly(data, present, rule, departement, typology,
+                                           start=few.suppressed)
+            first = next(iter(sums_tables.values()), None)
+            if first is None or table_loss(first)["hidden_share"] <= max_hidden_share \
+                    or len(types) <= 2:
                 break
-        totals = counts.values.loc[counts.total_label, types].drop(OTHER_TYPES, errors="ignore")
+        totals = few.values.loc[few.total_label, types].drop(OTHER_TYPES, errors="ignore")
         rarest = str(totals.sort_values(kind="stable").index[0])
         merged.append(rarest)
         micro[typology] = micro[typology].mask(micro[typology].eq(rarest), OTHER_TYPES)
-    grid = _protect_jointly(_grid_data(micro, present, departement, typology), present, rule,
-                            departement, typology, start=counts.suppressed)
-    return WaveSecrecy(grid.counts, grid.sums, tuple(merged),
+    return WaveSecrecy(counts, sums_tables, tuple(merged),
                        _margins(responses, margin_sums, rule, departement))
+
+
+def _count_table(micro: pd.DataFrame, departement: str, typology: str,
+                 rule) -> ProtectedTable:
+    """The places by département × type, every type apart: printed in clear, so rare
+    types are merged only in the sums (whose cells they would leave mostly secret)."""
+    keys = _grid_data(micro, [], departement, typology)
+    return in_clear(protect_table(keys, departement, typology, rule=rule, secondary=False))
+
+
+def in_clear(table: ProtectedTable) -> ProtectedTable:
+    """``table`` with every cell printed: the counts of places (see the module's docstring)."""
+    import dataclasses
+
+    blank = pd.DataFrame("", index=table.reason.index, columns=table.reason.columns)
+    return dataclasses.replace(table, reason=blank)
 
 
 def _margins(responses: pd.DataFrame, variables, rule, departement: str,
@@ -239,18 +285,21 @@ def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(),
     elsewhere), so the result equals the one :func:`protect_wave` returned.
     """
     micro, present = _micro(responses, sums, departement, typology)
+    counts = _count_table(micro, departement, typology, rule)
     micro[typology] = micro[typology].mask(micro[typology].isin(list(merged_types)), OTHER_TYPES)
     data = _grid_data(micro, present, departement, typology)
 
     def table(value):
         return protect_table(data, departement, typology, value=value, rule=rule,
                              suppressed=hidden, secondary=False)
-    counts = table(None)
-    if not counts.suppressed.equals(hidden.reindex_like(counts.suppressed).fillna(False)
-                                    .astype(bool)):
-        raise UsageError("the cached secrecy pattern does not fit these responses")
+    sums_tables = {v: table(v) for v in present}
+    for variable, protected in sums_tables.items():
+        if not protected.suppressed.equals(hidden.reindex_like(protected.suppressed)
+                                           .fillna(False).astype(bool)):
+            raise UsageError(f"the cached secrecy pattern does not fit these responses "
+                             f"({variable})")
     margins = _margins(responses, margin_sums, rule, departement, margins_hidden or {})
-    return WaveSecrecy(counts, {v: table(v) for v in present}, tuple(merged_types), margins)
+    return WaveSecrecy(counts, sums_tables, tuple(merged_types), margins)
 
 
 def _micro(responses: pd.DataFrame, sums, departement: str,
@@ -280,25 +329,29 @@ def _grid_data(micro: pd.DataFrame, sums: list[str], departement: str,
 
 
 def _protect_jointly(data: pd.DataFrame, sums: list[str], rule, departement: str,
-                     typology: str, start: pd.DataFrame | None = None) -> WaveSecrecy:
-    """Protect counts and sums until they hide the same cells (a fixed point).
+                     typology: str, start: pd.DataFrame | None = None
+                     ) -> dict[str, ProtectedTable]:
+    """Protect the sums until they hide the same cells (a fixed point).
 
     Each round hides in every table the union of what the tables hid; secondary
     suppression may add cells, so rounds repeat until nothing changes. The union only
-    grows and the grid is finite, so this ends. ``start`` (the count table's own
-    pattern) saves the first round.
+    grows and the grid is finite, so this ends. ``start`` (the cells resting on fewer
+    places than the threshold, primary in every sum) saves the first round.
     """
     mask = start
     while True:
-        counts = protect_table(data, departement, typology, rule=rule, suppressed=mask)
         tables = {v: protect_table(data, departement, typology, value=v, rule=rule,
                                    suppressed=mask) for v in sums}
-        union = counts.suppressed.copy()
+        if not tables:
+            return tables
+        union = None
         for table in tables.values():
-            union |= table.suppressed.reindex_like(union).fillna(False).astype(bool)
+            hidden = table.suppressed if union is None else \
+                table.suppressed.reindex_like(union).fillna(False).astype(bool)
+            union = hidden if union is None else union | hidden
         if mask is not None and union.equals(mask.reindex_like(union).fillna(False)
                                              .astype(bool)):
-            return WaveSecrecy(counts, tables)
+            return tables
         mask = union
 
 

@@ -1,25 +1,21 @@
 """What became of the places since the previous wave, protected for the whole site at once.
 
 :func:`tlresearch.stats.trends.transitions` counts places by their state at two waves
-(employer, volunteer-run... or absent). Those counts are small, and linked to figures
-printed elsewhere: each page's pairs add up to three sub-totals (answered both waves,
-stopped answering, new respondents) and those to a total; the Panorama prints each
-territory's respondents of both waves, which are sums of sub-totals (both waves + new
-= respondents of the later wave; + stopped = of the earlier one); each département's
-cell adds up, over the départements, to the region's. Protected as one grid with all
-those relations, the départements' cells came out hidden in 40 of 51 cells on the demo
-survey (84 of 84 with the pairs): a département has in effect one figure of its own
-(the places that answered both waves) and most rest on a handful of places. So the
-table is published **for the region only** — its pairs, sub-totals and total — and a
-département's page says why it shows none (:data:`DEPARTEMENT_NOTE`).
+(employer, volunteer-run... or absent). A pair of states says what places answered
+(employer at one wave, volunteer-run at the next): it is protected. Its sub-totals
+(answered both waves, stopped answering, new respondents), the respondents of each wave
+and the total say only which places answered which wave, which the map of places prints
+for each place: they are counts of places, printed in clear like the waves' grids
+(:mod:`tlresearch.secrecy.wave_secrecy`) print theirs, and never chosen to hide.
 
-The region's table is protected with every relation a reader can form (pairs →
-sub-totals → total, sub-totals → respondents of each wave, printed or hidden as the
-waves' own grids decided in :mod:`tlresearch.secrecy.wave_secrecy`, never chosen to
-hide here): cells resting on fewer than 3 places are hidden, then enough others that
-the LP audit (:func:`tlresearch.secrecy.cell_suppression.audit_arrays`) recovers none.
-The grid keeps the départements' rows (:attr:`ProtectedTransitions.rows`) so that
-publishing them later is a change of one flag, audited the same way.
+By département the pairs rest almost all on fewer than 3 places (84 of 84 hidden on the
+demo survey when they were tried), so the pairs are published **for the region only**,
+and a département's page says why it shows none (:data:`DEPARTEMENT_NOTE`). The region's
+pairs are protected with every relation a reader can form (pairs → sub-totals → total):
+cells resting on fewer than 3 places are hidden, then enough others that the LP audit
+(:func:`tlresearch.secrecy.cell_suppression.audit_arrays`) recovers none. The grid
+keeps the départements' rows (:attr:`ProtectedTransitions.rows`) so that publishing
+them later is a change of one flag, audited the same way.
 
 Places are placed in the département of their latest response (a place is in one
 row only, so the rows partition the region).
@@ -157,13 +153,12 @@ def place_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int) -> 
 
 
 def protect_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
-                        rule: SecrecyRule | None = None, *, from_grid=None,
-                        to_grid=None) -> ProtectedTransitions:
+                        rule: SecrecyRule | None = None) -> ProtectedTransitions:
     """Protect the transitions of every territory between two waves, as one grid.
 
-    ``from_grid`` and ``to_grid`` are the waves' protected grids
-    (:class:`~tlresearch.secrecy.wave_secrecy.WaveSecrecy`): a territory's respondents
-    hidden there are hidden here too. Without them, respondents are taken as printed.
+    The pairs of states are protected; the sub-totals, the respondents of each wave and
+    the totals are counts of places, printed in clear (which places answered which wave
+    is public: the map of places gives it for each place).
 
     Examples
     --------
@@ -205,14 +200,14 @@ def protect_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
     n = np.where(printed.ravel(), values.ravel(), 0)  # never chosen as a complement
     reason = np.full(v.size, "", dtype=object)
     reason[(n > 0) & (n < rule.threshold)] = PRIMARY_COUNT
-    for name, grid in zip(WAVE_MARGINS, (from_grid, to_grid)):
-        j = cols.index(name)
-        for i, row in enumerate(rows):
-            k = i * len(cols) + j
-            reason[k] = ""  # the wave's grid decides, not the rule applied here
-            if grid is not None and grid.is_hidden(None if row == TOTAL_LABEL else row):
-                reason[k] = "secondary"
-            n[k] = 0  # fixed: never chosen as a complement here
+    # Which places answered which wave is public (the map of places lists, for each
+    # place, the waves it answered): sub-totals, respondents and totals are printed as
+    # they are and never chosen to hide; only the pairs of states, which are answers,
+    # are protected.
+    public = [cols.index(c) for c in (*GROUPS, *WAVE_MARGINS, TOTAL_LABEL)]
+    for j in public:
+        reason[j::len(cols)] = ""
+        n[j::len(cols)] = 0
     complete_suppression(v, n, reason, lines, COUNT, rule)
     hidden = (reason != "").reshape(values.shape)
     return ProtectedTransitions(int(from_wave), int(to_wave), rows, cols, values, hidden,

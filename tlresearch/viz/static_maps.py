@@ -35,7 +35,7 @@ from tlresearch.viz.map_classes import (
     classify,
     typology_label,
 )
-from tlresearch.viz.map_data import place_points
+from tlresearch.viz.map_data import place_points, plural
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -116,8 +116,12 @@ def static_choropleth(stats: "gpd.GeoDataFrame", measure: str = "places_per_100k
                    linewidth=0.15 if level == "commune" else 0.4)
     _outlines(ax, boundaries, skip=level)
     _scale_bar(ax)
-    handles = [Patch(facecolor=colour, edgecolor="#555555", label=label)
-               for colour, label in classes.legend_items()]
+    # Each class says how many areas it colours, as on the HTML map: not colour alone.
+    one = LEVEL_WORDS.get(level, "zone")
+    handles = [Patch(facecolor=colour, edgecolor="#555555",
+                     label=f"{label} ({format_count(n)} {one if n == 1 else plural(level)})")
+               for (colour, label), n in zip(classes.legend_items(),
+                                             classes.legend_counts(stats[measure]))]
     ax.legend(handles=handles, title=classes.title, loc="lower right", fontsize=8,
               title_fontsize=9, frameon=True, framealpha=0.95, alignment="left")
     ax.set_title(title, fontsize=12, loc="left")
