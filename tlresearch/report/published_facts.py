@@ -106,7 +106,8 @@ def key_figure_facts(rows: pd.DataFrame, departement: str | None, source: str) -
 def site_facts(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
                grid_for: Callable[[int], "WaveSecrecy"], region: str = DEFAULT_REGION,
                resamples: int = 200, joint: bool = True) -> pd.DataFrame:
-    """Every fact the Panorama pages of ``year`` publish (region and each département).
+    """Every fact the Panorama pages of ``year`` publish (region and each département),
+    and the professionalisation pages' figures of that wave.
 
     ``resamples`` only narrows the work of the bootstrap intervals, which the facts do
     not read (values and bases do not depend on it). ``joint=False`` builds the pages
@@ -145,6 +146,16 @@ def site_facts(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
         cards = key_figure_rows(responses, staff, year, territory, region,
                                 grid_for if joint else None)
         parts.append(key_figure_facts(cards, row, f"{page} : chiffres clés"))
+        # The professionalisation page's table by wave: its mean ETP × base of the year
+        # is the territory's ETP again, printed beside the Panorama's.
+        series = compute_indicators(responses, staff, year, territory=(level, territory),
+                                    indicators=["etp_mean"], resamples=resamples)
+        if joint:
+            series = helpers.through_grid(series, grid_for, territory, region=region)
+        block = publish_table(indicator_table(series), caption="audit", filename="audit",
+                              year=year)
+        parts.append(indicator_facts(block, row, f"professionnalisation {year} {territory} : "
+                                     "indicateurs par vague"))
     return pd.concat([p for p in parts if not p.empty], ignore_index=True)
 
 

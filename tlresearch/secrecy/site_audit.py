@@ -94,7 +94,8 @@ def _audit_table(name: str, table, facts: pd.DataFrame, rule: SecrecyRule) -> pd
             if solved.status == 2:
                 raise UsageError(f"the published {name} figures contradict each other "
                                  f"(or the grid): no table fits them")
-            ends.append(sign * solved.fun if solved.status == 0 else sign * np.inf)
+            # Unbounded (status 3): nothing published caps the cell from that side.
+            ends.append(sign * solved.fun if solved.status == 0 else -sign * np.inf)
         lower, upper = ends
         r, c = divmod(int(k), len(cols))
         width = upper - lower

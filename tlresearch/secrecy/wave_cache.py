@@ -33,8 +33,12 @@ from tlresearch.secrecy.wave_secrecy import (
 
 #: Sums the pages print by territory and type (the ETP table, mean ETP by type).
 PAGE_SUMS = ("etp",)
-#: Sums the pages print by territory only (the key figures).
-MARGIN_SUMS = ("staff_total", "cdi", "volunteers")
+#: Sums the pages print by territory only: the key figures (jobs, CDI, volunteers) and
+#: the changes since the first wave (every sum of the catalogue). Each is protected
+#: across the départements, so that the region's figure minus the others' does not
+#: give a hidden one back.
+MARGIN_SUMS = ("staff_total", "cdi", "cdd", "other_contracts", "interns", "civic_service",
+               "volunteers", "board_members")
 #: Bumped when the way a grid is solved changes: older files are then not read.
 SCHEME = 4  # 4: counts of places in clear, the sums alone decide the pattern
 
