@@ -223,3 +223,17 @@ def test_the_schema_types_units_and_missing_values_of_an_indicator_table():
     assert fields["Base (lieux)"]["unit"] == "lieux"
     assert fields["Intervalle"]["type"] == "string" and fields["ETP"]["unit"] == "ETP"
     assert "s" in table_schema(text)["missingValues"]
+
+
+def test_the_provenance_footer_names_every_fact_in_french():
+    """What the runner records about a report (its keys are code) reads as French words."""
+    import html
+
+    from tlresearch.report.provenance import PROVENANCE_LABELS, provenance_html
+
+    facts = {"data_hash": "ab" * 32, "source_hash": "cd" * 32, "waves": [2024, 2025],
+             "parameters": {"year": 2025}, "run_date": "2026-11-30"}
+    footer = provenance_html(facts)
+    for key in facts:
+        assert f"<dt>{key}</dt>" not in footer
+        assert html.escape(PROVENANCE_LABELS[key]) in footer

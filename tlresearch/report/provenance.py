@@ -24,6 +24,7 @@ PROVENANCE_LABELS = {
     "version": "Version de tlresearch",
     "commit": "Version du code (commit git)",
     "run_date": "Date d'exécution",
+    "source_hash": "Empreinte du code de la bibliothèque (SHA-256)",
 }
 DATA_FOLDER = "dossier de données"
 
