@@ -136,6 +136,23 @@ def main() -> None:
     print(f"  Tau-Argus OPT completed by our audit: {int(completed.suppressed.to_numpy().sum())} "
           f"cells; ours: {int(ours.suppressed.to_numpy().sum())} "
           f"(recoverable: {int(audit_table(ours)['recoverable'].sum())})")
+    # The table the pages protect now: the grid's ETP (magnitude, rare types merged).
+    merged = wave.dropna(subset=["etp"]).assign(
+        departement_code=lambda f: f["departement_code"].fillna(UNKNOWN_DEPARTEMENT),
+        typology=lambda f: f["typology"].map(grid.type_of).astype(str),
+        etp=lambda f: f["etp"].astype(float))
+    with tempfile.TemporaryDirectory() as folder:
+        os.chdir(folder)
+        result = protect(merged[["departement_code", "typology", "etp"]],
+                         ["departement_code", "typology"], response="etp",
+                         safety_rules="NK(1,85)|FREQ(3,0)", suppress="OPT(1)", workdir=folder)
+    status = result.tables[0].dataframe()["status"]
+    etp = grid.sums["etp"]
+    print("\nthe grid's ETP table (after), margins included, same rules (FREQ(3,0), NK(1,85)):")
+    print(f"  Tau-Argus OPT hides {int(status.isin(['U', 'M']).sum())} cells "
+          f"({int((status == 'U').sum())} primary); ours {int(etp.suppressed.to_numpy().sum())} "
+          f"({int(etp.reason.isin(['primary_count', 'primary_dominance']).to_numpy().sum())} "
+          "primary)")
 
 
 def speed(responses: pd.DataFrame) -> None:

@@ -150,8 +150,11 @@ def format_date(value, *, na: str = MISSING) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
-def format_value(value, unit: str) -> str:
+def format_value(value, unit: str, signed: bool = False) -> str:
     """One indicator value as French text suited to its unit (``vocab/indicators.yaml``).
+
+    ``signed`` writes ``+`` before a positive value: a change between two waves
+    (``+85`` places, like ``+5,0 pts`` for a share, which is always signed).
 
     Examples
     --------
@@ -161,11 +164,13 @@ def format_value(value, unit: str) -> str:
     '+5,0\\xa0pts'
     >>> format_value(12, "lieux")
     '12'
+    >>> format_value(85, "lieux", signed=True)
+    '+85'
     """
     if unit == "part":
-        return format_percent(value)
+        return format_percent(value, signed=signed)
     if unit == "écart de part":
         return format_points(value)
     if unit in {"lieux", "personnes"}:
-        return format_count(value)
-    return format_number(value, 1)
+        return format_number(value, 0, signed=signed)
+    return format_number(value, 1, signed=signed)

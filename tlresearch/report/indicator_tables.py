@@ -60,12 +60,13 @@ def indicator_table(tidy: pd.DataFrame) -> pd.DataFrame:
         out["Catégorie"] = [split_label(s, v) for s, v in zip(table["split"],
                                                               table["split_value"])]
     values, intervals, bases = [], [], []
+    changes = "from_wave" in table.columns  # a table of changes: « +85 », not « 85 »
     for (_, row), hidden in zip(table.iterrows(), secret):
         unit = str(row["unit"])
-        values.append("s" if hidden else format_value(row["value"], unit))
+        values.append("s" if hidden else format_value(row["value"], unit, signed=changes))
         both = not (pd.isna(row["low"]) or pd.isna(row["high"]))
         intervals.append(format_interval(row["low"], row["high"],
-                                         lambda v, u=unit, **kw: format_value(v, u))
+                                         lambda v, u=unit, **kw: format_value(v, u, changes))
                          if both and not hidden else "")
         bases.append("" if hidden else format_count(row["n"]))
     out["Valeur"] = values
