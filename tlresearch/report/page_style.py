@@ -54,7 +54,11 @@ details { margin: .3em 0 1.5em; } summary { cursor: pointer; color: #1f4e79; }
   .tl-download, .tl-pdf-link, iframe.tl-map, .tl-screen-only, .tl-toc, summary { display: none; }
   .tl-print-only { display: block; }
   figure, table, .tl-key-figures { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
+  /* A wide table (a département × type grid) fits the A4 width: smaller type, tighter
+     cells; !important because great-tables styles its tables by id. */
+  table { font-size: 8pt !important; } table * { font-size: inherit !important; }
+  th, td { padding: .15em .3em !important; }
+  h2, h3, .tl-notice { break-after: avoid; }  /* a notice stays with its table */
 }
 """.replace("%(source)s", PRINT_SOURCE)
 
