@@ -79,3 +79,17 @@ def test_on_a_terminal_a_progress_bar_then_the_index(demo_data_dir, tmp_path):
     assert screen.rstrip().splitlines()[-1] == f"index: {site / 'index.html'}"
     assert "without encryption" not in screen and "Traceback" not in screen
     assert (site / "2025" / "40" / "30-professionalisation.html").exists()
+
+
+def test_data_dir_may_follow_the_command(tmp_path):
+    """``tlresearch ingest --data-dir d`` as a user types it: the same one-line refusal
+    as with the option before the command, not an argparse error about the option."""
+    missing = tmp_path / "nowhere"
+    for argv in (["--data-dir", str(missing), "ingest"], ["ingest", "--data-dir", str(missing)],
+                 ["codebook", "check", "2024", "--data-dir", str(missing)]):
+        run = subprocess.run([sys.executable, "-m", "tlresearch.cli", *argv],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 2, argv
+        assert f"the data folder {missing} does not exist" in run.stderr, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1
+    assert not missing.exists()

@@ -19,7 +19,6 @@ EPILOG = ("exit codes: 0 success, 1 data error, 2 usage error, 3 another run hol
           "The data folder is ./data of the checkout unless --data-dir or "
           "TLRESEARCH_DATA_DIR says otherwise.")
 
-
 #: Years a wave can be: the survey began in 2013; anything outside is a typo, and a
 #: range such as 2017-2000000000 must not become two billion waves in memory.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -193,7 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
                                           "contact columns go to data/restricted.",
                               epilog=EPILOG)
     register.add_argument("path", help="CSV or XLSX file of the register")
+    _data_dir_everywhere(sub)
+    _data_dir_everywhere(actions)  # codebook draft / check
     return parser
+
+
+def _data_dir_everywhere(sub) -> None:
+    """``--data-dir`` after the command too (``tlresearch ingest --data-dir d``), as users
+    type it; SUPPRESS keeps the value given before the command otherwise."""
+    for command in sub.choices.values():
+        command.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder")
 
 
 def main(argv: list[str] | None = None) -> int:
