@@ -204,8 +204,8 @@ def test_rendering_and_footnote():
     assert shown.loc["16", "fablab"] == SECRET == "s"
     assert (shown == "s").equals(table.suppressed)
     assert shown.loc["Ensemble", "Ensemble"] == "57"
-    assert FOOTNOTE == ("s : secret statistique (moins de 3 lieux ou un lieu représentant "
-                        "plus de 85 % de la valeur)")
+    assert FOOTNOTE == ("s : secret statistique (moins de 3 lieux, ou de 3 lieux de valeur non "
+                        "nulle, ou un lieu représentant plus de 85 % de la valeur)")
     assert footnote(SecrecyRule(dominance=0.875)).endswith("plus de 87,5 % de la valeur)")
     assert table.footnote == "s : secret statistique (moins de 3 lieux)"
     etp = protect_table(staff(), "departement", "typologie", value="etp")

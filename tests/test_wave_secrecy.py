@@ -90,6 +90,19 @@ def test_the_same_tables_protected_one_by_one_leak_where_the_grid_does_not():
             assert (text == SECRET) == bool(secrecy.hidden.loc[departement, typology])
 
 
+def test_a_sum_with_two_contributors_among_many_places_is_secret():
+    """Five places, two of which employ: the share of employers says so, and each employer
+    would read the other's jobs off the sum. Fewer than 3 contributors is a primary cell."""
+    wave = pd.DataFrame({"departement_code": ["33"] * 5 + ["64"] * 6,
+                         "typology": ["coworking"] * 11,
+                         "staff_total": [3.0, 2.0, 0.0, 0.0, 0.0] + [1.0] * 6})
+    table = protect_wave(wave, sums=(), margin_sums=("staff_total",)).margins["staff_total"]
+    assert table.reason.loc["33"].iloc[0] == "primary_count"
+    assert table.suppressed.loc["64"].iloc[0]  # and its complement
+    assert not protect_table(wave[wave["departement_code"] == "64"], "typology",
+                             value="staff_total").suppressed.to_numpy().any()
+
+
 def test_one_place_with_ninety_percent_of_the_etp_hides_the_etp_not_the_count():
     wave = a_wave(3).assign(departement_code=lambda f: f["departement_code"].fillna("64"))
     big = wave.index[(wave["departement_code"] == "64") & (wave["typology"] == "coworking")][0]
@@ -180,8 +193,9 @@ def test_secondary_suppression_is_close_to_tau_argus_optimal_and_safer(seed, tmp
 @pytest.mark.parametrize("seed", [5])
 def test_the_grids_etp_table_is_close_to_tau_argus_optimal(seed, tmp_path, monkeypatch):
     """The table the pages protect now is the ETP grid (a magnitude table, rare types
-    merged): Tau-Argus's optimal pattern under FREQ(3,0) and NK(1,85) — the same rules —
-    is the yardstick for how many cells ours hides."""
+    merged): Tau-Argus's optimal pattern under FREQ(3,0) and NK(1,85) is the yardstick for
+    how many cells ours hides. Our frequency rule is stricter (a place answering 0 is no
+    contributor), so we have at least Tau's primary cells."""
     tau = pytest.importorskip("pytauargus")
     monkeypatch.chdir(tmp_path)
     wave = a_wave(seed).assign(departement_code=lambda f: f["departement_code"].fillna("33"))
@@ -193,7 +207,7 @@ def test_the_grids_etp_table_is_close_to_tau_argus_optimal(seed, tmp_path, monke
     status = result.tables[0].dataframe()["status"]
     primary, tau_hidden = int((status == "U").sum()), int(status.isin(["U", "M"]).sum())
     ours = secrecy.sums["etp"]
-    assert primary == int(ours.reason.isin(["primary_count", "primary_dominance"]).to_numpy().sum())
+    assert primary <= int(ours.reason.isin(["primary_count", "primary_dominance"]).to_numpy().sum())
     assert tau_hidden <= int(ours.suppressed.to_numpy().sum()) <= 1.5 * tau_hidden
     assert not secrecy.audit()["recoverable"].any()
 

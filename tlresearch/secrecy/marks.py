@@ -55,6 +55,8 @@ def _primary(estimate, rule: SecrecyRule) -> str | None:
         return "primary_count"
     if estimate.indicator.method == "sum" and estimate.sample is not None:
         values = np.asarray(estimate.sample, dtype=float)
+        if 0 < int((values > 0).sum()) < rule.threshold:
+            return "primary_count"  # fewer than 3 contributors (see secrecy.protection)
         total = values.sum()
         if total > 0 and values.max() / total > rule.dominance:
             return "primary_dominance"

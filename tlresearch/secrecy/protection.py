@@ -170,15 +170,18 @@ def protect_table(microdata: pd.DataFrame, rows: str, cols: str | None = None,
     row_levels = _levels(data[rows], total_label)
     col_levels = _levels(data[cols], total_label) if cols is not None else None
 
+    per_unit["_nz"] = (per_unit["_v"] > 0).astype("int64")
+
     def stats(by: list[str]) -> pd.DataFrame:
-        grouped = per_unit.groupby(by or (lambda _: 0), observed=True)["_v"]
-        return pd.DataFrame({"value": grouped.sum(), "n": grouped.size(), "max": grouped.max()})
+        grouped = per_unit.groupby(by or (lambda _: 0), observed=True)
+        return pd.DataFrame({"value": grouped["_v"].sum(), "n": grouped.size(),
+                             "max": grouped["_v"].max(), "nz": grouped["_nz"].sum()})
 
     if cols is None:
         inner = stats([rows]).reindex(row_levels)
         grand = stats([]).reindex([0])
         frames = {k: pd.concat([inner[k], grand[k]], ignore_index=True).to_frame()
-                  for k in ("value", "n", "max")}
+                  for k in ("value", "n", "max", "nz")}
         column = [label or (value if value is not None else "Nombre de lieux")]
         index = pd.Index([*row_levels, total_label], name=rows)
         frames = {k: f.set_axis(index, axis=0).set_axis(column, axis=1)
@@ -189,7 +192,7 @@ def protect_table(microdata: pd.DataFrame, rows: str, cols: str | None = None,
         index = pd.Index([*row_levels, total_label], name=rows)
         columns = pd.Index([*col_levels, total_label], name=cols)
         frames = {}
-        for k in ("value", "n", "max"):
+        for k in ("value", "n", "max", "nz"):
             wide = cell[k].unstack(cols).reindex(index=row_levels, columns=col_levels)
             wide[total_label] = by_row[k].reindex(row_levels)
             bottom = by_col[k].reindex(col_levels).tolist() + [grand[k].iloc[0]
@@ -205,7 +208,8 @@ def protect_table(microdata: pd.DataFrame, rows: str, cols: str | None = None,
         values = values.round().astype("int64")
     return _protect(values, counts, maxc, kind=kind, rule=rule, total_label=total_label,
                     one_dimensional=cols is None, secondary=secondary,
-                    extra=_aligned(suppressed, values))
+                    extra=_aligned(suppressed, values),
+                    contributors=frames["nz"].fillna(0).astype("int64"))
 
 
 def apply_secrecy(values: pd.DataFrame | pd.Series, counts: pd.DataFrame | pd.Series | None = None,
@@ -320,11 +324,18 @@ def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -
 
 def _protect(values: pd.DataFrame, counts: pd.DataFrame, maxc: pd.DataFrame, *, kind: str,
              rule: SecrecyRule, total_label: str, one_dimensional: bool, secondary: bool,
-             extra: pd.DataFrame | None = None) -> ProtectedTable:
+             extra: pd.DataFrame | None = None,
+             contributors: pd.DataFrame | None = None) -> ProtectedTable:
     v = values.to_numpy(float).ravel()
     n = counts.to_numpy("int64").ravel()
     reason = np.full(v.size, "", dtype=object)
     reason[(n > 0) & (n < rule.threshold)] = PRIMARY_COUNT
+    if kind == MAGNITUDE and contributors is not None:
+        # Places answering 0 are units, but not contributors: a sum of 5 jobs over 5
+        # places of which 2 employ (the share of employers says so) lets each employer
+        # read the other's jobs. Fewer than 3 places with a value above 0 is a primary cell.
+        nz = contributors.to_numpy("int64").ravel()
+        reason[(reason == "") & (nz > 0) & (nz < rule.threshold)] = PRIMARY_COUNT
     if kind == MAGNITUDE:
         m = maxc.to_numpy(float).ravel()
         # Strictly more than the share, with a tolerance for float sums.

@@ -1,7 +1,8 @@
 """The rules of statistical secrecy (secret statistique) and the words a published table uses.
 
 A cell is hidden when it rests on fewer places than the threshold (primary, counts and
-magnitudes) or when one place holds more than the dominance share of its value
+magnitudes; for a magnitude, also fewer places with a value above 0) or when one place
+holds more than the dominance share of its value
 (primary, magnitudes only); other cells are hidden so that the first ones cannot be
 worked out from the margins (secondary). :mod:`tlresearch.secrecy.protection` applies
 them to tables; this module only says what they are.
@@ -77,7 +78,8 @@ def footnote(rule: SecrecyRule | None = None, kind: str = MAGNITUDE) -> str:
     if kind == COUNT:
         return f"s : secret statistique ({few})"
     share = ("%.6g" % (rule.dominance * 100)).replace(".", ",")
-    return f"s : secret statistique ({few} ou un lieu représentant plus de {share} % de la valeur)"
+    return (f"s : secret statistique ({few}, ou de {rule.threshold} lieux de valeur non nulle, "
+            f"ou un lieu représentant plus de {share} % de la valeur)")
 
 
 #: Footnote of the default rules.
