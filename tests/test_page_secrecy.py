@@ -57,6 +57,22 @@ def test_the_grid_is_solved_once_and_read_back_by_every_kernel(tmp_path, monkeyp
     assert len(list(tmp_path.glob("vague_2025_*.json"))) == 2
 
 
+def test_a_pattern_left_by_an_older_solver_is_solved_again_not_fatal(tmp_path):
+    """A kept file whose cells no longer fit the rules (the rules changed, the file
+    stayed) is replaced by a fresh solve; a report never fails on it."""
+    import json
+
+    responses = a_wave(4, n=90).assign(wave=2025)
+    fresh = wave_cache.wave_secrecy(responses, 2025, tmp_path, sums=("etp",))
+    [kept] = tmp_path.glob("vague_2025_*.json")
+    stale = json.loads(kept.read_text(encoding="utf-8"))
+    stale["hidden"] = []  # what an older, laxer solver would have left
+    kept.write_text(json.dumps(stale), encoding="utf-8")
+    again = wave_cache.wave_secrecy(responses, 2025, tmp_path, sums=("etp",))
+    assert again.hidden.equals(fresh.hidden) and again.hidden.to_numpy().any()
+    assert json.loads(kept.read_text(encoding="utf-8"))["hidden"]  # the file was replaced
+
+
 def test_everything_the_pages_of_a_wave_publish_recovers_no_hidden_cell(demo_tables, demo_grids):
     responses, staff = demo_tables
     facts = site_facts(responses, staff, 2025, demo_grids, resamples=20)

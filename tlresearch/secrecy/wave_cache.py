@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tlresearch.core.errors import UsageError
 from tlresearch.core.storage import atomic_write_text
 from tlresearch.secrecy.rules import SecrecyRule
 from tlresearch.secrecy.wave_secrecy import (
@@ -40,7 +41,7 @@ PAGE_SUMS = ("etp",)
 MARGIN_SUMS = ("staff_total", "cdi", "cdd", "other_contracts", "interns", "civic_service",
                "volunteers", "board_members")
 #: Bumped when the way a grid is solved changes: older files are then not read.
-SCHEME = 4  # 4: counts of places in clear, the sums alone decide the pattern
+SCHEME = 5  # 4: counts of places in clear; 5: a sum needs 3 contributors
 
 
 def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None, *,
@@ -74,7 +75,10 @@ def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None,
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path.with_suffix(".lock"))):
             if path.is_file():
-                return _read(path, rows, sums, margin_sums, rule)
+                try:
+                    return _read(path, rows, sums, margin_sums, rule)
+                except (UsageError, ValueError, KeyError):
+                    pass  # a file of an older solver (or damaged): solved again, replaced
             grid = solve()
             atomic_write_text(path, _pattern_json(grid))
             return grid

@@ -294,8 +294,9 @@ def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(),
                              suppressed=hidden, secondary=False)
     sums_tables = {v: table(v) for v in present}
     for variable, protected in sums_tables.items():
-        if not protected.suppressed.equals(hidden.reindex_like(protected.suppressed)
-                                           .fillna(False).astype(bool)):
+        mask = protected.suppressed
+        if not mask.equals(hidden.astype(bool).reindex(index=mask.index, columns=mask.columns,
+                                                       fill_value=False)):
             raise UsageError(f"the cached secrecy pattern does not fit these responses "
                              f"({variable})")
     margins = _margins(responses, margin_sums, rule, departement, margins_hidden or {})
