@@ -18,7 +18,8 @@ and commune, is what the map of places publishes marker by marker (as the region
 network's own public map does): a count of places by département and type is a count
 of those markers, and hiding it would protect nothing while emptying the most read
 table. What secrecy protects is what the places *answered*: their staff, ETP, jobs,
-volunteers (sums, hidden where fewer than 3 places or one place over 85 % make them),
+volunteers (sums, hidden where fewer than 3 places, fewer than 3 with a value above 0,
+or one place over 85 % make them),
 and every mean or share computed on them. The counts stay in the grid — they are the
 bases a reader multiplies a mean by, and the audit knows them exactly.
 
@@ -53,6 +54,7 @@ False
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -250,8 +252,6 @@ def _count_table(micro: pd.DataFrame, departement: str, typology: str,
 
 def in_clear(table: ProtectedTable) -> ProtectedTable:
     """``table`` with every cell printed: the counts of places (see the module's docstring)."""
-    import dataclasses
-
     blank = pd.DataFrame("", index=table.reason.index, columns=table.reason.columns)
     return dataclasses.replace(table, reason=blank)
 
