@@ -8,7 +8,10 @@ Run: ``.venv/bin/python benchmarks/bench_ingest_memory.py [--rows 20000 2000000]
    and to ingest a whole wave (read, harmonise, validate, de-duplicate, communes) of
    ``--wave-rows`` rows, harmonised and validated in chunks of
    :data:`tlresearch.ingest.wave.CHUNK_ROWS` rows and, side by side, in one pass (the
-   reader streams; communes and de-duplication still see the whole wave).
+   reader streams; communes and de-duplication still see the whole wave), and the
+   whole ingest of ``--ingest-rows`` rows: ``run_ingest``, what ``tlresearch ingest``
+   does (every wave, panel, linkage, quality log, Parquet, publish), in a fresh data
+   folder (its geography is built once, as on a first run).
 2. The time of one consistent publish (version folder + one switched link) against
    today's per-file atomic writes of the same bytes, alternated in one loop.
 """
@@ -46,6 +49,27 @@ codebook["file"] = "2024/export.csv"
 started = time.perf_counter()
 result = ingest_wave(paths, parse_codebook(codebook), chunk_rows=int(sys.argv[4]))
 print(json.dumps({"seconds": time.perf_counter() - started, "rows": result.rows_in,
+                  "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
+"""
+
+INGEST = """
+import json, shutil, sys, time
+from pathlib import Path
+import yaml
+from tlresearch.core.paths import DataPaths
+from tlresearch.ingest.pipeline import run_ingest
+paths = DataPaths(Path(sys.argv[2]))
+(paths.raw / "2024").mkdir(parents=True)
+paths.codebooks.mkdir(parents=True)
+shutil.copy(sys.argv[1], paths.raw / "2024" / "export.csv")
+codebook = yaml.safe_load(Path(sys.argv[3]).read_text(encoding="utf-8"))
+codebook["file"] = "2024/export.csv"
+(paths.codebooks / "2024.yaml").write_text(yaml.safe_dump(codebook, allow_unicode=True),
+                                           encoding="utf-8")
+started = time.perf_counter()
+result = run_ingest(paths)
+print(json.dumps({"seconds": time.perf_counter() - started,
+                  "rows": int(result.conservation["rows_in"].sum()),
                   "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
 """
 
@@ -107,12 +131,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[20_000, 2_000_000])
     parser.add_argument("--wave-rows", type=int, nargs="+", default=[20_000, 200_000])
+    parser.add_argument("--ingest-rows", type=int, nargs="+", default=[20_000, 2_000_000])
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     codebook = Path(__file__).parent.parent / "tests" / "data" / "bad" / "codebook.yaml"
     print(f"{'measure':<34}{'rows':>10}{'file MB':>9}{'seconds':>9}{'rows/s':>9}{'peak MB':>9}")
     with tempfile.TemporaryDirectory() as tmp:
-        for rows in sorted(set(args.rows) | set(args.wave_rows)):
+        for rows in sorted(set(args.rows) | set(args.wave_rows) | set(args.ingest_rows)):
             export = Path(tmp) / f"export_{rows}.csv"
             size = write_export(export, rows) / 2 ** 20
             measures = []
@@ -125,6 +150,10 @@ def main() -> None:
                                      ("ingest one wave, one pass", 10 ** 9)):
                     measures.append((label, child(WAVE, str(export), f"{tmp}/wave_{rows}_{chunk}",
                                                   str(codebook), str(chunk))))
+            if rows in args.ingest_rows:
+                measures.append(("whole ingest (run_ingest)",
+                                  child(INGEST, str(export), f"{tmp}/ingest_{rows}",
+                                        str(codebook))))
             for label, result in measures:
                 if "error" in result:
                     print(f"{label:<34}{rows:>10}{size:>9.0f}  failed: {result['error']}")

@@ -121,18 +121,37 @@ def resolve_communes(frame: pd.DataFrame, region: str = DEFAULT_REGION) -> pd.Da
     get = lambda c: frame[c] if c in frame else pd.Series(pd.NA, index=frame.index)  # noqa: E731
     keys = pd.DataFrame({"code": get("commune_code"), "postcode": get("postcode"),
                          "name": get("commune_name")}, index=frame.index)
-    keys = keys.astype(object).where(keys.notna(), None)
-    cache: dict[tuple, dict] = {}
-    rows = []
-    for code, postcode, name in keys.itertuples(index=False, name=None):
-        key = (code, postcode, name)
-        if key not in cache:
-            cache[key] = _resolve_one(code, postcode, name, region)
-        rows.append(cache[key])
-    out = pd.DataFrame(rows, index=frame.index, columns=OUTPUT_COLUMNS)
+    # Resolved once per distinct (code, postcode, name), then spread back to the rows by
+    # position: a wave of two million rows has a few thousand distinct keys, and the
+    # rows then cost one integer each here, not a row of Python objects.
+    positions, firsts = _distinct_keys(keys)
+    distinct = keys.iloc[firsts].astype(object)
+    distinct = distinct.where(distinct.notna(), None)
+    rows = [_resolve_one(code, postcode, name, region)
+            for code, postcode, name in distinct.itertuples(index=False, name=None)]
+    resolved = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    out = pd.DataFrame(index=frame.index)
     for column in OUTPUT_COLUMNS:
-        out[column] = out[column].astype("Float64" if column == "resolution_score" else "string")
+        values = resolved[column].astype("Float64" if column == "resolution_score" else "string")
+        out[column] = values.take(positions).set_axis(frame.index)
     return out
+
+
+def _distinct_keys(keys: pd.DataFrame):
+    """Each row's distinct-key number, and the first row of each distinct key.
+
+    Keys are numbered in order of first appearance; a missing value is a value of its
+    own (``pd.factorize`` gives it -1, shifted to 0 here).
+    """
+    import numpy as np
+
+    positions = np.zeros(len(keys), dtype=np.int64)
+    for column in keys.columns:
+        codes, uniques = pd.factorize(keys[column], use_na_sentinel=True)
+        # Renumbered after each column, so the pair numbers stay below rows².
+        positions, _ = pd.factorize(positions * (len(uniques) + 1) + (codes + 1))
+    _, firsts = np.unique(positions, return_index=True)
+    return positions, firsts
 
 
 def _resolve_one(code, postcode, name, region) -> dict:

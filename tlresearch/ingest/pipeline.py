@@ -116,16 +116,21 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         raise UsageError(f"no wave to ingest in {paths.codebooks}")
 
     restricted_columns = [c for c in restricted_names()]
+    conservation = conservation_table(results)
     frames, jobs_frames, contacts_frames = [], [], []
     for result in results:
-        kept = result.kept.copy()
+        kept = result.kept  # already a new frame: no copy of it
+        # Only the kept rows go on: the wave's full table is let go here, not at the end.
+        result.harmonised.responses = result.harmonised.responses.iloc[:0]
         kept["demo"] = result.codebook.demo
         contacts_frames.append(kept[["response_id", "wave"] +
                                     [c for c in restricted_columns if c in kept]])
         frames.append(kept.drop(
             columns=[c for c in restricted_columns if c in kept] + ["complete"]))
+        del kept
         jobs_frames.append(result.harmonised.jobs)
     responses = stack_responses(frames)
+    del frames
     responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
 
     link_input = pd.DataFrame({
@@ -168,7 +173,6 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         "quality_log": issues_frame(issues),
         "quarantine": _quarantine_frame(results),
     }
-    conservation = conservation_table(results)
     tables["conservation"] = conservation
     warnings = [f"{issue.file}: {issue.message}" for issue in issues
                 if issue.rule == "unnamed_export"]
@@ -210,14 +214,15 @@ def _unknown_title_issues(staff: pd.DataFrame, responses: pd.DataFrame) -> list[
 
 
 def _quarantine_frame(results: list[WaveResult]) -> pd.DataFrame:
-    rows = []
+    # Column by column: one dict per quarantined row would cost more than the rows.
+    names = ["response_id", "wave", "file", "row", "rule", "column", "value", "message"]
+    columns: dict[str, list] = {name: [] for name in names}
     for result in results:
-        for response_id, issue in result.quarantine.items():
-            rows.append({"response_id": response_id, "wave": result.codebook.wave,
-                         "file": issue.file, "row": issue.row, "rule": issue.rule,
-                         "column": issue.column, "value": issue.value, "message": issue.message})
-    frame = pd.DataFrame(rows, columns=["response_id", "wave", "file", "row", "rule", "column",
-                                        "value", "message"])
+        columns["response_id"].extend(result.quarantine)
+        columns["wave"].extend([result.codebook.wave] * len(result.quarantine))
+        for name in names[2:]:
+            columns[name].extend(getattr(issue, name) for issue in result.quarantine.values())
+    frame = pd.DataFrame(columns, columns=names)
     frame = frame.astype({"wave": "Int64", "row": "Int64", **{c: "string" for c in (
         "response_id", "file", "rule", "column", "value", "message")}})
     return frame.sort_values("response_id").reset_index(drop=True)

@@ -92,6 +92,7 @@ def ingest_wave(paths: DataPaths, codebook: Codebook, region: str = DEFAULT_REGI
     harmonised = harmonise(raw, codebook, chunk_rows=chunk_rows)
     result = WaveResult(harmonised, codebook, rows_in=raw.records_in,
                         quarantine=dict(harmonised.quarantine))
+    del raw  # the cells as read: the harmonised columns replace them from here on
     for row in harmonised.blank_rows:
         issue = Issue("blank_row", "quarantined", "an empty row", file=codebook.file,
                       row=row, wave=codebook.wave)
@@ -140,11 +141,15 @@ def _quarantine_invalid(result: WaveResult, chunk_rows: int = CHUNK_ROWS) -> Non
 
 def _resolve(result: WaveResult, region: str) -> None:
     responses = result.harmonised.responses
+    resolved = resolve_communes(responses, region=region)
+    # The declared columns renamed and the resolved ones added in place: a concatenated
+    # copy of the wave would be one more wave in memory.
     declared = responses.rename(columns={
         "commune_code": "declared_commune_code", "postcode": "declared_postcode",
         "commune_name": "declared_commune_name"})
-    resolved = resolve_communes(responses, region=region)
-    result.harmonised.responses = pd.concat([declared, resolved], axis=1)
+    for column in resolved.columns:
+        declared[column] = resolved[column]
+    result.harmonised.responses = declared
     kept = ~responses["response_id"].isin(result.quarantine)
     method, note = resolved["resolution_method"], resolved["resolution_note"]
     names = responses["commune_name"] if "commune_name" in responses else pd.Series(
