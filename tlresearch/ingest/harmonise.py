@@ -349,12 +349,14 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
             "repeated_header", "quarantined", "the header row again, not a response",
             file=wave.file, row=int(out.at[pos, "source_row"]), wave=wave.wave))
     names = out["place_name"] if "place_name" in out else pd.Series(pd.NA, index=out.index)
-    folded = names.map(values.fold, na_action="ignore").fillna("")
+    # What a folded name says, not the folded names: a wave of two million places
+    # would hold two million more strings for two yes/no answers.
+    kind = names.map(_name_kind, na_action="ignore").fillna("")
     commune = out["commune_name"] if "commune_name" in out else pd.Series(pd.NA, index=out.index)
     # "Ensemble Coworking" is a place; a total row names no commune.
-    is_total = folded.str.match(TOTAL_ROW.pattern) & commune.isna()
+    is_total = (kind == "total") & commune.isna()
     incomplete = ~out["complete"].fillna(False).astype(bool)
-    nameless = folded == ""
+    nameless = kind == ""
     reasons = [
         (is_total, "total_row", "a total row, not a response", "place_name"),
         (~is_total & incomplete, "incomplete_response",
@@ -368,6 +370,14 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
             put(out.at[pos, "response_id"], Issue(rule, "quarantined", message, file=wave.file,
                                                   row=int(out.at[pos, "source_row"]),
                                                   column=column, value=value, wave=wave.wave))
+
+
+def _name_kind(name: str) -> str:
+    """``"total"`` for a name that reads as a total, ``""`` for no name once folded."""
+    folded = values.fold(name)
+    if TOTAL_ROW.match(folded):
+        return "total"
+    return "name" if folded else ""
 
 
 def _repeated_headers(raw: RawTable) -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -86,7 +86,9 @@ def place_id_for(anchor_response_id: str) -> str:
     return "TL" + hashlib.sha256(str(anchor_response_id).encode("utf-8")).hexdigest()[:10]
 
 
-@dataclass(frozen=True)
+# Slots, no per-instance dict: linkage holds one of these per response and one
+# KnownPlace per place, a million of each for a national-scale wave.
+@dataclass(frozen=True, slots=True)
 class ResponseKeys:
     response_id: str
     wave: int
@@ -98,10 +100,11 @@ class ResponseKeys:
     row: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class KnownPlace:
     last_wave: int
-    sirets: set[str] = field(default_factory=set)
+    #: Most places have no SIRET: they share this empty one until they get their own.
+    sirets: frozenset[str] = frozenset()
 
 
 # A link: place_id, method, score, linked_to.
@@ -141,7 +144,7 @@ class PlaceIndex:
         place = self.places[place_id]
         place.last_wave = response.wave
         if response.siret:
-            place.sirets.add(response.siret)
+            place.sirets = place.sirets | {response.siret}
             self.by_siret[response.siret][place_id] = response.response_id
         if response.name and response.commune:
             key = (response.name, response.commune)

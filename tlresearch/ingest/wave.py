@@ -118,12 +118,14 @@ def _check_codebook(codebook: Codebook) -> None:
 
 def _quarantine_invalid(result: WaveResult, chunk_rows: int = CHUNK_ROWS) -> None:
     responses = result.harmonised.responses
-    candidates = responses[~responses["response_id"].isin(result.quarantine)]
     # Every rule is checked row by row (ids are unique by construction), so chunks give
-    # the failures of one pass once sorted as validate_responses sorts them.
+    # the failures of one pass once sorted as validate_responses sorts them. The rows
+    # not yet set aside are picked a chunk at a time: no copy of the whole wave.
     step = max(chunk_rows, 1)
-    parts = [validate_responses(candidates.iloc[start:start + step])
-             for start in range(0, max(len(candidates), 1), step)]
+    parts = []
+    for start in range(0, max(len(responses), 1), step):
+        chunk = responses.iloc[start:start + step]
+        parts.append(validate_responses(chunk[~chunk["response_id"].isin(result.quarantine)]))
     failures = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).sort_values(
         ["response_id", "rule"]).reset_index(drop=True)
     rows = dict(zip(responses["response_id"], responses["source_row"]))
@@ -171,6 +173,17 @@ _DUPLICATE_COLUMNS = ("response_id", "source_row", "place_name", "commune_code",
 
 
 def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
+    """The place a submission is about, as compact (Arrow) strings built a chunk at a time.
+
+    Folding a wave's names at once would hold a Python string per row; a chunk's
+    folded names are dropped once its keys are stored.
+    """
+    parts = [_duplicate_key_chunk(responses.iloc[start:start + CHUNK_ROWS])
+             for start in range(0, len(responses), CHUNK_ROWS)]
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _duplicate_key_chunk(responses: pd.DataFrame) -> pd.Series:
     from tlresearch.io.cells import fold
 
     name = responses["place_name"].map(fold, na_action="ignore").fillna("")
@@ -181,28 +194,33 @@ def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
     key = (name + "|" + where).where(where != "", "row:" + responses["response_id"])
     if "siret" in responses:
         key = ("siret:" + responses["siret"]).fillna(key)
-    return key
+    return key.astype("string")
 
 
 def _quarantine_duplicates(result: WaveResult) -> None:
     """Keep the last submission of a place in a wave; set the earlier ones aside.
 
-    Works on the key columns only (not a copy of the wave), and finds each kept
-    submission by its key in one dictionary.
+    Works on the key columns of the kept rows only (not a copy of the wave), and
+    finds each kept submission as the last of its key's group.
     """
-    kept = result.kept
-    responses = kept[[c for c in _DUPLICATE_COLUMNS if c in kept]].copy()
+    wave = result.harmonised.responses
+    kept = ~wave["response_id"].isin(result.quarantine)
+    responses = wave.loc[kept, [c for c in _DUPLICATE_COLUMNS if c in wave]]
     if responses.empty:
         return
     responses["_key"] = _duplicate_key(responses)
     order = (["_key", "submitted_at", "source_row"] if "submitted_at" in responses
              else ["_key", "source_row"])
     responses = responses.sort_values(order, kind="stable", na_position="first")
-    latest = responses.groupby("_key", sort=False).tail(1)
-    kept_ids = dict(zip(latest["_key"], latest["response_id"]))
-    for pos in responses.index.difference(latest.index):
+    groups = responses.groupby("_key", sort=False)
+    latest = groups.tail(1)
+    earlier = responses.index.difference(latest.index)
+    if earlier.empty:
+        return
+    kept_ids = groups["response_id"].transform("last")
+    for pos in earlier:
         response_id = responses.at[pos, "response_id"]
-        kept_id = kept_ids[responses.at[pos, "_key"]]
+        kept_id = kept_ids.at[pos]
         row = int(responses.at[pos, "source_row"])
         issue = Issue("duplicate_submission", "quarantined",
                       f"same place submitted again in this wave; response {kept_id} kept",
