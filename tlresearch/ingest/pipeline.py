@@ -144,8 +144,8 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         "demo": responses["demo"],
     })
     links, link_issues = link_places(link_input, load_link_overrides(paths.place_link_overrides))
-    responses["place_id"] = responses["response_id"].map(
-        dict(zip(links["response_id"], links["place_id"]))).astype("string")
+    responses["place_id"] = _look_up(links["response_id"], links["place_id"],
+                                     responses["response_id"])
     commune_issues = apply_commune_overrides(
         responses, load_commune_overrides(paths.overrides / "communes.csv"), region)
     if commune_issues:  # corrected communes: their class too
@@ -161,8 +161,8 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     issues += link_issues + commune_issues
     issues += _unknown_title_issues(staff, responses)
     contacts = pd.concat(contacts_frames, ignore_index=True)
-    contacts["place_id"] = contacts["response_id"].map(
-        dict(zip(responses["response_id"], responses["place_id"])))
+    contacts["place_id"] = _look_up(responses["response_id"], responses["place_id"],
+                                    contacts["response_id"])
     contacts = contacts.astype({c: "string" for c in contacts.columns if c != "wave"})
     contacts = contacts.sort_values("response_id").reset_index(drop=True)
     tables = {
@@ -177,6 +177,16 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     warnings = [f"{issue.file}: {issue.message}" for issue in issues
                 if issue.rule == "unnamed_export"]
     return IngestResult(tables, {"contacts": contacts}, conservation, errors, warnings=warnings)
+
+
+def _look_up(keys: pd.Series, values: pd.Series, wanted: pd.Series) -> pd.array:
+    """``values`` of each ``wanted`` key (NA when absent), as strings.
+
+    Through an index rather than a dict: a million response ids stay in Arrow arrays
+    instead of becoming a million Python strings.
+    """
+    table = pd.Series(values.astype("string").array, index=pd.Index(keys.array))
+    return table.reindex(pd.Index(wanted.array)).array
 
 
 def _span_text(waves: list[int]) -> str:
