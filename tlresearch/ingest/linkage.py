@@ -205,15 +205,18 @@ def link_places(
     ['new', 'name_commune']
     """
     _check_input(responses)
+    # Communes and file names repeat down a wave: each distinct one is kept once, not
+    # once per response (a million responses would hold a million copies).
+    seen: dict[str, str] = {}
     items = sorted(
         (ResponseKeys(str(r.response_id), int(r.wave), normalise_place_name(r.place_name),
-                      _scoped(r, r.commune_key), _scoped(r, r.siret),
-                      normalise_address(r.address),
-                      _text(r.source_file) or None,
+                      _shared(seen, _scoped(r, r.commune_key)), _scoped(r, r.siret),
+                      normalise_address(r.address), _shared(seen, _text(r.source_file)) or None,
                       None if pd.isna(r.source_row) else int(r.source_row))
          for r in _with_address(responses).itertuples(index=False)),
         key=lambda r: (r.wave, r.response_id),
     )
+    del seen
     order = {r.response_id: position for position, r in enumerate(items)}
     linker = PlaceIndex(threshold)
     forced_new, partners = _read_overrides(overrides, order, linker.issues)
@@ -246,6 +249,11 @@ def link_places(
             _link_to_partner(linker, response, earlier, order)
 
     return _links_frame(responses, linker.links), linker.issues
+
+
+def _shared(seen: dict[str, str], text: str) -> str:
+    """``text``, or the equal string met before: one copy of a value repeated down a wave."""
+    return seen.setdefault(text, text)
 
 
 def _link_to_partner(linker: PlaceIndex, response: ResponseKeys, earlier: list[str],

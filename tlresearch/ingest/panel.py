@@ -74,9 +74,19 @@ def stack_responses(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return stacked.sort_values("response_id", kind="stable").reset_index(drop=True)
 
 
+#: What a place takes from its latest response, besides its name.
+_PLACE_COLUMNS = ("commune_code", "commune_name", "epci_code", "epci_name",
+                  "departement_code", "region_code", "territorial_class", "typology",
+                  "legal_status")
+
+
 def build_places(responses: pd.DataFrame) -> pd.DataFrame:
     """One row per place: its latest name, commune and typology, and its history."""
-    ordered = responses.sort_values(["place_id", "wave", "response_id"], kind="stable")
+    # Sorted on the columns a place needs only: the responses have three times more.
+    needed = ["place_id", "wave", "response_id", "place_name", "siret", "demo",
+              *_PLACE_COLUMNS]
+    ordered = responses[[c for c in needed if c in responses]].sort_values(
+        ["place_id", "wave", "response_id"], kind="stable")
     groups = ordered.groupby("place_id", sort=True)
     latest = groups.tail(1).set_index("place_id").sort_index()
     # Former names: every distinct name but the latest, in order of first use.
@@ -92,9 +102,7 @@ def build_places(responses: pd.DataFrame) -> pd.DataFrame:
         "former_names": former.reindex(latest.index),
         "siret": siret.reindex(latest.index),
     })
-    for column in ("commune_code", "commune_name", "epci_code", "epci_name",
-                   "departement_code", "region_code", "territorial_class", "typology",
-                   "legal_status"):
+    for column in _PLACE_COLUMNS:
         places[column] = latest[column] if column in latest else pd.NA
     places["first_wave"] = groups["wave"].min()
     places["last_wave"] = groups["wave"].max()

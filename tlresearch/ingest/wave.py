@@ -130,10 +130,13 @@ def _quarantine_invalid(result: WaveResult, chunk_rows: int = CHUNK_ROWS) -> Non
         ["response_id", "rule"]).reset_index(drop=True)
     rows = dict(zip(responses["response_id"], responses["source_row"]))
     raw_columns = {name: m.raw_columns()[0] for name, m in result.codebook.variables.items()}
+    messages: dict[str, str] = {}
     for failure in failures.itertuples(index=False):
         if failure.response_id in result.quarantine:
             continue
-        issue = Issue(failure.rule, "quarantined", f"rule {failure.rule} not met",
+        # One message string per rule, shared by its issues (there may be a million).
+        message = messages.setdefault(failure.rule, f"rule {failure.rule} not met")
+        issue = Issue(failure.rule, "quarantined", message,
                       file=result.codebook.file, row=int(rows[failure.response_id]),
                       column=raw_columns.get(failure.column, failure.column),
                       value=failure.value, wave=result.codebook.wave)
