@@ -351,7 +351,8 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
     names = out["place_name"] if "place_name" in out else pd.Series(pd.NA, index=out.index)
     # What a folded name says, not the folded names: a wave of two million places
     # would hold two million more strings for two yes/no answers.
-    kind = names.map(_name_kind, na_action="ignore").fillna("")
+    kind = pd.concat([names.iloc[start:start + _MAP_ROWS].map(_name_kind, na_action="ignore")
+                      for start in range(0, len(names), _MAP_ROWS)] or [names]).fillna("")
     commune = out["commune_name"] if "commune_name" in out else pd.Series(pd.NA, index=out.index)
     # "Ensemble Coworking" is a place; a total row names no commune.
     is_total = (kind == "total") & commune.isna()
@@ -370,6 +371,11 @@ def _quarantine_rows(wave: HarmonisedWave, raw: RawTable) -> None:
             put(out.at[pos, "response_id"], Issue(rule, "quarantined", message, file=wave.file,
                                                   row=int(out.at[pos, "source_row"]),
                                                   column=column, value=value, wave=wave.wave))
+
+
+#: Names classified this many at a time: mapping a column of Arrow strings makes a
+#: Python string of every cell first, so a whole wave at once would hold them all.
+_MAP_ROWS = 20_000
 
 
 def _name_kind(name: str) -> str:

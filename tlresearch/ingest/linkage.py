@@ -217,7 +217,10 @@ def link_places(
         key=lambda r: (r.wave, r.response_id),
     )
     del seen
-    order = {r.response_id: position for position, r in enumerate(items)}
+    # Positions serve the lab's overrides only: without any, a million responses need
+    # no such table.
+    order = ({r.response_id: position for position, r in enumerate(items)}
+             if overrides is not None and not overrides.empty else {})
     linker = PlaceIndex(threshold)
     forced_new, partners = _read_overrides(overrides, order, linker.issues)
 
@@ -248,7 +251,10 @@ def link_places(
         for response, earlier in same_wave:
             _link_to_partner(linker, response, earlier, order)
 
-    return _links_frame(responses, linker.links), linker.issues
+    links, issues = linker.links, linker.issues
+    # The indexes of known places are let go before the table of links is built.
+    del linker, items, order, by_wave
+    return _links_frame(responses, links), issues
 
 
 def _shared(seen: dict[str, str], text: str) -> str:
@@ -334,17 +340,28 @@ def _read_overrides(overrides: pd.DataFrame | None, order: dict[str, int],
 
 
 def _links_frame(responses: pd.DataFrame, links: dict[str, Link]) -> pd.DataFrame:
-    rows = [links[str(rid)] for rid in responses["response_id"]]
-    frame = pd.DataFrame(
-        {
-            "response_id": responses["response_id"].astype(str).to_numpy(),
-            "place_id": [r[0] for r in rows],
-            "link_method": [r[1] for r in rows],
-            "link_score": [r[2] for r in rows],
-            "linked_to": [r[3] for r in rows],
-        },
-        index=responses.index,
-    )
-    return frame.astype({"response_id": "string", "place_id": "string",
-                         "link_method": "string", "link_score": "Float64",
-                         "linked_to": "string"})
+    """The links in the order of ``responses``, built a chunk at a time.
+
+    Each chunk's Python lists become Arrow columns before the next is made, so the
+    table costs its own size, not a list of objects per response besides.
+    """
+    step = 20_000
+    ids = responses["response_id"]
+    parts = []
+    for start in range(0, max(len(ids), 1), step):
+        chunk = ids.iloc[start:start + step]
+        rows = [links[str(rid)] for rid in chunk]
+        frame = pd.DataFrame(
+            {
+                "response_id": chunk.astype(str).to_numpy(),
+                "place_id": [r[0] for r in rows],
+                "link_method": [r[1] for r in rows],
+                "link_score": [r[2] for r in rows],
+                "linked_to": [r[3] for r in rows],
+            },
+            index=chunk.index,
+        )
+        parts.append(frame.astype({"response_id": "string", "place_id": "string",
+                                   "link_method": "string", "link_score": "Float64",
+                                   "linked_to": "string"}))
+    return pd.concat(parts) if len(parts) > 1 else parts[0]

@@ -103,6 +103,8 @@ class ResponseKeys:
 @dataclass(slots=True)
 class KnownPlace:
     last_wave: int
+    #: The response the place's id was derived from (:func:`place_id_for`).
+    anchor: str
     #: Most places have no SIRET: they share this empty one until they get their own.
     sirets: frozenset[str] = frozenset()
 
@@ -126,7 +128,6 @@ class PlaceIndex:
         self.by_name: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.by_address: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.names_in: dict[str, list[str]] = defaultdict(list)  # fuzzy candidates
-        self.anchors: dict[str, str] = {}
         self.links: dict[str, Link] = {}
         self.issues: list[Issue] = []
 
@@ -135,12 +136,11 @@ class PlaceIndex:
         """Record a link (a new place when ``place_id`` is None) and add its keys."""
         if place_id is None:
             place_id = place_id_for(response.response_id)
-            if place_id in self.anchors:
+            if place_id in self.places:
                 raise DataError(f"place id {place_id} derived from two responses "
-                                f"({self.anchors[place_id]}, {response.response_id})",
+                                f"({self.places[place_id].anchor}, {response.response_id})",
                                 column="response_id", rule="place_id_collision")
-            self.anchors[place_id] = response.response_id
-            self.places[place_id] = KnownPlace(response.wave)
+            self.places[place_id] = KnownPlace(response.wave, response.response_id)
         place = self.places[place_id]
         place.last_wave = response.wave
         if response.siret:
