@@ -112,21 +112,43 @@ class KnownPlace:
 # A link: place_id, method, score, linked_to.
 Link = tuple[str, str, float | None, str | None]
 
+#: The places holding one key: most keys have one, kept as a ``(place_id, response_id)``
+#: pair (a dict per key would cost a million dicts for a million places); a key shared
+#: by several places holds a dict ``place_id -> response_id``.
+Holders = tuple[str, str] | dict[str, str]
+
+
+def add_holder(index: dict, key, place_id: str, response_id: str) -> None:
+    """Record that ``place_id`` holds ``key``, its latest response being ``response_id``."""
+    holders = index.get(key)
+    if holders is None or (isinstance(holders, tuple) and holders[0] == place_id):
+        index[key] = (place_id, response_id)
+    elif isinstance(holders, tuple):
+        index[key] = {holders[0]: holders[1], place_id: response_id}
+    else:
+        holders[place_id] = response_id
+
+
+def holder_items(holders: Holders):
+    """``(place_id, response_id)`` pairs of a key's holders."""
+    return (holders,) if isinstance(holders, tuple) else holders.items()
+
 
 class PlaceIndex:
     """Places known so far, indexed by SIRET, by (name, commune) and by commune.
 
-    Each index maps a key to ``{place_id: latest response of that place with the
-    key}``, which is what ``linked_to`` reports. A place given a response in the
-    current wave has ``last_wave == wave`` and is no longer a candidate in it.
+    Each index maps a key to its holders, ``{place_id: latest response of that place
+    with the key}`` (:data:`Holders`), which is what ``linked_to`` reports. A place
+    given a response in the current wave has ``last_wave == wave`` and is no longer
+    a candidate in it.
     """
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
         self.places: dict[str, KnownPlace] = {}
-        self.by_siret: dict[str, dict[str, str]] = defaultdict(dict)
-        self.by_name: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        self.by_address: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        self.by_siret: dict[str, Holders] = {}
+        self.by_name: dict[tuple[str, str], Holders] = {}
+        self.by_address: dict[tuple[str, str], Holders] = {}
         self.names_in: dict[str, list[str]] = defaultdict(list)  # fuzzy candidates
         self.links: dict[str, Link] = {}
         self.issues: list[Issue] = []
@@ -145,22 +167,23 @@ class PlaceIndex:
         place.last_wave = response.wave
         if response.siret:
             place.sirets = place.sirets | {response.siret}
-            self.by_siret[response.siret][place_id] = response.response_id
+            add_holder(self.by_siret, response.siret, place_id, response.response_id)
         if response.name and response.commune:
             key = (response.name, response.commune)
             if key not in self.by_name:
                 self.names_in[response.commune].append(response.name)
-            self.by_name[key][place_id] = response.response_id
+            add_holder(self.by_name, key, place_id, response.response_id)
         if response.address and response.commune:
-            self.by_address[(response.address, response.commune)][place_id] = response.response_id
+            add_holder(self.by_address, (response.address, response.commune), place_id,
+                       response.response_id)
         self.links[response.response_id] = (place_id, method, score, linked_to)
         return place_id
 
-    def _pick(self, holders: dict[str, str], response: ResponseKeys,
+    def _pick(self, holders: Holders, response: ResponseKeys,
               check_siret: bool) -> tuple[str, str] | None:
         """The eligible holder seen most recently, then with the smallest place_id."""
         best = None
-        for place_id, linked_to in holders.items():
+        for place_id, linked_to in holder_items(holders):
             place = self.places[place_id]
             if place.last_wave >= response.wave:
                 continue  # already has a response in this wave
