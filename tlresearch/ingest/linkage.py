@@ -61,7 +61,7 @@ _YES = {"yes", "oui", "y", "o", "true", "vrai", "1", "x"}
 def _with_address(responses: pd.DataFrame) -> pd.DataFrame:
     """The required columns plus the optional ``address``, ``source_file`` and
     ``source_row`` (the file and row a person opens to check a link) and ``demo``."""
-    frame = responses[_REQUIRED].copy()
+    frame = responses[_REQUIRED]  # copied on write: no copy of the columns themselves
     for optional in ("address", "source_file", "source_row", "demo"):
         frame[optional] = responses[optional] if optional in responses else pd.NA
     return frame

@@ -95,7 +95,7 @@ def build_places(responses: pd.DataFrame) -> pd.DataFrame:
     former = named.groupby("place_id", sort=True)["place_name"].agg(" | ".join)
     siret = (ordered.dropna(subset=["siret"]).groupby("place_id", sort=True)["siret"].last()
              if "siret" in ordered else pd.Series(dtype="string"))
-    waves = ordered[["place_id", "wave"]].drop_duplicates().astype({"wave": str})
+    waves = ordered[["place_id", "wave"]].drop_duplicates()
     places = pd.DataFrame({
         "place_id": latest.index,
         "place_name": latest["place_name"],
@@ -107,12 +107,25 @@ def build_places(responses: pd.DataFrame) -> pd.DataFrame:
     places["first_wave"] = groups["wave"].min()
     places["last_wave"] = groups["wave"].max()
     places["n_waves"] = groups["wave"].nunique()
-    places["waves"] = waves.groupby("place_id", sort=True)["wave"].agg(",".join)
+    places["waves"] = _wave_lists(waves)
     places["demo"] = groups["demo"].all()
     types = {"first_wave": "Int64", "last_wave": "Int64", "n_waves": "Int64", "demo": "boolean"}
     for column in places.columns:
         places[column] = places[column].astype(types.get(column, "string"))
     return places.reset_index(drop=True)
+
+
+def _wave_lists(waves: pd.DataFrame) -> pd.Series:
+    """``"2019,2021"``: the waves of each place (``waves``: distinct place_id, wave, sorted).
+
+    A place seen in one wave (most of a large first wave) takes its wave as it is;
+    only places seen several times are joined group by group, in Python.
+    """
+    text = waves["wave"].astype("string")
+    several = waves["place_id"].duplicated(keep=False)
+    once = pd.Series(text[~several].array, index=pd.Index(waves.loc[~several, "place_id"].array))
+    joined = text[several].groupby(waves.loc[several, "place_id"].array, sort=True).agg(",".join)
+    return pd.concat([once, joined.astype("string")]) if len(joined) else once
 
 
 def attach_jobs(jobs: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
