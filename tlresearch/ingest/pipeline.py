@@ -131,6 +131,15 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         jobs_frames.append(result.harmonised.jobs)
     responses = stack_responses(frames)
     del frames
+    # The waves' issues become their tables now, and the Issue objects (one per row set
+    # aside: a million for a large wave) are let go before linkage builds its indexes.
+    quarantine = _quarantine_frame(results)
+    wave_issues = [i for r in results for i in r.harmonised.issues]
+    warnings = _warnings(wave_issues)
+    wave_log = issues_frame(wave_issues)
+    del wave_issues
+    for result in results:
+        result.harmonised.issues, result.quarantine = [], {}
     responses["territorial_class"] = territorial_classes(paths, region, responses["commune_code"])
 
     link_input = pd.DataFrame({
@@ -157,9 +166,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     roles = assign_roles(jobs["title_raw"], load_role_overrides(paths.role_overrides))
     staff = build_staff(jobs, roles)
 
-    issues = [i for r in results for i in r.harmonised.issues]
-    issues += link_issues + commune_issues
-    issues += _unknown_title_issues(staff, responses)
+    issues = link_issues + commune_issues + _unknown_title_issues(staff, responses)
     contacts = pd.concat(contacts_frames, ignore_index=True)
     contacts["place_id"] = _look_up(responses["response_id"], responses["place_id"],
                                     contacts["response_id"])
@@ -170,13 +177,29 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
         "places": places,
         "staff": staff,
         "place_links": links.sort_values("response_id").reset_index(drop=True),
-        "quality_log": issues_frame(issues),
-        "quarantine": _quarantine_frame(results),
+        "quality_log": _after(wave_log, issues_frame(issues)),
+        "quarantine": quarantine,
     }
     tables["conservation"] = conservation
-    warnings = [f"{issue.file}: {issue.message}" for issue in issues
-                if issue.rule == "unnamed_export"]
+    warnings += _warnings(issues)
     return IngestResult(tables, {"contacts": contacts}, conservation, errors, warnings=warnings)
+
+
+def _warnings(issues: list[Issue]) -> list[str]:
+    """What the lab should look at although nothing failed (an export nobody named)."""
+    return [f"{issue.file}: {issue.message}" for issue in issues if issue.rule == "unnamed_export"]
+
+
+def _after(first: pd.DataFrame, then: pd.DataFrame) -> pd.DataFrame:
+    """The quality log of two lists of issues, as :func:`issues_frame` of the two joined.
+
+    Both are sorted by :func:`issues_frame`; a stable sort of the two put end to end
+    keeps each one's order and puts ``first`` before ``then`` on equal keys, as one
+    sort of the joined list would.
+    """
+    joined = pd.concat([first, then], ignore_index=True)
+    return joined.sort_values(["wave", "file", "row", "column", "rule"], kind="stable",
+                              na_position="first").reset_index(drop=True)
 
 
 def _look_up(keys: pd.Series, values: pd.Series, wanted: pd.Series) -> pd.array:
