@@ -82,13 +82,18 @@ _PLACE_COLUMNS = ("commune_code", "commune_name", "epci_code", "epci_name",
 
 def build_places(responses: pd.DataFrame) -> pd.DataFrame:
     """One row per place: its latest name, commune and typology, and its history."""
-    # Sorted on the columns a place needs only: the responses have three times more.
-    needed = ["place_id", "wave", "response_id", "place_name", "siret", "demo",
-              *_PLACE_COLUMNS]
+    # Sorted on the keys only; the latest response's other columns are then taken
+    # once, for one row per place (a copy of the responses sorted would be three).
+    needed = ["place_id", "wave", "response_id", "place_name", "siret", "demo"]
     ordered = responses[[c for c in needed if c in responses]].sort_values(
         ["place_id", "wave", "response_id"], kind="stable")
     groups = ordered.groupby("place_id", sort=True)
-    latest = groups.tail(1).set_index("place_id").sort_index()
+    last = groups.tail(1)
+    taken = ["place_name", *(c for c in _PLACE_COLUMNS if c in responses)]
+    latest = responses.loc[last.index, taken].set_axis(pd.Index(last["place_id"].array,
+                                                                 name="place_id"))
+    if not latest.index.is_monotonic_increasing:  # sorted by place_id already, as a rule
+        latest = latest.sort_index()
     # Former names: every distinct name but the latest, in order of first use.
     named = ordered[["place_id", "place_name"]].dropna().drop_duplicates()
     named = named[named["place_name"] != named["place_id"].map(latest["place_name"])]
