@@ -94,8 +94,10 @@ def build_places(responses: pd.DataFrame) -> pd.DataFrame:
                                                                  name="place_id"))
     if not latest.index.is_monotonic_increasing:  # sorted by place_id already, as a rule
         latest = latest.sort_index()
-    # Former names: every distinct name but the latest, in order of first use.
-    named = ordered[["place_id", "place_name"]].dropna().drop_duplicates()
+    # Former names: every distinct name but the latest, in order of first use. A place
+    # with one response has none: only places seen several times are looked at.
+    several = ordered["place_id"].duplicated(keep=False)
+    named = ordered.loc[several, ["place_id", "place_name"]].dropna().drop_duplicates()
     named = named[named["place_name"] != named["place_id"].map(latest["place_name"])]
     former = named.groupby("place_id", sort=True)["place_name"].agg(" | ".join)
     siret = (ordered.dropna(subset=["siret"]).groupby("place_id", sort=True)["siret"].last()
