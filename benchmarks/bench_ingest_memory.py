@@ -25,53 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-READ = """
-import json, sys, time
-from tlresearch.io.raw_tables import read_table
-started = time.perf_counter()
-table = read_table(sys.argv[1])
-print(json.dumps({"seconds": time.perf_counter() - started, "rows": table.records_in,
-                  "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
-"""
-
-WAVE = """
-import json, shutil, sys, time
-from pathlib import Path
-import yaml
-from tlresearch.core.paths import DataPaths
-from tlresearch.ingest.wave import ingest_wave
-from tlresearch.spec.codebook import parse_codebook
-paths = DataPaths(Path(sys.argv[2]))
-(paths.raw / "2024").mkdir(parents=True)
-shutil.copy(sys.argv[1], paths.raw / "2024" / "export.csv")
-codebook = yaml.safe_load(Path(sys.argv[3]).read_text(encoding="utf-8"))
-codebook["file"] = "2024/export.csv"
-started = time.perf_counter()
-result = ingest_wave(paths, parse_codebook(codebook), chunk_rows=int(sys.argv[4]))
-print(json.dumps({"seconds": time.perf_counter() - started, "rows": result.rows_in,
-                  "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
-"""
-
-INGEST = """
-import json, shutil, sys, time
-from pathlib import Path
-import yaml
-from tlresearch.core.paths import DataPaths
-from tlresearch.ingest.pipeline import run_ingest
-paths = DataPaths(Path(sys.argv[2]))
-(paths.raw / "2024").mkdir(parents=True)
-paths.codebooks.mkdir(parents=True)
-shutil.copy(sys.argv[1], paths.raw / "2024" / "export.csv")
-codebook = yaml.safe_load(Path(sys.argv[3]).read_text(encoding="utf-8"))
-codebook["file"] = "2024/export.csv"
-(paths.codebooks / "2024.yaml").write_text(yaml.safe_dump(codebook, allow_unicode=True),
-                                           encoding="utf-8")
-started = time.perf_counter()
-result = run_ingest(paths)
-print(json.dumps({"seconds": time.perf_counter() - started,
-                  "rows": int(result.conservation["rows_in"].sum()),
-                  "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024}))
-"""
+#: One measured run in a process of its own (read, one wave, whole ingest), shared with
+#: tests/test_memory_budget.py.
+PROBE = Path(__file__).parent.parent / "tests" / "helpers" / "memory_probe.py"
 
 COMMUNES = [("Bègles", "33130", "33039"), ("Limoges", "87000", "87085"),
             ("Pau", "64000", "64445"), ("Poitiers", "86000", "86194"),
@@ -91,8 +47,9 @@ def write_export(path: Path, rows: int) -> int:
     return path.stat().st_size
 
 
-def child(script: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+def child(mode: str, *args: str) -> dict:
+    """What :data:`PROBE` measured for ``mode`` in a process of its own."""
+    done = subprocess.run([sys.executable, str(PROBE), mode, *args], capture_output=True,
                           text=True)
     if done.returncode:
         return {"error": done.stderr.strip().splitlines()[-1]}
@@ -142,24 +99,24 @@ def main() -> None:
             size = write_export(export, rows) / 2 ** 20
             measures = []
             if rows in args.rows:
-                measures.append(("read the export (streamed)", child(READ, str(export))))
+                measures.append(("read the export (streamed)", child("read", str(export))))
             if rows in args.wave_rows:
                 from tlresearch.ingest.wave import CHUNK_ROWS
 
                 for label, chunk in (("ingest one wave, in chunks", CHUNK_ROWS),
                                      ("ingest one wave, one pass", 10 ** 9)):
-                    measures.append((label, child(WAVE, str(export), f"{tmp}/wave_{rows}_{chunk}",
+                    measures.append((label, child("wave", str(export), f"{tmp}/wave_{rows}_{chunk}",
                                                   str(codebook), str(chunk))))
             if rows in args.ingest_rows:
                 measures.append(("whole ingest (run_ingest)",
-                                  child(INGEST, str(export), f"{tmp}/ingest_{rows}",
+                                  child("ingest", str(export), f"{tmp}/ingest_{rows}",
                                         str(codebook))))
             for label, result in measures:
                 if "error" in result:
                     print(f"{label:<34}{rows:>10}{size:>9.0f}  failed: {result['error']}")
                     continue
-                print(f"{label:<34}{result['rows']:>10}{size:>9.0f}{result['seconds']:>9.1f}"
-                      f"{result['rows'] / result['seconds']:>9.0f}{result['peak_mb']:>9.0f}")
+                print(f"{label:<34}{result['rows_in']:>10}{size:>9.0f}{result['seconds']:>9.1f}"
+                      f"{result['rows_in'] / result['seconds']:>9.0f}{result['peak_mb']:>9.0f}")
             export.unlink()
     per_file, versioned, size = publish_cost(args.repeats)
     print()

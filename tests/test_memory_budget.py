@@ -6,9 +6,11 @@ caps its address space with ``resource.setrlimit``: a reader that kept the lines
 the records of the file besides its cells (as before) runs out of memory at this cap
 on this file. Times and peaks for 20 000 and 2 000 000 rows: benchmarks/bench_ingest_memory.py.
 """
+import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -60,42 +62,21 @@ def test_a_large_export_is_read_under_a_memory_cap(tmp_path):
 INGEST_BUDGET_MB, INGEST_BUDGET_KB_PER_ROW = 650, 1.3
 INGEST_ROWS = 20_000
 
-INGEST_CHILD = textwrap.dedent("""
-    import shutil, sys
-    from pathlib import Path
-    import yaml
-    from tlresearch.core.paths import DataPaths
-    from tlresearch.ingest.pipeline import run_ingest
-    paths = DataPaths(Path(sys.argv[2]))
-    (paths.raw / "2024").mkdir(parents=True)
-    paths.codebooks.mkdir(parents=True)
-    shutil.copy(sys.argv[1], paths.raw / "2024" / "export.csv")
-    codebook = yaml.safe_load(Path(sys.argv[3]).read_text(encoding="utf-8"))
-    codebook["file"] = "2024/export.csv"
-    (paths.codebooks / "2024.yaml").write_text(yaml.safe_dump(codebook, allow_unicode=True),
-                                               encoding="utf-8")
-    result = run_ingest(paths)
-    # VmHWM, not ru_maxrss: started by vfork, a child inherits its parent's peak in
-    # ru_maxrss (a pytest process of 600 MB); VmHWM is this program's own memory.
-    status = open("/proc/self/status").read().split("VmHWM:")[1]
-    peak_mb = int(status.split()[0]) / 1024
-    row = result.conservation.iloc[0]
-    print(row["rows_in"], row["kept"] + row["quarantined"], len(result.tables["responses"]),
-          round(peak_mb))
-""")
+#: One measured run in a process of its own, shared with the benchmark.
+PROBE = Path(__file__).parent / "helpers" / "memory_probe.py"
 
 
 def test_a_whole_ingest_stays_within_the_stated_budget(tmp_path):
-    from pathlib import Path
-
     export = tmp_path / "export.csv"
     write_export(export, INGEST_ROWS)
     codebook = Path(__file__).parent / "data" / "bad" / "codebook.yaml"
-    run = subprocess.run([sys.executable, "-c", INGEST_CHILD, str(export), str(tmp_path / "d"),
+    run = subprocess.run([sys.executable, str(PROBE), "ingest", str(export), str(tmp_path / "d"),
                           str(codebook)], capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-800:]
-    rows_in, accounted, published, peak_mb = map(int, run.stdout.split())
-    assert rows_in == accounted == INGEST_ROWS
-    assert 0 < published < INGEST_ROWS  # the rules set some rows aside: the panel is not empty
+    measured = json.loads(run.stdout.strip().splitlines()[-1])
+    assert measured["rows_in"] == measured["accounted"] == INGEST_ROWS
+    # The rules set some rows aside, and the panel is not empty.
+    assert 0 < measured["published"] < INGEST_ROWS
     budget = INGEST_BUDGET_MB + INGEST_BUDGET_KB_PER_ROW * INGEST_ROWS / 1024
-    assert peak_mb <= budget, f"peak {peak_mb} MB above the budget {budget:.0f} MB"
+    assert measured["peak_mb"] <= budget, \
+        f"peak {measured['peak_mb']:.0f} MB above the budget {budget:.0f} MB"
