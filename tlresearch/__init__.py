@@ -25,7 +25,7 @@ _LAZY = {
     "transitions": "stats.trends", "protect_table": "secrecy.protection",
     "audit_table": "secrecy.protection", "outcome_tables": "stats.certification",
     "read_graduates": "stats.certification", "resolve_table": "geo.resolve",
-    "load_boundaries": "geo.reference",
+    "load_boundaries": "geo.reference", "places_in_wave": "ingest.panel",
     # the researcher's helpers (JupyterLab, notebooks/00-explorer.ipynb)
     "indicator": "explore.indicator", "indicator_codes": "explore.indicator",
     "place_history": "explore.places", "places_table": "explore.places",

@@ -105,9 +105,25 @@ def load_responses(waves: list[int] | None = None, data_dir=None) -> pd.DataFram
     return _of_waves(load_table("responses", data_dir), waves)
 
 
-def load_places(data_dir=None) -> pd.DataFrame:
-    """Places: one row per place followed across waves, with commune, EPCI, department."""
-    return load_table("places", data_dir)
+def load_places(data_dir=None, wave: int | None = None) -> pd.DataFrame:
+    """Places: one row per place followed across waves, with commune, EPCI, department.
+
+    Parameters
+    ----------
+    wave
+        Keep the places that answered this wave, with the name, commune and type they
+        had then (default: every place, as it answered last). A map or a table of one
+        wave must use these, so that both count a place under the same type.
+    """
+    if wave is None:
+        return load_table("places", data_dir)
+    from tlresearch.core.panel_tables import read_panel_tables
+    from tlresearch.ingest.panel import places_in_wave
+
+    paths = data_dir if isinstance(data_dir, DataPaths) else DataPaths.resolve(data_dir)
+    tables = read_panel_tables(paths, ["responses", "places"])
+    responses = tables["responses"]
+    return places_in_wave(tables["places"], responses[responses["wave"] == int(wave)])
 
 
 def load_staff(waves: list[int] | None = None, data_dir=None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from tlresearch.core.text import fold
 from tlresearch.explore.panel_status import ExplorerError, read_tables
 from tlresearch.explore.territory import territory as read_territory
 from tlresearch.geo.reference import load_boundaries
+from tlresearch.ingest.panel import places_in_wave
 from tlresearch.ingest.roles import role_labels
 from tlresearch.spec.variables import contract_labels
 from tlresearch.stats.indicator_catalogue import split_label
@@ -150,7 +151,8 @@ def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
     territory
         ``"75"``, a department or an EPCI's SIREN.
     wave
-        Keep the places that answered this wave (default: every place of the panel).
+        Keep the places that answered this wave, with the type and commune they had
+        then (default: every place of the panel, as it answered last).
 
     Returns
     -------
@@ -163,11 +165,10 @@ def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
     >>> tlresearch.places_map_frame("33").explore(column="Type de lieu")  # doctest: +SKIP
     """
     places, answered = read_tables(data_dir, "places", "responses")
+    if wave is not None:  # the type and commune each place had in that wave
+        places = places_in_wave(places, answered[answered["wave"] == int(wave)])
     where = read_territory(territory, places)
     chosen = where.select(places)
-    if wave is not None:
-        answered = answered.loc[answered["wave"] == int(wave), "place_id"]
-        chosen = chosen[chosen["place_id"].isin(answered)]
     communes = load_boundaries("commune", paths=DataPaths.resolve(data_dir))
     points = _labels(place_points(chosen, communes))
     points = points.rename(columns={"typology_label": "Type de lieu"})

@@ -122,6 +122,43 @@ def build_places(responses: pd.DataFrame) -> pd.DataFrame:
     return places.reset_index(drop=True)
 
 
+def places_in_wave(places: pd.DataFrame, wave_responses: pd.DataFrame) -> pd.DataFrame:
+    """The places that answered a wave, as they answered it: name, commune, type.
+
+    ``places`` describes each place by its *latest* response; a page about 2017 must show
+    the type and commune a place had in 2017, or its map would contradict its tables
+    (a coworking space in 2017 that became a hybrid place in 2021 is counted as
+    coworking by the 2017 tables, so its 2017 marker must say coworking too). The
+    place's history (``waves``, ``first_wave``, …) is kept.
+
+    Parameters
+    ----------
+    places
+        The places table (:func:`build_places`).
+    wave_responses
+        The responses of one wave (one row per place).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> places = pd.DataFrame({"place_id": ["TL1"], "place_name": ["La Ruche"],
+    ...                        "typology": ["hybride"], "waves": ["2017,2021"]})
+    >>> answered = pd.DataFrame({"place_id": ["TL1"], "place_name": ["Ruche"],
+    ...                          "typology": ["coworking"]})
+    >>> places_in_wave(places, answered)[["place_name", "typology", "waves"]].iloc[0].tolist()
+    ['Ruche', 'coworking', '2017,2021']
+    """
+    as_answered = [c for c in ("place_name", *_PLACE_COLUMNS) if c in wave_responses]
+    answered = wave_responses[["place_id", *as_answered]].drop_duplicates("place_id", keep="last")
+    history = places[[c for c in places.columns if c not in as_answered]]
+    merged = history.merge(answered, on="place_id", how="inner", validate="one_to_one")
+    merged = merged[[c for c in places.columns if c in merged.columns]]
+    for column in merged.columns:
+        merged[column] = merged[column].astype(places[column].dtype)
+    merged.attrs.update(places.attrs)
+    return merged.reset_index(drop=True)
+
+
 def _wave_lists(waves: pd.DataFrame) -> pd.Series:
     """``"2019,2021"``: the waves of each place (``waves``: distinct place_id, wave, sorted).
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: Kinds of block a page may show (value of ``data-tl-block``).
-BLOCK_KINDS = ("table", "figure", "key-figures", "map", "banner", "notice", "link")
+BLOCK_KINDS = ("table", "figure", "key-figures", "map", "banner", "notice", "link", "essentials")
 
 
 @dataclass(frozen=True)

@@ -80,16 +80,20 @@ def key_figure_rows(responses: "pd.DataFrame", staff: "pd.DataFrame | None", yea
     return pd.DataFrame(rows)
 
 
-def _change_text(change, unit: str, previous_wave) -> str:
+def change_value_text(change, unit: str) -> str:
+    """A change as a card prints it, signed: ``+1,1 pts`` (a share), ``+13``, ``+28,6``."""
+    if unit == "part":
+        return format_points(change)
+    if unit in {"lieux", "personnes"}:
+        return format_number(change, 0, signed=True)
+    return format_number(change, 1, signed=True)
+
+
+def change_text(change, unit: str, previous_wave) -> str:
+    """The last line of a card: ``+1,1 pts depuis 2024``, or why there is no change."""
     if change is None or is_missing(change):
         return "évolution non disponible" if previous_wave else "première vague"
-    if unit == "part":
-        text = format_points(change)
-    elif unit in {"lieux", "personnes"}:
-        text = format_number(change, 0, signed=True)
-    else:
-        text = format_number(change, 1, signed=True)
-    return f"{text} depuis {int(previous_wave)}"
+    return f"{change_value_text(change, unit)} depuis {int(previous_wave)}"
 
 
 def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
@@ -101,7 +105,7 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
                 "non disponible" if is_missing(row.n) else
                 "question non posée ou sans réponse" if is_missing(row.value) else
                 f"sur {format_count(row.n)}{NBSP}lieux")
-        change = _change_text(row.change, row.unit, row.previous_wave)
+        change = change_text(row.change, row.unit, row.previous_wave)
         # The colour follows the sign as written: a change rounded to 0,0 is neutral.
         sign = " tl-up" if change.startswith("+") else " tl-down" if change.startswith("-") else ""
         cards.append(
@@ -123,4 +127,5 @@ def key_figures(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: i
                                              grid_for))
 
 
-__all__ = ["KEY_FIGURES", "key_figure_rows", "key_figures_block", "key_figures"]
+__all__ = ["KEY_FIGURES", "key_figure_rows", "key_figures_block", "key_figures", "change_text",
+           "change_value_text"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.report.blocks import HTMLBlock, figure_block, notice, show_map
+from tlresearch.report.findings import panorama_essentials, trend_essentials
 from tlresearch.report.indicator_tables import (
     chart_block,
     count_table,
@@ -57,6 +58,17 @@ if TYPE_CHECKING:
 
 #: Label of the places whose commune could not be found (no department).
 UNLOCATED = "Commune non retrouvée"
+
+
+def panorama_findings(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
+                      territory: str, region: str = DEFAULT_REGION, grid_for=None) -> HTMLBlock:
+    """« L'essentiel » of a Panorama (:func:`tlresearch.report.findings.panorama_essentials`)."""
+    return panorama_essentials(responses, staff, year, territory, region, grid_for).block()
+
+
+def trend_findings(series: "pd.DataFrame", changes: "pd.DataFrame") -> HTMLBlock:
+    """« L'essentiel » of the professionalisation page, from its published tables."""
+    return trend_essentials(series, changes).block()
 
 
 def is_demo(frame: "pd.DataFrame") -> bool:
@@ -228,4 +240,5 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "demo_banner", "respondents_notice", "period_label", "pdf_link", "secrecy_table",
            "conservation_table", "rule_table", "unknown_titles_table",
            "unlocated_places_table", "DEFAULT_REGION", "wave_grids", "grid_row", "merged_types_notice",
-           "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block"]
+           "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
+           "panorama_findings", "trend_findings"]

@@ -19,6 +19,9 @@ PAGE_CSS = """
 body { font: 16px/1.5 "DejaVu Sans", Arial, sans-serif; color: #222; margin: 0 auto;
   max-width: 1100px; padding: 0 1.5em 2em; overflow-wrap: break-word; }
 header h1 { margin-bottom: .2em; } .tl-date { color: #555; margin-top: 0; }
+.tl-headline { font-size: 1.25em; font-weight: bold; color: #1f4e79; margin: .2em 0 .4em; }
+.tl-essentials { border-left: 4px solid #1f4e79; padding: .2em 1em; margin: 1em 0; }
+.tl-essentials ul { margin: .3em 0; padding-left: 1.2em; } .tl-essentials li { margin: .2em 0; }
 .tl-banner { background: #fff4ce; border: 2px solid #b58100; padding: .5em 1em;
   font-weight: bold; margin: 1em 0; }
 .tl-notice { background: #eef4fb; border-left: 4px solid #3b6ea5; padding: .5em 1em; }
@@ -40,7 +43,9 @@ details { margin: .3em 0 1.5em; } summary { cursor: pointer; color: #1f4e79; }
 .tl-card-value { font-size: 1.8em; font-weight: bold; }
 .tl-card-unit, .tl-card-base { font-size: .8em; color: #555; }
 .tl-card-change { font-size: .85em; margin-top: .3em !important; }
-.tl-up { color: #1a5e20; } .tl-down { color: #8a1c1c; }
+/* A change is neither good nor bad news by its sign (fewer volunteers, more CDD…): one
+   neutral colour, the sign written out. */
+.tl-up, .tl-down { color: #333; }
 .tl-print-only { display: none; }
 .tl-provenance { margin-top: 3em; border-top: 2px solid #ccc; font-size: .9em; color: #444; }
 .tl-provenance dt { font-weight: bold; } .tl-provenance dd { margin: 0 0 .5em 1em;
@@ -53,7 +58,7 @@ details { margin: .3em 0 1.5em; } summary { cursor: pointer; color: #1f4e79; }
   body { max-width: none; padding: 0; font-size: 11pt; }
   .tl-download, .tl-pdf-link, iframe.tl-map, .tl-screen-only, .tl-toc, summary { display: none; }
   .tl-print-only { display: block; }
-  figure, table, .tl-key-figures { break-inside: avoid; }
+  figure, table, .tl-key-figures, .tl-essentials { break-inside: avoid; }
   /* A wide table (a département × type grid) fits the A4 width: smaller type, tighter
      cells; !important because great-tables styles its tables by id. */
   table { font-size: 8pt !important; } table * { font-size: inherit !important; }

@@ -131,6 +131,8 @@ def _cell_html(cell: Mapping[str, Any], index: int) -> str:
 # --------------------------------------------------------------------------- headings
 
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+#: The headline of « L'essentiel » (:mod:`tlresearch.report.findings`), shown under the title.
+_HEADLINE = re.compile(r'<p class="tl-headline">(.*?)</p>', re.DOTALL)
 _BANNER = re.compile(r'<div class="tl-output">\s*(<p class="tl-banner" data-tl-block="banner">'
                      r".*?</p>)\s*</div>", re.DOTALL)
 
@@ -235,6 +237,9 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
         body = link_table_files(body, str(page_path))
     banners = _BANNER.findall(body)
     body = _BANNER.sub("", body)
+    headline = _HEADLINE.search(body)
+    if headline:  # the finding of the page reads as its subtitle; the block keeps the list
+        body = body[:headline.start()] + body[headline.end():]
     body, toc = _number_headings(body)
     found = unsafe_markup(body)
     if found:  # markdown is sanitised and outputs checked: this is a bug, not data
@@ -244,6 +249,7 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
         f'<header><h1>{html.escape(title)}</h1>\n'
+        + (f'<p class="tl-headline">{headline.group(1)}</p>\n' if headline else "") +
         f'<p class="tl-date">Rapport du {html.escape(format_date(provenance["run_date"]))}</p>'
         f'{"".join(dict.fromkeys(banners))}</header>\n{_toc_html(toc)}\n<main>\n{body}\n</main>\n'
         f"{provenance_html(provenance)}\n</body>\n</html>\n")
