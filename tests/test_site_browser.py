@@ -110,6 +110,9 @@ def test_panorama_prints_to_an_a4_pdf_with_page_numbers_banner_and_source(site, 
         sheets = text.count("\f")
         assert sheets >= 2 and f"Page 1 / {sheets}" in text
         assert "Données fictives (démonstration)" in text
+        # the demo mark tops every sheet, not the first one only
+        assert all("Données fictives (démonstration)" in sheet
+                   for sheet in text.split("\f") if sheet.strip())
         assert "traitement tlresearch" in text and "Gironde (33)" in text
         assert "Télécharger" not in text  # no download links on paper
     page = (site / "2025" / "33" / "40-panorama.html").read_text(encoding="utf-8")

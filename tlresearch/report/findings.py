@@ -156,8 +156,11 @@ def _staff_sentence(rows, card: dict[str, str]) -> str:
     parts = []
     if not rows.loc["staff_total_sum", "secret"] and not is_missing(rows.loc["staff_total_sum", "value"]):
         staff = f"{card['staff_total_sum']}{NBSP}salariés"
-        if not rows.loc["cdi_sum", "secret"] and not is_missing(rows.loc["cdi_sum", "value"]):
-            staff += f", dont {card['cdi_sum']} en CDI"
+        contracts = [f"{card[code]} en {word}" for code, word in (("cdi_sum", "CDI"),
+                                                                    ("cdd_sum", "CDD"))
+                     if not rows.loc[code, "secret"] and not is_missing(rows.loc[code, "value"])]
+        if contracts:
+            staff += ", dont " + " et ".join(contracts)
         parts.append(staff)
     if not rows.loc["etp_sum", "secret"] and not is_missing(rows.loc["etp_sum", "value"]):
         parts.append(f"{card['etp_sum']}{NBSP}équivalents temps plein")

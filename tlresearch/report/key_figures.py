@@ -24,9 +24,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Indicators of the key figures of a Panorama, in the order they are shown.
+#: After the employment figures, the people the places mobilise, as the network's own
+#: Panorama breaks them down: volunteers, board members, interns, civic service.
 KEY_FIGURES = ("respondents", "share_employers", "share_volunteer_run", "staff_total_sum",
-               "cdi_sum", "etp_sum", "facilitator_places", "facilitator_jobs",
-               "volunteers_sum")
+               "cdi_sum", "cdd_sum", "etp_sum", "facilitator_places", "facilitator_jobs",
+               "volunteers_sum", "board_members_sum", "interns_sum", "civic_service_sum")
 
 #: Bootstrap resamples of the cards' indicators: a card prints no interval, so the
 #: intervals only cost time (values and bases do not depend on them).

@@ -39,6 +39,7 @@ from tlresearch.report.page_secrecy import (
     wave_grids,
 )
 from tlresearch.report.page_style import DEMO_BANNER
+from tlresearch.report.profile_tables import profile_table
 from tlresearch.report.resolution_notes import french_resolution_note
 from tlresearch.report.tables import publish_table, source_line
 from tlresearch.report.territory import (
@@ -241,4 +242,4 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "conservation_table", "rule_table", "unknown_titles_table",
            "unlocated_places_table", "DEFAULT_REGION", "wave_grids", "grid_row", "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
-           "panorama_findings", "trend_findings"]
+           "panorama_findings", "trend_findings", "profile_table"]

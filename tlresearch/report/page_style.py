@@ -64,7 +64,16 @@ details { margin: .3em 0 1.5em; } summary { cursor: pointer; color: #1f4e79; }
   table { font-size: 8pt !important; } table * { font-size: inherit !important; }
   th, td { padding: .15em .3em !important; }
   h2, h3, .tl-notice { break-after: avoid; }  /* a notice stays with its table */
+  .tl-notice, .tl-essentials, .tl-card { break-inside: avoid; }
+  .tl-output:has(> .tl-notice) { break-inside: avoid; break-after: avoid; }
 }
 """.replace("%(source)s", PRINT_SOURCE)
 
-__all__ = ["PAGE_CSS", "DEMO_BANNER", "PRINT_SOURCE"]
+#: Added to the printed copy of a demo page: the warning on top of every sheet, not on
+#: the first one only (a sheet copied out of the PDF still says it is fictitious).
+DEMO_PRINT_CSS = """
+@page { @top-center { content: "Données fictives (démonstration) : aucun lieu réel";
+  font: bold 8pt "DejaVu Sans", sans-serif; color: #8a5a00; } }
+"""
+
+__all__ = ["PAGE_CSS", "DEMO_BANNER", "PRINT_SOURCE", "DEMO_PRINT_CSS"]

@@ -41,9 +41,25 @@ _ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 _IFRAME = re.compile(r"<iframe\b.*?</iframe>", re.DOTALL | re.IGNORECASE)  # srcdoc escapes "<"
 
 
+#: A map's data table, folded under the map on screen: nothing of it is printed.
+_MAP_DATA = re.compile(r'<details class="tl-map-data">.*?</details>', re.DOTALL)
+#: An output left empty once its map is gone: it would hold a heading away from what follows.
+_EMPTY_OUTPUT = re.compile(r'<div class="tl-output">\s*</div>')
+
+
 def print_copy(page_html: str) -> str:
-    """The page as printed: without its interactive maps (their static twins stay)."""
-    return _IFRAME.sub("", page_html)
+    """The page as printed: without its interactive maps (their static twins stay).
+
+    What only the screen shows goes, so that a heading is followed by what it
+    introduces (``break-after: avoid`` keeps them on one sheet); a demo page gets its
+    warning on top of every sheet.
+    """
+    from tlresearch.report.page_style import DEMO_PRINT_CSS
+
+    copy = _EMPTY_OUTPUT.sub("", _MAP_DATA.sub("", _IFRAME.sub("", page_html)))
+    if 'class="tl-banner"' in copy:
+        copy = copy.replace("</head>", f"<style>{DEMO_PRINT_CSS}</style>\n</head>", 1)
+    return copy
 
 
 class PrintError(TLResearchError):

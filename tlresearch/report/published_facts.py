@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 #: Key figures that are cells of the grid: indicator → table of the grid.
 KEY_FIGURE_TABLES = {"respondents": "lieux", "staff_total_sum": "staff_total",
-                     "cdi_sum": "cdi", "etp_sum": "etp", "volunteers_sum": "volunteers"}
+                     "cdi_sum": "cdi", "cdd_sum": "cdd", "etp_sum": "etp",
+                     "volunteers_sum": "volunteers", "board_members_sum": "board_members",
+                     "interns_sum": "interns", "civic_service_sum": "civic_service"}
 #: Indicators of a table by type that give a cell: label → (table, how).
 _BY_TYPE = {"Lieux répondants": ("lieux", "count"), "ETP moyen par lieu": ("etp", "mean")}
 

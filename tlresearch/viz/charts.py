@@ -292,7 +292,10 @@ def plot_shares_by(tidy: pd.DataFrame, split: str, indicator: str | None = None,
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(list(positions),
                   [split_label(split, v) for v in rows["split_value"].astype(str)])
-    ax.set_xlim(0, 1.18)
+    # Room on the right for « 100,0 % (n = 12) » after a full bar and its interval;
+    # the axis itself stops at 100 %.
+    ax.set_xlim(0, 1.42)
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.xaxis.set_major_formatter(axis_formatter("part"))
     ax.set_xlabel(_unit_label("part"))
     ax.spines[["top", "right"]].set_visible(False)

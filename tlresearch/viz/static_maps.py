@@ -125,8 +125,7 @@ def static_choropleth(stats: "gpd.GeoDataFrame", measure: str = "places_per_100k
     ax.legend(handles=handles, title=classes.title, loc="lower right", fontsize=8,
               title_fontsize=9, frameon=True, framealpha=0.95, alignment="left")
     ax.set_title(title, fontsize=12, loc="left")
-    note = classes.note + (f" · {source}" if source else "")
-    figure.text(0.01, 0.005, note, fontsize=7, color="#444444", ha="left", va="bottom")
+    _source_note(figure, classes.note + (f" · {source}" if source else ""))
     return figure
 
 
@@ -179,9 +178,20 @@ def static_places(places: pd.DataFrame, boundaries: Mapping[str, "gpd.GeoDataFra
     note = "Position : centre de la commune (légèrement décalé)"
     if points.attrs.get("unplaced"):
         note += f" · {format_count(points.attrs['unplaced'])} lieu(x) sans commune connue"
-    figure.text(0.01, 0.005, note + (f" · {source}" if source else ""), fontsize=7,
-                color="#444444", ha="left", va="bottom")
+    _source_note(figure, note + (f" · {source}" if source else ""))
     return figure
+
+
+def _source_note(figure: "Figure", note: str) -> None:
+    """The note and source line under the map, wrapped, in space of its own.
+
+    As a ``supxlabel`` the constrained layout leaves room for it, so the legend in the
+    lower right corner never hides it (a ``figure.text`` was drawn under the legend).
+    """
+    import textwrap
+
+    figure.supxlabel(textwrap.fill(note, width=125), x=0.01, ha="left", fontsize=7,
+                     color="#444444")
 
 
 __all__ = ["static_choropleth", "static_places", "figure_bytes", "save_figure", "PRINT_CRS"]
