@@ -17,6 +17,7 @@ import html
 from typing import TYPE_CHECKING
 
 from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.report.area_maps import area_map_block
 from tlresearch.report.blocks import HTMLBlock, figure_block, notice, show_map
 from tlresearch.report.findings import panorama_essentials, trend_essentials
 from tlresearch.report.indicator_tables import (
@@ -242,4 +243,5 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "conservation_table", "rule_table", "unknown_titles_table",
            "unlocated_places_table", "DEFAULT_REGION", "wave_grids", "grid_row", "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
-           "panorama_findings", "trend_findings", "profile_table"]
+           "panorama_findings", "trend_findings", "profile_table",
+           "area_map_block"]

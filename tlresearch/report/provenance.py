@@ -20,7 +20,7 @@ from tlresearch.core.formats import format_date
 PROVENANCE_LABELS = {
     "data_hash": "Empreinte des données (SHA-256)",
     "waves": "Vagues d'enquête",
-    "parameters": "Paramètres",
+    "parameters": "Paramètres du rapport",
     "version": "Version de tlresearch",
     "commit": "Version du code (commit git)",
     "run_date": "Date d'exécution",
@@ -70,14 +70,43 @@ def public_parameters(parameters: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+#: A report's parameters as a reader names them; the data folder is not one of them.
+PARAMETER_LABELS = {"year": "Vague d'enquête", "territory": "Territoire", "region": "Région",
+                    "graduates_file": "Fichier des diplômé·es"}
+
+
+def reader_parameters(parameters: Mapping[str, Any]) -> dict[str, str]:
+    """The parameters in words: French labels, territories by their names, no folder.
+
+    Examples
+    --------
+    >>> reader_parameters({"year": 2025, "territory": "23", "region": "75",
+    ...                    "data_dir": "/srv/d"})
+    {"Vague d'enquête": '2025', 'Territoire': 'Creuse (23)', 'Région': 'Nouvelle-Aquitaine'}
+    """
+    from tlresearch.report.territory import territory_label
+
+    public = public_parameters(parameters)
+    region = str(parameters.get("region") or "")
+    out = {}
+    for key, value in public.items():
+        if key == "data_dir":
+            continue  # where the data sat says nothing to a reader
+        if key in {"territory", "region"} and region:
+            value = territory_label(value, region=region)
+        out[PARAMETER_LABELS.get(key, key)] = value
+    return out
+
+
 def _value_html(key: str, value: Any) -> str:
     if key == "run_date" or isinstance(value, (_dt.date, _dt.datetime)):
         return html.escape(format_date(value))
     if isinstance(value, Mapping):
-        if not value:
+        shown = reader_parameters(value)
+        if not shown:
             return "aucun"
-        return "<br>".join(f"<code>{html.escape(str(k))}</code> = {html.escape(str(v))}"
-                           for k, v in public_parameters(value).items())
+        return "<br>".join(f"{html.escape(str(k))} : {html.escape(str(v))}"
+                           for k, v in shown.items())
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return html.escape(", ".join(map(str, items)))
@@ -97,4 +126,5 @@ def provenance_html(provenance: Mapping[str, Any]) -> str:
             "<p>Tableaux soumis au secret statistique avant publication.</p></footer>")
 
 
-__all__ = ["provenance_html", "public_parameters", "code_commit", "PROVENANCE_LABELS"]
+__all__ = ["provenance_html", "public_parameters", "reader_parameters", "code_commit",
+           "PROVENANCE_LABELS", "PARAMETER_LABELS"]

@@ -101,7 +101,12 @@ def _footnote(fig, rows: pd.DataFrame, extra: str = "") -> None:
     text = "Parmi les répondants" + bases + (f" ; {CONFIDENCE_NOTE}" if has_interval else "")
     if rows.attrs.get("secret"):
         text += f" ; {SECRET_NOTE}"
-    fig.supxlabel(text + extra, x=0.01, ha="left", fontsize=8, color="0.25")
+    import textwrap
+
+    # Wrapped to the figure's width: a long note (bases, interval, secrecy) was cut.
+    width = max(40, int(fig.get_figwidth() * 72 / (8 * 0.6)))
+    fig.supxlabel(textwrap.fill(text + extra, width), x=0.01, ha="left", fontsize=8,
+                  color="0.25")
 
 
 def _suptitle(fig, text: str) -> None:
