@@ -40,7 +40,7 @@ from tlresearch.batch.publish import (
     write_manifest,
 )
 from tlresearch.core.errors import UsageError
-from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.paths import DataPaths
 from tlresearch.core.storage import exclusive_run
 
 __all__ = ["ReportResult", "RunSummary", "notebook_parameters", "run_reports"]
@@ -82,7 +82,7 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
                 timeout: float = 600, render: Render | None = None, progress: bool = True,
                 reuse_kernels: bool = True, executor: str = "local",
                 scheduler: str | None = None, params: dict[str, str] | None = None,
-                region: str = DEFAULT_REGION, wait_seconds: float = 0) -> RunSummary:
+                region: str | None = None, wait_seconds: float = 0) -> RunSummary:
     """Run notebooks × years × territories into HTML reports under ``out_dir``.
 
     Parameters
@@ -92,7 +92,8 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
     notebooks, years : lists
         Every combination with a territory is one report.
     territories : list or dict
-        Codes of ``region``, or ``{region: [codes]}`` for several regions.
+        Codes of ``region`` (default: the data folder's, from its settings), or
+        ``{region: [codes]}`` for several regions.
     out_dir : Path
         Published site: ``<year>/<territory>/<stem>.html`` (other regions than the
         default one under ``<year>/<region>/<territory>/``), ``index.html``, and the
@@ -132,9 +133,13 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
     LockBusyError
         When another run holds ``out_dir/.state/run.lock``.
     """
+    from tlresearch.geo.names import checked_settings
+
+    home = checked_settings(paths.root).region
     if not isinstance(territories, dict):
-        territories = {region: list(territories)}
-    specs = plan_reports(paths, notebooks, years, territories, params)  # checks parameters
+        territories = {region or home: list(territories)}
+    specs = plan_reports(paths, notebooks, years, territories, params,  # checks parameters
+                         home=home)
     out_dir = Path(out_dir)
     state = out_dir / ".state"
     state.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tlresearch.core.paths import DataPaths
+from tlresearch.core.settings import home_region
 from tlresearch.core.text import fold
 from tlresearch.explore.panel_status import ExplorerError, read_tables
 from tlresearch.explore.territory import territory as read_territory
@@ -47,7 +48,7 @@ def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def places_table(territory: str | int = "75", *, data_dir: str | os.PathLike | None = None
+def places_table(territory: str | int | None = None, *, data_dir: str | os.PathLike | None = None
                  ) -> pd.DataFrame:
     """The places of a territory, French headers first, codes after, sorted by name.
 
@@ -57,7 +58,7 @@ def places_table(territory: str | int = "75", *, data_dir: str | os.PathLike | N
     >>> tlresearch.places_table("64")          # doctest: +SKIP
     """
     places, = read_tables(data_dir, "places")
-    where = read_territory(territory, places)
+    where = read_territory(territory, places, home_region(data_dir))
     chosen = _labels(where.select(places)).sort_values(["place_name", "place_id"],
                                                        kind="stable")
     table = chosen[[c for c in PLACE_COLUMNS if c in chosen]].rename(columns=PLACE_COLUMNS)
@@ -138,7 +139,7 @@ def place_history(place: str, *, data_dir: str | os.PathLike | None = None) -> p
     return table
 
 
-def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
+def places_map_frame(territory: str | int | None = None, wave: int | None = None, *,
                      data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """The places of a territory as points, ready for ``.explore()`` or a map.
 
@@ -163,12 +164,13 @@ def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
     >>> tlresearch.places_map_frame("33").explore(column="Type de lieu")  # doctest: +SKIP
     """
     places, answered = read_tables(data_dir, "places", "responses")
-    where = read_territory(territory, places)
+    region = home_region(data_dir)
+    where = read_territory(territory, places, region)
     chosen = where.select(places)
     if wave is not None:
         answered = answered.loc[answered["wave"] == int(wave), "place_id"]
         chosen = chosen[chosen["place_id"].isin(answered)]
-    communes = load_boundaries("commune", paths=DataPaths.resolve(data_dir))
+    communes = load_boundaries("commune", region=region, paths=DataPaths.resolve(data_dir))
     points = _labels(place_points(chosen, communes))
     points = points.rename(columns={"typology_label": "Type de lieu"})
     points.attrs.update(territory=where.label, demo=places.attrs.get("demo", False))

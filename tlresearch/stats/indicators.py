@@ -72,7 +72,6 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
-from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.ingest.roles import role_labels
 from tlresearch.secrecy.marks import secrecy_marks
 from tlresearch.stats import intervals as iv
@@ -287,7 +286,7 @@ def _estimate(indicator: Indicator, group: pd.DataFrame, jobs: pd.DataFrame | No
 # --- the public function -------------------------------------------------------------
 
 def wave_estimates(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: int,
-                   territory=("region", DEFAULT_REGION), split: str | None = None,
+                   territory=None, split: str | None = None,
                    open_places=None, *, indicators=None, seed: int = iv.DEFAULT_SEED,
                    resamples: int = iv.DEFAULT_RESAMPLES,
                    confidence: float = iv.DEFAULT_CONFIDENCE) -> list[Estimate]:
@@ -346,7 +345,7 @@ def to_frame(estimates: list[Estimate], territory, wave: int, split: str | None)
 
 
 def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: int,
-                       territory=("region", DEFAULT_REGION), split: str | None = None,
+                       territory=None, split: str | None = None,
                        open_places=None, *, indicators=None, seed: int = iv.DEFAULT_SEED,
                        resamples: int = iv.DEFAULT_RESAMPLES,
                        confidence: float = iv.DEFAULT_CONFIDENCE,
@@ -363,7 +362,9 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
     wave
         Survey wave (year).
     territory
-        ``("region", "75")``, ``("departement", "33")`` or ``("epci", "200054781")``.
+        ``("region", "76")``, ``("departement", "33")`` or ``("epci", "200054781")``;
+        None (default): the data folder's own region, from its settings
+        (:mod:`tlresearch.core.settings`).
     split
         None, ``"typology"``, ``"legal_status"`` or ``"territorial_class"``; blank split
         values form the group ``non_renseigne``.
