@@ -1,4 +1,4 @@
-"""tlresearch: the survey of tiers-lieux in Nouvelle-Aquitaine as one clean panel.
+"""tlresearch: the annual survey of a regional network of tiers-lieux as one clean panel.
 
 Importing the package is cheap; heavy libraries load when a function needs them.
 

@@ -41,6 +41,7 @@ from tlresearch.batch.publish import (
 )
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DataPaths
+from tlresearch.core.settings import Settings
 from tlresearch.core.storage import exclusive_run
 
 __all__ = ["ReportResult", "RunSummary", "notebook_parameters", "run_reports"]
@@ -135,7 +136,8 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
     """
     from tlresearch.geo.names import checked_settings
 
-    home = checked_settings(paths.root).region
+    settings = checked_settings(paths.root)
+    home = settings.region
     if not isinstance(territories, dict):
         territories = {region or home: list(territories)}
     specs = plan_reports(paths, notebooks, years, territories, params,  # checks parameters
@@ -151,7 +153,7 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
         try:
             summary = _run_locked(paths.pinned(version), specs, out_dir, state, workers,
                                   force, retry_failed, timeout, render, progress,
-                                  reuse_kernels, executor, scheduler)
+                                  reuse_kernels, executor, scheduler, settings)
             summary.log_path = str(log_path)
             finish(summary, out_dir, state)
             logger.info("%s", summary.format())
@@ -162,24 +164,29 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
 
 
 def _task(spec: ReportSpec, key: dict, work: Path, timeout: float, render, waves: list[int],
-          run_date: str, reuse_kernels: bool, panel_version: str | None) -> ReportTask:
+          run_date: str, reuse_kernels: bool, panel_version: str | None,
+          settings: Settings) -> ReportTask:
     from tlresearch.core.version import __version__
-    from tlresearch.report.site import report_title, territory_name
+    from tlresearch.geo.names import territory_label
+    from tlresearch.report.site import report_title
 
     provenance = {"data_hash": data_hash(key), "source_hash": key["source"], "waves": waves,
                   "parameters": spec.params, "version": __version__, "run_date": run_date,
+                  "credit": settings.source_text(None, spec.region).replace("Source : e", "E"),
+                  "licence": settings.licence,
                   "page": spec.output}  # not shown: links tables to their data files
-    title = f"{report_title(spec.notebook)} — {territory_name(spec.territory)} — {spec.year}"
+    where = territory_label(spec.territory, spec.region)
+    title = f"{report_title(spec.notebook)} — {where} — {spec.year}"
     return ReportTask(spec, str(work / f"{spec.name}.ipynb"), str(work / f"{spec.name}.html"),
                       timeout, title, provenance, render, reuse_kernels, panel_version)
 
 
 def _run_locked(paths, specs, out_dir, state, workers, force, retry_failed, timeout, render,
-                progress, reuse_kernels, executor, scheduler) -> RunSummary:
+                progress, reuse_kernels, executor, scheduler, settings) -> RunSummary:
     from tqdm import tqdm
 
     summary = RunSummary(started=datetime.now().isoformat(timespec="seconds"),
-                         executor="dask" if scheduler else executor)
+                         executor="dask" if scheduler else executor, settings=settings)
     manifest_path = state / "manifest.json"
     manifest = read_manifest(manifest_path)
     entries: dict = manifest.setdefault("reports", {})
@@ -214,7 +221,7 @@ def _run_locked(paths, specs, out_dir, state, workers, force, retry_failed, time
                         disable=not show) as bar:
             by_name = {spec.name: (spec, key, why) for spec, key, why in todo}
             tasks = [_task(spec, key, work, timeout, render, waves, run_date, reuse_kernels,
-                           paths.panel_version)
+                           paths.panel_version, settings)
                      for spec, key, why in todo]
             for task, outcome in pool.run(tasks):
                 spec, key, why = by_name[task.spec.name]

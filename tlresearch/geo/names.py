@@ -83,7 +83,7 @@ def region_name(code: str) -> str:
 
 
 def of_region(code: str) -> str:
-    """« d'Occitanie », « de Nouvelle-Aquitaine », « des Hauts-de-France »."""
+    """« d'Occitanie », « de Bretagne », « des Hauts-de-France »."""
     name, tncc = _regions().get(str(code), (str(code), "0"))
     return of_name(name, tncc)
 

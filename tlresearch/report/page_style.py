@@ -11,11 +11,11 @@ from __future__ import annotations
 DEMO_BANNER = ("Données fictives (démonstration) : ces chiffres sont produits par le générateur "
                "de démonstration de tlresearch et ne décrivent aucun lieu réel.")
 
-#: What a printed page says in its bottom margin (besides its number).
-PRINT_SOURCE = ("Enquête annuelle des tiers-lieux, Coopérative des Tiers-Lieux ; "
-                "traitement tlresearch")
+#: What a printed page says in its bottom margin (besides its number) when the page
+#: names nobody: the credit comes from the data folder's settings (:func:`page_css`).
+PRINT_SOURCE = "Enquête annuelle des tiers-lieux ; traitement tlresearch"
 
-PAGE_CSS = """
+_PAGE_CSS = """
 body { font: 16px/1.5 "DejaVu Sans", Arial, sans-serif; color: #222; margin: 0 auto;
   max-width: 1100px; padding: 0 1.5em 2em; overflow-wrap: break-word; }
 header h1 { margin-bottom: .2em; } .tl-date { color: #555; margin-top: 0; }
@@ -60,6 +60,29 @@ details { margin: .3em 0 1.5em; } summary { cursor: pointer; color: #1f4e79; }
   th, td { padding: .15em .3em !important; }
   h2, h3, .tl-notice { break-after: avoid; }  /* a notice stays with its table */
 }
-""".replace("%(source)s", PRINT_SOURCE)
+"""
 
-__all__ = ["PAGE_CSS", "DEMO_BANNER", "PRINT_SOURCE"]
+
+def css_string(text: str) -> str:
+    """``text`` inside a CSS string: quotes and backslashes escaped, no line break, and
+    no ``<`` (a ``</style>`` in a network's name would close the stylesheet).
+
+    Examples
+    --------
+    >>> print(css_string('Réseau "A" </style> & B'))
+    Réseau \\"A\\" \\3c /style> \\26  B
+    """
+    text = " ".join(str(text).split())
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+            .replace("&", "\\26 "))
+
+
+def page_css(source: str | None = None) -> str:
+    """The stylesheet of a page whose printed pages say ``source`` in their margin."""
+    return _PAGE_CSS.replace("%(source)s", css_string(source or PRINT_SOURCE))
+
+
+#: The stylesheet with the neutral footer.
+PAGE_CSS = page_css()
+
+__all__ = ["PAGE_CSS", "DEMO_BANNER", "PRINT_SOURCE", "page_css", "css_string"]
