@@ -2,8 +2,10 @@
 
 Importing the package is cheap; heavy libraries load when a function needs them.
 
->>> import tlresearch
->>> panel = tlresearch.load_panel()   # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    import tlresearch
+    panel = tlresearch.load_panel()
 """
 from tlresearch.api import (
     data_dictionary,

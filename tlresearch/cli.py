@@ -336,7 +336,8 @@ def folder_region(paths, given: str | None, all_too: bool = True) -> str:
     if given == "all" and all_too:
         return given
     check_region(given)
-    if settings.explicit and given != settings.region:
+    # A region whose network the settings name too (other_regions) is no contradiction.
+    if settings.explicit and given != settings.region and given not in settings.other_regions:
         raise UsageError(f"--region {given} contradicts {settings_path(paths.root)} "
                          f"(region {settings.region}): drop --region, or edit the file")
     return given

@@ -42,10 +42,12 @@ and a "Total" row in 2017 — multiplied by ``scale``.
 
 Examples
 --------
->>> from tlresearch.core.paths import DataPaths
->>> summary = write_demo(DataPaths(tmp_path))          # doctest: +SKIP
->>> summary.kept[2019]                                  # doctest: +SKIP
-206
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    from tlresearch.core.paths import DataPaths
+    summary = write_demo(DataPaths(tmp_path))
+    summary.kept[2019]
+    206
 """
 from __future__ import annotations
 

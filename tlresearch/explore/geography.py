@@ -13,7 +13,7 @@ from tlresearch.core.paths import DataPaths
 from tlresearch.core.settings import home_region
 from tlresearch.explore.panel_status import read_tables
 from tlresearch.explore.territory import territory as read_territory
-from tlresearch.geo.reference import load_boundaries
+from tlresearch.geo.boundaries import load_boundaries
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -26,8 +26,10 @@ def map_boundaries(territory: str | int | None = None, *,
 
     Examples
     --------
-    >>> from tlresearch.viz.maps import places_map
-    >>> places_map(points, boundaries=map_boundaries("33"))   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        from tlresearch.viz.maps import places_map
+        places_map(points, boundaries=map_boundaries("33"))
     """
     paths = DataPaths.resolve(data_dir)
     region = region or home_region(data_dir)  # the data folder's, from its settings

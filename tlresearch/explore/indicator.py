@@ -62,8 +62,10 @@ def indicator(code: str = "share_employers", territory: str | int | None = None,
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.indicator("share_employers", "33", 2024, split="typology")  # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.indicator("share_employers", "33", 2024, split="typology")
     """
     status = panel_status(data_dir).require()
     if code not in catalogue():

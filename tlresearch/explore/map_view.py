@@ -47,9 +47,11 @@ def quick_map(points: pd.DataFrame, territory: str | int | None = None, *,
 
     Examples
     --------
-    >>> import tlresearch
-    >>> from tlresearch import explore
-    >>> explore.quick_map(tlresearch.places_map_frame("33"), "33")   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        from tlresearch import explore
+        explore.quick_map(tlresearch.places_map_frame("33"), "33")
     """
     boundaries = map_boundaries(territory, data_dir=data_dir)
     return MapView(places_map(points, boundaries=boundaries), height)

@@ -19,7 +19,7 @@ from tlresearch.core.settings import home_region
 from tlresearch.core.text import fold
 from tlresearch.explore.panel_status import ExplorerError, read_tables
 from tlresearch.explore.territory import territory as read_territory
-from tlresearch.geo.reference import load_boundaries
+from tlresearch.geo.boundaries import load_boundaries
 from tlresearch.ingest.roles import role_labels
 from tlresearch.spec.variables import contract_labels
 from tlresearch.stats.indicator_catalogue import split_label
@@ -54,8 +54,10 @@ def places_table(territory: str | int | None = None, *, data_dir: str | os.PathL
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.places_table("64")          # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.places_table("64")
     """
     places, = read_tables(data_dir, "places")
     where = read_territory(territory, places, home_region(data_dir))
@@ -110,8 +112,10 @@ def place_history(place: str, *, data_dir: str | os.PathLike | None = None) -> p
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.place_history("Bayonne Fablab")     # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.place_history("Bayonne Fablab")
     """
     places, responses, staff = read_tables(data_dir, "places", "responses", "staff")
     place_id = find_place(place, places)
@@ -160,8 +164,10 @@ def places_map_frame(territory: str | int | None = None, wave: int | None = None
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.places_map_frame("33").explore(column="Type de lieu")  # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.places_map_frame("33").explore(column="Type de lieu")
     """
     places, answered = read_tables(data_dir, "places", "responses")
     region = home_region(data_dir)

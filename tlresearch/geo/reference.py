@@ -51,13 +51,13 @@ import pandas as pd
 
 from tlresearch.core.paths import DEFAULT_REGION, DataPaths
 from tlresearch.core.storage import atomic_write_bytes, exclusive_run
+from tlresearch.geo import boundaries
 from tlresearch.geo import datafrance as georef
 from tlresearch.geo.boundaries import (  # noqa: F401 - re-exported: the reading side
     LEVELS,
     _key,
     boundaries_path,
     commune_at,
-    load_boundaries,
     region_codes,
 )
 
@@ -149,9 +149,11 @@ def build_geography(paths: DataPaths, region: str = DEFAULT_REGION,
 
     Examples
     --------
-    >>> files = build_geography(DataPaths.resolve(), "75")  # doctest: +SKIP
-    >>> files["departement_web"].name  # doctest: +SKIP
-    'departement_75_web.parquet'
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        files = build_geography(DataPaths.resolve(), "75")
+        files["departement_web"].name
+        # 'departement_75_web.parquet'
     """
     outputs = _outputs(paths, region)
     if not force and _is_fresh(outputs):
@@ -172,6 +174,19 @@ def geoparquet_bytes(frame: "geopandas.GeoDataFrame") -> bytes:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False, compression="zstd")
     return buffer.getvalue()
+
+
+def load_boundaries(level: str, region: str = DEFAULT_REGION, web: bool = True,
+                    paths: DataPaths | None = None, build: bool = False
+                    ) -> "geopandas.GeoDataFrame":
+    """:func:`tlresearch.geo.boundaries.load_boundaries`, built first with ``build``.
+
+    ``build=True`` (what ingest does) builds the region's files when they are missing
+    or stale (:func:`build_geography`), then reads them; without it nothing is written.
+    """
+    if build:
+        build_geography(paths or DataPaths.resolve(), region)
+    return boundaries.load_boundaries(level, region, web, paths)
 
 
 def region_boundaries(region: str = DEFAULT_REGION) -> dict[str, "geopandas.GeoDataFrame"]:

@@ -17,7 +17,7 @@ import html
 from typing import TYPE_CHECKING
 
 from tlresearch.core.paths import DEFAULT_REGION
-from tlresearch.report.blocks import HTMLBlock, figure_block, notice, show_map
+from tlresearch.report.blocks import HTMLBlock, figure_block, notice
 from tlresearch.report.indicator_tables import (
     chart_block,
     count_table,
@@ -28,6 +28,7 @@ from tlresearch.report.indicator_tables import (
 )
 from tlresearch.report.key_figures import KEY_FIGURES, key_figure_rows, key_figures
 from tlresearch.report.labels import french_label, relabel
+from tlresearch.report.map_block import show_map
 from tlresearch.report.page_secrecy import (
     changes_through_secrecy,
     coarser_types,

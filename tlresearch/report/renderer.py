@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from tlresearch.core.errors import TLResearchError
 from tlresearch.core.formats import format_date
-from tlresearch.report.blocks import HTMLBlock, show_map
+from tlresearch.report.blocks import HTMLBlock
 from tlresearch.report.checks import stray_output, unsafe_markup
+from tlresearch.report.map_block import show_map
 from tlresearch.report.page_style import page_css
 from tlresearch.report.provenance import PROVENANCE_LABELS, provenance_html  # noqa: F401
 from tlresearch.report.tables import csv_data_uri, table_download  # noqa: F401

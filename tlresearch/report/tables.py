@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import quote
 
 from tlresearch.core.formats import MISSING, format_count, format_number, is_missing
-from tlresearch.report.blocks import HTMLBlock
+from tlresearch.report.blocks import HTMLBlock, notice
 from tlresearch.report.page_settings import source_line
 from tlresearch.report.table_schema import safe_frame, table_schema
 
@@ -188,8 +188,6 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
         Displayed by Jupyter as HTML, embedded by :func:`tlresearch.report.renderer.render_report`.
     """
     import pandas as pd
-
-    from tlresearch.report.blocks import notice
 
     if frame.empty:
         return notice(f"{caption} : aucune donnée à publier pour ce territoire et cette vague.")

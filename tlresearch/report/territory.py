@@ -84,8 +84,10 @@ def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike |
 
     Examples
     --------
-    >>> validate_parameters(2025, "33", "/tmp/demo")   # doctest: +SKIP
-    ('departement', '33')
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        validate_parameters(2025, "33", "/tmp/demo")
+        # ('departement', '33')
     """
     region = page_region(region)
     code = str(territory or region)
@@ -152,8 +154,7 @@ def territory_boundaries(territory: str, data_dir: str | os.PathLike | None = No
     Each call returns frames of its own (the parsed files are shared, see
     :func:`_read_layers`), so a report that changes them changes nothing for the next.
     """
-    from tlresearch.geo.boundaries import boundaries_path
-    from tlresearch.geo.reference import load_boundaries
+    from tlresearch.geo.boundaries import boundaries_path, load_boundaries
 
     paths = DataPaths.resolve(data_dir)
     region = page_region(region)

@@ -24,8 +24,10 @@ punctuation); an unknown label becomes missing and is logged as an
 
 Examples
 --------
->>> frame, issues = read_graduates("data/raw/certification/diplomes.csv")  # doctest: +SKIP
->>> outcome_tables(frame)["situation_actuelle"][["label", "share"]]    # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    frame, issues = read_graduates("data/raw/certification/diplomes.csv")
+    outcome_tables(frame)["situation_actuelle"][["label", "share"]]
 """
 from __future__ import annotations
 

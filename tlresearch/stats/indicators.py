@@ -56,12 +56,14 @@ adjustment cannot be built from it yet; figures are unweighted and say so.
 
 Examples
 --------
->>> import tlresearch
->>> from tlresearch.stats.indicators import compute_indicators
->>> responses = tlresearch.load_responses()                     # doctest: +SKIP
->>> staff = tlresearch.load_staff()                             # doctest: +SKIP
->>> compute_indicators(responses, staff, 2024, ("departement", "33"),
-...                    split="typology")                        # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    import tlresearch
+    from tlresearch.stats.indicators import compute_indicators
+    responses = tlresearch.load_responses()
+    staff = tlresearch.load_staff()
+    compute_indicators(responses, staff, 2024, ("departement", "33"),
+                       split="typology")
 """
 from __future__ import annotations
 
@@ -397,9 +399,10 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
 
     Examples
     --------
-    >>> table = compute_indicators(responses, staff, 2024)          # doctest: +SKIP
-    >>> table.set_index("indicator").loc["share_employers", ["value", "low", "high", "n"]]
-    ... # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        table = compute_indicators(responses, staff, 2024)
+        table.set_index("indicator").loc["share_employers", ["value", "low", "high", "n"]]
     """
 
     estimates = wave_estimates(responses, staff, wave, territory, split, open_places,

@@ -83,7 +83,9 @@ def indicator_series(responses: pd.DataFrame, staff: pd.DataFrame | None, indica
 
     Examples
     --------
-    >>> series = indicator_series(responses, staff, ["share_employers"])  # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        series = indicator_series(responses, staff, ["share_employers"])
     """
     _several_waves(open_places)
     if waves is None:

@@ -167,7 +167,9 @@ def plot_series(tidy: pd.DataFrame, indicator: str, *, title: str | None = None,
 
     Examples
     --------
-    >>> fig = plot_series(series, "share_employers")     # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        fig = plot_series(series, "share_employers")
     """
     from tlresearch.stats.indicator_catalogue import split_label
 
