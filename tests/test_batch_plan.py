@@ -51,7 +51,8 @@ def test_every_notebook_declares_typed_parameters_and_its_inputs():
         if "territory" in signature:
             assert "region" in signature, f"{path.name}: --region must reach it"
     quality = notebook_signature(NOTEBOOKS / "10-quality.ipynb")
-    assert quality["region"].default == "75" and "region" in quality
+    # "": the data folder's region, from its reseau.yaml (never one region written in)
+    assert quality["region"].default == "" and "region" in quality
 
 
 def test_params_are_typed_and_checked_before_anything_runs(paths):
@@ -110,8 +111,8 @@ def test_key_holds_only_the_reports_own_inputs(paths):
     specs = plan_reports(paths, [panorama], [2024, 2025], {"75": ["75"], "84": ["84"]})
     keys = {s.name: InputHasher(paths).key(s) for s in specs}
     assert set(keys["2025-75-40-panorama"]) == {
-        "source", "notebook", "parameters", "input:responses", "input:staff", "input:places",
-        "input:geography"}
+        "source", "notebook", "parameters", "settings", "input:responses", "input:staff",
+        "input:places", "input:geography"}
     assert "version" not in keys["2025-75-40-panorama"]
     # another region's new answer, a later wave, the geography lock: no key moves
     responses = pd.read_parquet(paths.processed_table("responses"))

@@ -302,7 +302,7 @@ def test_base64_that_spells_cdn_is_not_a_network_reference():
 def test_legends_give_counts_markers_names_and_the_map_its_table(toy):
     """Never colour alone: each legend entry says how many; each marker has a name;
     each map carries the table of what it shows (published under it by show_map)."""
-    from tlresearch.report.blocks import show_map
+    from tlresearch.report.map_block import show_map
 
     places = make_places(toy["commune"], n=12)
     area = maps.area_map(places, "commune", boundaries=toy)

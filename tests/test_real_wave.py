@@ -5,7 +5,8 @@ tests/data/layouts, ``codebook draft``, ``codebook check`` (which names the resp
 with postcode 0), the README's edit (their communes in overrides/communes.csv),
 ``ingest``, then ``report`` of the
 two pages that failed on real data before (30-professionalisation: no facilitator job
-with a contract; 50-certification: no graduates' survey), for the region only. Every
+with a contract; 50-certification: no graduates' survey, now not published at all), for
+the region only. Every
 count and share is compared with the file itself, read here independently.
 """
 from __future__ import annotations
@@ -101,9 +102,10 @@ def test_a_real_wave_from_init_to_report(demo_data_dir, tmp_path, capsys):
     # (b) is not defined while no job has a known contract: the page says so.
     assert re.search(r"\(b\) Postes salariés de facilitation[^.]*: aucune donnée à publier",
                      trends)
-    certification = _text(site / "2026" / "75" / "50-certification.html")
-    assert "Aucune enquête auprès des diplômé·es" in certification
-    assert "DEMO" not in trends + certification and "fictive" not in trends + certification
+    # No graduates' survey in raw/certification/: the page is not published (issue 22)
+    assert not (site / "2026" / "75" / "50-certification.html").exists()
+    assert "ertification" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "DEMO" not in trends and "fictive" not in trends
 
 
 def test_a_trend_chart_of_an_indicator_defined_at_no_wave_says_so():

@@ -38,8 +38,8 @@ def test_publish_table_has_caption_stub_footnote_source_and_no_index():
                           year=2025, stub="Département")
     text = str(block)
     assert "Lieux par département" in text and 'data-tl-block="table"' in text
-    assert "Source : enquête annuelle des tiers-lieux 2025, Coopérative des Tiers-Lieux ; " \
-           "traitement tlresearch" in text
+    assert "Source : enquête annuelle des tiers-lieux 2025" in text  # credit: the folder's
+    assert "traitement tlresearch" in text
     assert html.escape(SECRET_FOOTNOTE) in text
     assert cells(block) == ["Gironde (33)", "44", "Creuse (23)", "s"]  # no 7, no 9
     assert network_references(text) == [] and unsafe_markup(text) == []
@@ -133,7 +133,7 @@ def test_unlocated_places_are_listed():
     assert cells(block) == ["B <i>", "Nulle-part"]
 
 
-@pytest.mark.parametrize("n, words", [(0, "Aucun lieu"), (1, "Un seul lieu de Corrèze"),
+@pytest.mark.parametrize("n, words", [(0, "Aucun lieu"), (1, "Un seul lieu de la Corrèze (19)"),
                                       (2, "Deux lieux seulement"), (3, None)])
 def test_respondents_notice(n, words):
     text = str(helpers.respondents_notice(n, "19", 2026))

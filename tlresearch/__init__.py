@@ -1,9 +1,11 @@
-"""tlresearch: the survey of tiers-lieux in Nouvelle-Aquitaine as one clean panel.
+"""tlresearch: the annual survey of a regional network of tiers-lieux as one clean panel.
 
 Importing the package is cheap; heavy libraries load when a function needs them.
 
->>> import tlresearch
->>> panel = tlresearch.load_panel()   # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    import tlresearch
+    panel = tlresearch.load_panel()
 """
 from tlresearch.api import (
     data_dictionary,

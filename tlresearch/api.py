@@ -2,9 +2,11 @@
 
 Examples
 --------
->>> import tlresearch
->>> responses = tlresearch.load_responses()          # doctest: +SKIP
->>> panel = tlresearch.load_panel(waves=[2023, 2024])  # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    import tlresearch
+    responses = tlresearch.load_responses()
+    panel = tlresearch.load_panel(waves=[2023, 2024])
 
 The data folder is found as described in :mod:`tlresearch.core.paths`; pass
 ``data_dir=`` to read another one. Tables built from the demo survey carry
@@ -48,10 +50,12 @@ def pin_panel(data_dir: str | os.PathLike | DataPaths | None = None,
 
     Examples
     --------
-    >>> from tlresearch.api import pin_panel
-    >>> with pin_panel(wait_seconds=600) as pinned:  # doctest: +SKIP
-    ...     responses = pd.read_parquet(pinned.table("responses"))
-    ...     run_notebooks(env=pinned.env())
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        from tlresearch.api import pin_panel
+        with pin_panel(wait_seconds=600) as pinned:
+            responses = pd.read_parquet(pinned.table("responses"))
+            run_notebooks(env=pinned.env())
     """
     from tlresearch.core.panel_versions import (
         current_version,

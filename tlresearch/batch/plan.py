@@ -54,6 +54,8 @@ class ReportSpec:
     region: str = DEFAULT_REGION
     params: dict = field(default_factory=dict, hash=False, compare=False)
     inputs: tuple[str, ...] = ALL_INPUTS
+    #: The data folder's own region (its settings): its reports keep the short layout.
+    home: str = DEFAULT_REGION
 
     @property
     def stem(self) -> str:
@@ -61,10 +63,10 @@ class ReportSpec:
 
     @property
     def _folder(self) -> str:
-        # The lab's own region keeps the short layout; other regions get their own
-        # folder, so that département 75 (Paris) never meets region 75.
+        # The folder's own region keeps the short layout; other regions get their own
+        # folder, so that a département code never meets a region's code.
         own = _slug(self.territory)
-        return own if self.region == DEFAULT_REGION else f"{self.region}/{own}"
+        return own if self.region == self.home else f"{self.region}/{own}"
 
     @property
     def name(self) -> str:
@@ -182,8 +184,8 @@ def find_graduates_file(data_dir: str | Path | None = None) -> str:
 
 
 def plan_reports(paths: DataPaths, notebooks: list[Path], years: list[int],
-                 territories: dict[str, list[str]], extra: dict[str, str] | None = None
-                 ) -> list[ReportSpec]:
+                 territories: dict[str, list[str]], extra: dict[str, str] | None = None,
+                 home: str = DEFAULT_REGION) -> list[ReportSpec]:
     """Every report to make: each notebook × the years and territories it takes.
 
     Parameters
@@ -197,6 +199,10 @@ def plan_reports(paths: DataPaths, notebooks: list[Path], years: list[int],
     certification) is made once per year and region, for the region; one without
     ``year`` once, for the latest year. ``--param`` names that no notebook declares,
     and values of the wrong type, raise :class:`UsageError` here.
+
+    A page belongs to a folder only when its input is there: a notebook that reads the
+    graduates' file (``graduates_file``) is planned for the folder's own region
+    (``home``) only, and not at all while the folder has no such file.
     """
     extra = extra or {}
     specs: list[ReportSpec] = []
@@ -213,7 +219,11 @@ def plan_reports(paths: DataPaths, notebooks: list[Path], years: list[int],
             graduates = find_graduates_file(paths.root) if graduates is None else graduates
             fixed["graduates_file"] = graduates
         its_years = years if "year" in signature else [max(years)]
-        for region, codes in territories.items():
+        its_regions = territories
+        if "graduates_file" in signature:  # the folder's own graduates, when it has them
+            its_regions = ({home: territories[home]} if fixed["graduates_file"]
+                           and home in territories else {})
+        for region, codes in its_regions.items():
             its_codes = codes if "territory" in signature else codes[:1]
             for year in its_years:
                 for code in its_codes:
@@ -221,7 +231,7 @@ def plan_reports(paths: DataPaths, notebooks: list[Path], years: list[int],
                               "data_dir": str(paths.root)}
                     params = {k: v for k, v in params.items() if k in signature}
                     specs.append(ReportSpec(str(path), int(year), str(code), region,
-                                            {**params, **fixed}, inputs))
+                                            {**params, **fixed}, inputs, home))
     unknown = sorted(set(extra) - known)
     if unknown:
         raise UsageError(f"--param {unknown[0]}: no notebook of this run has such a "

@@ -40,7 +40,8 @@ from tlresearch.batch.publish import (
     write_manifest,
 )
 from tlresearch.core.errors import UsageError
-from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.paths import DataPaths
+from tlresearch.core.settings import Settings
 from tlresearch.core.storage import exclusive_run
 
 __all__ = ["ReportResult", "RunSummary", "notebook_parameters", "run_reports"]
@@ -82,7 +83,7 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
                 timeout: float = 600, render: Render | None = None, progress: bool = True,
                 reuse_kernels: bool = True, executor: str = "local",
                 scheduler: str | None = None, params: dict[str, str] | None = None,
-                region: str = DEFAULT_REGION, wait_seconds: float = 0) -> RunSummary:
+                region: str | None = None, wait_seconds: float = 0) -> RunSummary:
     """Run notebooks × years × territories into HTML reports under ``out_dir``.
 
     Parameters
@@ -92,7 +93,8 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
     notebooks, years : lists
         Every combination with a territory is one report.
     territories : list or dict
-        Codes of ``region``, or ``{region: [codes]}`` for several regions.
+        Codes of ``region`` (default: the data folder's, from its settings), or
+        ``{region: [codes]}`` for several regions.
     out_dir : Path
         Published site: ``<year>/<territory>/<stem>.html`` (other regions than the
         default one under ``<year>/<region>/<territory>/``), ``index.html``, and the
@@ -132,9 +134,14 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
     LockBusyError
         When another run holds ``out_dir/.state/run.lock``.
     """
+    from tlresearch.geo.names import checked_settings
+
+    settings = checked_settings(paths.root)
+    home = settings.region
     if not isinstance(territories, dict):
-        territories = {region: list(territories)}
-    specs = plan_reports(paths, notebooks, years, territories, params)  # checks parameters
+        territories = {region or home: list(territories)}
+    specs = plan_reports(paths, notebooks, years, territories, params,  # checks parameters
+                         home=home)
     out_dir = Path(out_dir)
     state = out_dir / ".state"
     state.mkdir(parents=True, exist_ok=True)
@@ -146,7 +153,7 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
         try:
             summary = _run_locked(paths.pinned(version), specs, out_dir, state, workers,
                                   force, retry_failed, timeout, render, progress,
-                                  reuse_kernels, executor, scheduler)
+                                  reuse_kernels, executor, scheduler, settings)
             summary.log_path = str(log_path)
             finish(summary, out_dir, state)
             logger.info("%s", summary.format())
@@ -157,24 +164,29 @@ def run_reports(paths: DataPaths, *, notebooks: list[Path], years: list[int],
 
 
 def _task(spec: ReportSpec, key: dict, work: Path, timeout: float, render, waves: list[int],
-          run_date: str, reuse_kernels: bool, panel_version: str | None) -> ReportTask:
+          run_date: str, reuse_kernels: bool, panel_version: str | None,
+          settings: Settings) -> ReportTask:
     from tlresearch.core.version import __version__
-    from tlresearch.report.site import report_title, territory_name
+    from tlresearch.geo.names import territory_label
+    from tlresearch.report.site import report_title
 
     provenance = {"data_hash": data_hash(key), "source_hash": key["source"], "waves": waves,
                   "parameters": spec.params, "version": __version__, "run_date": run_date,
+                  "credit": settings.source_text(None, spec.region).replace("Source : e", "E"),
+                  "licence": settings.licence,
                   "page": spec.output}  # not shown: links tables to their data files
-    title = f"{report_title(spec.notebook)} — {territory_name(spec.territory)} — {spec.year}"
+    where = territory_label(spec.territory, spec.region)
+    title = f"{report_title(spec.notebook)} — {where} — {spec.year}"
     return ReportTask(spec, str(work / f"{spec.name}.ipynb"), str(work / f"{spec.name}.html"),
                       timeout, title, provenance, render, reuse_kernels, panel_version)
 
 
 def _run_locked(paths, specs, out_dir, state, workers, force, retry_failed, timeout, render,
-                progress, reuse_kernels, executor, scheduler) -> RunSummary:
+                progress, reuse_kernels, executor, scheduler, settings) -> RunSummary:
     from tqdm import tqdm
 
     summary = RunSummary(started=datetime.now().isoformat(timespec="seconds"),
-                         executor="dask" if scheduler else executor)
+                         executor="dask" if scheduler else executor, settings=settings)
     manifest_path = state / "manifest.json"
     manifest = read_manifest(manifest_path)
     entries: dict = manifest.setdefault("reports", {})
@@ -209,7 +221,7 @@ def _run_locked(paths, specs, out_dir, state, workers, force, retry_failed, time
                         disable=not show) as bar:
             by_name = {spec.name: (spec, key, why) for spec, key, why in todo}
             tasks = [_task(spec, key, work, timeout, render, waves, run_date, reuse_kernels,
-                           paths.panel_version)
+                           paths.panel_version, settings)
                      for spec, key, why in todo]
             for task, outcome in pool.run(tasks):
                 spec, key, why = by_name[task.spec.name]

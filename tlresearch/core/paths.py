@@ -24,7 +24,8 @@ SITE_DIR = PACKAGE_DIR.parent / "site"
 #: Environment variable that points the library at another data folder.
 DATA_DIR_ENV = "TLRESEARCH_DATA_DIR"
 
-#: Region studied unless told otherwise (INSEE region code of Nouvelle-Aquitaine).
+#: Region of a library call that names none and of a data folder without settings
+#: (:data:`tlresearch.core.settings.LEGACY_REGION`); commands read the folder's settings.
 DEFAULT_REGION = "75"
 
 #: Tables one ingest publishes together as one version of the panel

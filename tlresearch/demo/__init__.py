@@ -42,10 +42,12 @@ and a "Total" row in 2017 — multiplied by ``scale``.
 
 Examples
 --------
->>> from tlresearch.core.paths import DataPaths
->>> summary = write_demo(DataPaths(tmp_path))          # doctest: +SKIP
->>> summary.kept[2019]                                  # doctest: +SKIP
-206
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    from tlresearch.core.paths import DataPaths
+    summary = write_demo(DataPaths(tmp_path))
+    summary.kept[2019]
+    206
 """
 from __future__ import annotations
 
@@ -187,7 +189,12 @@ def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
     for path, data in [*raw.items(), *books.items()]:  # refuse before writing anything
         if path.exists() and path.read_bytes() != data and not overwrite:
             write_file(path, data, root=paths.root, overwrite=False)
+    from tlresearch.demo.network import write_demo_settings
+
     written = []
+    paths.root.mkdir(parents=True, exist_ok=True)
+    if write_demo_settings(paths, national):  # whose survey it is: reseau.yaml
+        written.append("reseau.yaml")
     for path, data in raw.items():
         if write_file(path, data, root=paths.root, overwrite=overwrite):
             written.append(path.relative_to(paths.root).as_posix())

@@ -10,8 +10,10 @@ opens it (:mod:`tlresearch.explore.lab`).
 
 Examples
 --------
->>> import tlresearch
->>> tlresearch.indicator("share_employers", territory="33", wave=2024)   # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    import tlresearch
+    tlresearch.indicator("share_employers", territory="33", wave=2024)
 """
 from tlresearch.explore.contacts import restricted_overview
 from tlresearch.explore.geography import map_boundaries

@@ -24,8 +24,6 @@ SECRET_REASONS = {"primary_count": "moins de 3 lieux",
                   "secondary": "secret secondaire (recalcul par différence)"}
 
 
-
-
 def french_indicator_table(tidy: pd.DataFrame, territory_label: str) -> pd.DataFrame:
     """French columns (Indicateur, Territoire, Vague, Catégorie, Valeur, Intervalle,
     Base (lieux), Secret, Note) followed by :data:`CODE_COLUMNS`.

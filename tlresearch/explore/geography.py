@@ -9,26 +9,30 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.paths import DataPaths
+from tlresearch.core.settings import home_region
 from tlresearch.explore.panel_status import read_tables
 from tlresearch.explore.territory import territory as read_territory
-from tlresearch.geo.reference import load_boundaries
+from tlresearch.geo.boundaries import load_boundaries
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 
-def map_boundaries(territory: str | int = DEFAULT_REGION, *,
+def map_boundaries(territory: str | int | None = None, *,
                    data_dir: str | os.PathLike | None = None,
-                   region: str = DEFAULT_REGION) -> dict[str, gpd.GeoDataFrame]:
+                   region: str | None = None) -> dict[str, gpd.GeoDataFrame]:
     """``{"commune", "epci", "departement"}`` outlines around a territory (web-simplified).
 
     Examples
     --------
-    >>> from tlresearch.viz.maps import places_map
-    >>> places_map(points, boundaries=map_boundaries("33"))   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        from tlresearch.viz.maps import places_map
+        places_map(points, boundaries=map_boundaries("33"))
     """
     paths = DataPaths.resolve(data_dir)
+    region = region or home_region(data_dir)  # the data folder's, from its settings
     layers = {level: load_boundaries(level, region=region, web=True, paths=paths)
               for level in ("commune", "epci", "departement")}
     places = read_tables(data_dir, "places")[0] if len(str(territory).strip()) == 9 else None

@@ -13,6 +13,7 @@ import os
 
 import pandas as pd
 
+from tlresearch.core.settings import home_region
 from tlresearch.explore.french import french_indicator_table
 from tlresearch.explore.panel_status import ExplorerError, panel_status, read_tables
 from tlresearch.explore.territory import territory as read_territory
@@ -24,7 +25,7 @@ from tlresearch.stats.trends import indicator_series
 ALL_WAVES = ("all", "toutes")
 
 
-def indicator(code: str = "share_employers", territory: str | int = "75",
+def indicator(code: str = "share_employers", territory: str | int | None = None,
               wave: int | list[int] | str | None = None, split: str | None = None, *,
               data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """One indicator with its interval and base, French labels first, codes kept.
@@ -61,8 +62,10 @@ def indicator(code: str = "share_employers", territory: str | int = "75",
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.indicator("share_employers", "33", 2024, split="typology")  # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.indicator("share_employers", "33", 2024, split="typology")
     """
     status = panel_status(data_dir).require()
     if code not in catalogue():
@@ -74,7 +77,7 @@ def indicator(code: str = "share_employers", territory: str | int = "75",
     waves = _waves(wave, status.waves)
     responses, staff, places = read_tables(data_dir, "responses", "staff", "places")
     places = places if len(str(territory).strip()) == 9 else None
-    where = read_territory(territory, places)
+    where = read_territory(territory, places, home_region(data_dir))
     tidy = _compute(responses, staff, code, where.pair, split, waves,
                     series=not isinstance(wave, int) and wave is not None)
     table = french_indicator_table(tidy, where.label)

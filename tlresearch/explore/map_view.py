@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.explore.geography import map_boundaries
 from tlresearch.viz.maps import places_map
 from tlresearch.viz.standalone_html import render_html
@@ -35,7 +34,7 @@ class MapView:
                 f'style="width: 100%; height: {self.height}px; border: 0"></iframe>')
 
 
-def quick_map(points: pd.DataFrame, territory: str | int = DEFAULT_REGION, *,
+def quick_map(points: pd.DataFrame, territory: str | int | None = None, *,
               data_dir: str | os.PathLike | None = None, height: int = 560) -> MapView:
     """Markers of ``points`` by typology over the outlines of ``territory``.
 
@@ -48,9 +47,11 @@ def quick_map(points: pd.DataFrame, territory: str | int = DEFAULT_REGION, *,
 
     Examples
     --------
-    >>> import tlresearch
-    >>> from tlresearch import explore
-    >>> explore.quick_map(tlresearch.places_map_frame("33"), "33")   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        from tlresearch import explore
+        explore.quick_map(tlresearch.places_map_frame("33"), "33")
     """
     boundaries = map_boundaries(territory, data_dir=data_dir)
     return MapView(places_map(points, boundaries=boundaries), height)

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tlresearch.core.paths import DataPaths
+from tlresearch.core.settings import home_region
 from tlresearch.core.text import fold
 from tlresearch.explore.panel_status import ExplorerError, read_tables
 from tlresearch.explore.territory import territory as read_territory
-from tlresearch.geo.reference import load_boundaries
+from tlresearch.geo.boundaries import load_boundaries
 from tlresearch.ingest.panel import places_in_wave
 from tlresearch.ingest.roles import role_labels
 from tlresearch.spec.variables import contract_labels
@@ -48,17 +49,19 @@ def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def places_table(territory: str | int = "75", *, data_dir: str | os.PathLike | None = None
+def places_table(territory: str | int | None = None, *, data_dir: str | os.PathLike | None = None
                  ) -> pd.DataFrame:
     """The places of a territory, French headers first, codes after, sorted by name.
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.places_table("64")          # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.places_table("64")
     """
     places, = read_tables(data_dir, "places")
-    where = read_territory(territory, places)
+    where = read_territory(territory, places, home_region(data_dir))
     chosen = _labels(where.select(places)).sort_values(["place_name", "place_id"],
                                                        kind="stable")
     table = chosen[[c for c in PLACE_COLUMNS if c in chosen]].rename(columns=PLACE_COLUMNS)
@@ -110,8 +113,10 @@ def place_history(place: str, *, data_dir: str | os.PathLike | None = None) -> p
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.place_history("Bayonne Fablab")     # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.place_history("Bayonne Fablab")
     """
     places, responses, staff = read_tables(data_dir, "places", "responses", "staff")
     place_id = find_place(place, places)
@@ -139,7 +144,7 @@ def place_history(place: str, *, data_dir: str | os.PathLike | None = None) -> p
     return table
 
 
-def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
+def places_map_frame(territory: str | int | None = None, wave: int | None = None, *,
                      data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """The places of a territory as points, ready for ``.explore()`` or a map.
 
@@ -161,15 +166,18 @@ def places_map_frame(territory: str | int = "75", wave: int | None = None, *,
 
     Examples
     --------
-    >>> import tlresearch
-    >>> tlresearch.places_map_frame("33").explore(column="Type de lieu")  # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        import tlresearch
+        tlresearch.places_map_frame("33").explore(column="Type de lieu")
     """
     places, answered = read_tables(data_dir, "places", "responses")
+    region = home_region(data_dir)
     if wave is not None:  # the type and commune each place had in that wave
         places = places_in_wave(places, answered[answered["wave"] == int(wave)])
-    where = read_territory(territory, places)
+    where = read_territory(territory, places, region)
     chosen = where.select(places)
-    communes = load_boundaries("commune", paths=DataPaths.resolve(data_dir))
+    communes = load_boundaries("commune", region=region, paths=DataPaths.resolve(data_dir))
     points = _labels(place_points(chosen, communes))
     points = points.rename(columns={"typology_label": "Type de lieu"})
     points.attrs.update(territory=where.label, demo=places.attrs.get("demo", False))

@@ -1,8 +1,8 @@
 """A territory as the researcher types it: ``"75"``, ``"33"`` or an EPCI's SIREN.
 
-The region's code (Nouvelle-Aquitaine, ``"75"``) and its departments' codes are what
-the reports use; exploration also asks about one intercommunality (EPCI, nine-digit
-SIREN such as ``"243300316"``). :func:`territory` turns any of them into a
+The data folder's region (its settings: :mod:`tlresearch.core.settings`) and its
+departments' codes are what the reports use; exploration also asks about one
+intercommunality (EPCI, nine-digit SIREN such as ``"243300316"``). :func:`territory` turns any of them into a
 :class:`Territory` that knows its level, the panel column it filters on and its French
 name, and refuses an unknown code with a one-line message that lists the valid ones.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.core.settings import home_region
 from tlresearch.explore.panel_status import ExplorerError
-from tlresearch.geo.datafrance import departement_names, regions
+from tlresearch.geo.datafrance import departement_names
+from tlresearch.geo.names import departement_label, region_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,18 +49,19 @@ class Territory:
         return frame[mask.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
-def territory(code: str | int, places: pd.DataFrame | None = None,
-              region: str = DEFAULT_REGION) -> Territory:
+def territory(code: str | int | None, places: pd.DataFrame | None = None,
+              region: str | None = None) -> Territory:
     """Read a territory code.
 
     Parameters
     ----------
     code
-        The region's code, one of its departments' codes, or an EPCI's SIREN.
+        The region's code, one of its departments' codes, or an EPCI's SIREN; None:
+        the region.
     places
         The places table, where the name of an EPCI is found (an EPCI code needs it).
     region
-        Region of the survey.
+        Region of the survey (default: the data folder's, from its settings).
 
     Raises
     ------
@@ -68,19 +70,18 @@ def territory(code: str | int, places: pd.DataFrame | None = None,
 
     Examples
     --------
-    >>> territory("33")
+    >>> territory("33", region="75")
     Territory(level='departement', code='33', label='Gironde (33)')
-    >>> territory(75).label
-    'Nouvelle-Aquitaine'
+    >>> territory(76, region="76").label, territory("31", region="76").label
+    ('Occitanie', 'Haute-Garonne (31)')
     """
-    text = str(code).strip()
+    region = region or home_region()
+    text = region if code is None else str(code).strip()
     if text == region:
-        table = regions()
-        names = table.loc[table["code"] == region, "name"]
-        return Territory("region", text, names.iloc[0] if len(names) else text)
+        return Territory("region", text, region_name(region))
     departements = departement_names(region)
     if text in departements:
-        return Territory("departement", text, f"{departements[text]} ({text})")
+        return Territory("departement", text, departement_label(text))
     if text.isdigit() and len(text) == 9 and places is not None and "epci_code" in places:
         names = places.loc[places["epci_code"].astype("string").eq(text).fillna(False),
                            "epci_name"].dropna()

@@ -49,9 +49,12 @@ def _key(level: str, web: bool) -> str:
 
 
 def load_boundaries(level: str, region: str = DEFAULT_REGION, web: bool = True,
-                    paths: DataPaths | None = None, build: bool = False
-                    ) -> "geopandas.GeoDataFrame":
+                    paths: DataPaths | None = None) -> "geopandas.GeoDataFrame":
     """Boundaries of one level, as built by ``tlresearch geography`` (read only).
+
+    This module only reads; building the files is :mod:`tlresearch.geo.reference`'s job
+    (its :func:`~tlresearch.geo.reference.load_boundaries` builds first when asked), so
+    the two modules import in one direction only.
 
     Parameters
     ----------
@@ -63,9 +66,6 @@ def load_boundaries(level: str, region: str = DEFAULT_REGION, web: bool = True,
         full one for zoomed maps and geometry work.
     paths : DataPaths, optional
         Data folder; the default one (see :mod:`tlresearch.core.paths`) when omitted.
-    build : bool
-        Build the files first when they are missing or stale (what ingest does);
-        by default nothing is written.
 
     Returns
     -------
@@ -80,18 +80,16 @@ def load_boundaries(level: str, region: str = DEFAULT_REGION, web: bool = True,
 
     Examples
     --------
-    >>> departements = load_boundaries("departement")  # doctest: +SKIP
-    >>> departements["code"].tolist()[:3]  # doctest: +SKIP
-    ['16', '17', '19']
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        departements = load_boundaries("departement")
+        departements["code"].tolist()[:3]
+        # ['16', '17', '19']
     """
     import geopandas
 
     _check_level(level)
     paths = paths or DataPaths.resolve()
-    if build:
-        from tlresearch.geo.reference import build_geography
-
-        build_geography(paths, region)
     path = boundaries_path(paths, level, region, web)
     if not path.is_file():
         raise UsageError(f"géographie absente / geography not built: {path} is missing; "
@@ -120,8 +118,10 @@ def commune_at(lat, lon, region: str | None = None) -> pd.Series:
 
     Examples
     --------
-    >>> commune_at([44.8378], [-0.5792]).tolist()  # doctest: +SKIP
-    ['33063']
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        commune_at([44.8378], [-0.5792]).tolist()
+        # ['33063']
     """
     import shapely
 

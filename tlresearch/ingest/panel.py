@@ -46,7 +46,7 @@ def _dtype(column: str) -> str:
 def typology(responses: pd.DataFrame) -> pd.Series:
     """Main typology: the only type ticked, ``hybride`` when several, NA when none.
 
-    This is how the Coopérative's panoramas count "hybrid" places (e.g. 2018:
+    This is how the regional network's panoramas (region 75) count "hybrid" places (e.g. 2018:
     118 coworking, 15 ateliers, 14 fablabs, 45 hybrid = 192 respondents).
     """
     columns = [f"type_{c}" for c in TYPE_CODES if f"type_{c}" in responses]

@@ -133,9 +133,11 @@ def read_table(path: str | Path, *, name: str | None = None, sheet: str | None =
 
     Examples
     --------
-    >>> table = read_table("data/raw/2019/export.csv", name="2019/export.csv")  # doctest: +SKIP
-    >>> table.frame.columns.tolist()[:2], table.rows[:2]  # doctest: +SKIP
-    (['id', 'Nom du lieu'], [2, 3])
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        table = read_table("data/raw/2019/export.csv", name="2019/export.csv")
+        table.frame.columns.tolist()[:2], table.rows[:2]
+        (['id', 'Nom du lieu'], [2, 3])
     """
     path = Path(path)
     name = name or path.name

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from tlresearch.core.formats import format_count
-from tlresearch.report.blocks import HTMLBlock, notice, show_map
+from tlresearch.report.blocks import HTMLBlock, notice
+from tlresearch.report.map_block import show_map
 from tlresearch.viz.map_classes import LEVEL_WORDS
 
 if TYPE_CHECKING:

@@ -2,7 +2,8 @@
 
 Jupyter displays an object with ``_repr_html_``; :func:`tlresearch.report.renderer.render_report`
 publishes only outputs that are one of these blocks (a table, a figure, key
-figures, a map, a banner), each marked with a ``data-tl-block`` attribute: a bare
+figures, a map (:mod:`tlresearch.report.map_block`), a banner), each marked with a
+``data-tl-block`` attribute: a bare
 string, a tuple or a DataFrame left as the last line of a cell is refused, so no
 stray output reaches a reader.
 """
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import folium
     from matplotlib.figure import Figure
 
 #: Kinds of block a page may show (value of ``data-tl-block``).
@@ -56,42 +56,4 @@ def figure_block(figure: "Figure", alt: str, *, print_only: bool = False,
                      "</figure>")
 
 
-def show_map(m: "folium.Map", height: int = 560, year: int | str | None = None) -> HTMLBlock:
-    """Show a map offline in a notebook and in its report (not ``display(m)``).
-
-    folium's own display loads Leaflet from CDNs, which :func:`render_report` refuses;
-    this one embeds :func:`tlresearch.viz.standalone_html.render_html` in an iframe ``srcdoc``,
-    titled with the map's title and followed by the table of what it shows
-    (:func:`map_table`; ``year`` for its source line).
-    """
-    from tlresearch.viz.standalone_html import render_html
-
-    page = render_html(m)
-    # One escaping for the attribute: the frame receives the page unchanged. Quote with
-    # whichever character is rarer in the page (JSON is full of double quotes); "<" is
-    # escaped too so that no tag, not even inside an attribute, appears in the report.
-    quote_char = "'" if page.count("'") < page.count('"') else '"'
-    srcdoc = (page.replace("&", "&amp;").replace("<", "&lt;")
-              .replace(quote_char, "&#39;" if quote_char == "'" else "&quot;"))
-    name = html.unescape(getattr(m.get_root(), "title", "") or "") or str(
-        getattr(m, "tl_key", "carte"))
-    frame = (f'<iframe class="tl-map" data-tl-block="map" title="Carte : {html.escape(name)}" '
-             f'height="{int(height)}" srcdoc={quote_char}{srcdoc}{quote_char}></iframe>')
-    return HTMLBlock(frame + map_table(m, year))
-
-
-def map_table(m: "folium.Map", year: int | str | None = None) -> str:
-    """The table of what the map shows (``m.tl_table``, set by :mod:`tlresearch.viz.maps`),
-    under the map, in a ``<details>`` the reader opens; empty for a map without one."""
-    from tlresearch.report.tables import publish_table
-
-    table = getattr(m, "tl_table", None)
-    if not table:
-        return ""
-    args = dict(table)
-    block = publish_table(args.pop("frame"), year=year, **args)
-    return (f'<details class="tl-map-data"><summary>Données de la carte : '
-            f'{html.escape(table["caption"])}</summary>{block}</details>')
-
-
-__all__ = ["HTMLBlock", "notice", "figure_block", "show_map", "BLOCK_KINDS"]
+__all__ = ["HTMLBlock", "notice", "figure_block", "BLOCK_KINDS"]

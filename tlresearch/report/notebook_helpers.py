@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.report.area_maps import area_map_block
-from tlresearch.report.blocks import HTMLBlock, figure_block, notice, show_map
+from tlresearch.report.blocks import HTMLBlock, figure_block, notice
 from tlresearch.report.findings import panorama_essentials, trend_essentials
 from tlresearch.report.indicator_tables import (
     chart_block,
@@ -30,6 +30,7 @@ from tlresearch.report.indicator_tables import (
 )
 from tlresearch.report.key_figures import KEY_FIGURES, key_figure_rows, key_figures
 from tlresearch.report.labels import french_label, relabel
+from tlresearch.report.map_block import show_map
 from tlresearch.report.page_secrecy import (
     changes_through_secrecy,
     coarser_types,
@@ -39,11 +40,13 @@ from tlresearch.report.page_secrecy import (
     transitions_block,
     wave_grids,
 )
+from tlresearch.report.page_settings import graduates_source, page_region, use_folder
 from tlresearch.report.page_style import DEMO_BANNER
 from tlresearch.report.profile_tables import profile_table
 from tlresearch.report.resolution_notes import french_resolution_note
 from tlresearch.report.tables import publish_table, source_line
 from tlresearch.report.territory import (
+    of_territory,
     panel_waves,
     previous_wave,
     select_territory,
@@ -93,15 +96,15 @@ def demo_banner(data: "pd.DataFrame | bool") -> HTMLBlock:
 
 def respondents_notice(n: int, territory: str, year: int) -> HTMLBlock:
     """What a page says when its territory has 0, 1 or 2 respondents (else nothing)."""
-    where = territory_label(territory)
+    where = of_territory(territory)
     if n == 0:
-        return notice(f"Aucun lieu de {where} n'a répondu à l'enquête {year} : cette page ne "
+        return notice(f"Aucun lieu {where} n'a répondu à l'enquête {year} : cette page ne "
                       "peut montrer aucun chiffre pour ce territoire.")
     if n < 3:
         # The number is public (the map shows each place); what they answered is not.
         places = "Un seul lieu" if n == 1 else "Deux lieux seulement"
         verb = "a" if n == 1 else "ont"
-        return notice(f"{places} de {where} {verb} répondu à l'enquête {year} : les chiffres "
+        return notice(f"{places} {where} {verb} répondu à l'enquête {year} : les chiffres "
                       "tirés de leurs réponses relèvent du secret statistique et ne sont pas "
                       "publiés ; la carte des lieux est montrée.")
     return HTMLBlock("")
@@ -146,7 +149,8 @@ def secrecy_table(wave: "pd.DataFrame", *, year: int, territory: str, value: str
         return notice("Aucun lieu répondant : pas de tableau par département et type de lieu.")
     data = wave.assign(departement_code=_departement_column(wave))
     needed = ["typology"] + ([value] if value else [])
-    if not data[needed].notna().all(axis=1).any():
+    # A panel whose waves never asked the question has no such column at all.
+    if not set(needed) <= set(data.columns) or not data[needed].notna().all(axis=1).any():
         why = ("la question n'a pas été posée cette année-là, ou personne n'y a répondu"
                if value else "aucun lieu répondant n'a de type renseigné")
         return notice(f"{caption} : pas de tableau, {why}.")
@@ -173,6 +177,33 @@ def secrecy_table(wave: "pd.DataFrame", *, year: int, territory: str, value: str
     spanned = [c for c in text.columns if c not in {"Département", "Ensemble"}]
     return publish_table(text, caption=caption, filename=filename, year=year,
                          stub="Département", spanner=("Type de lieu", spanned), codes=codes)
+
+
+def published_changes(responses: "pd.DataFrame", staff: "pd.DataFrame", first: int, year: int,
+                      territory: str, grid_for, *, region: str | None = None) -> "pd.DataFrame":
+    """The changes of the indicators from ``first`` to ``year``, after secrecy (what the
+    page's table of changes and its « L'essentiel » print); no row for a first wave."""
+    import pandas as pd
+
+    from tlresearch.stats.indicator_catalogue import COLUMNS
+    from tlresearch.stats.trends import CHANGE_COLUMNS, compare_waves
+
+    if int(first) == int(year):
+        return pd.DataFrame(columns=[*COLUMNS, *CHANGE_COLUMNS])
+    region = page_region(region)
+    changes = compare_waves(responses, staff, int(first), int(year),
+                            territory=(territory_level(territory, region), str(territory)))
+    return changes_through_secrecy(changes, grid_for, territory, region=region)
+
+
+def changes_block(changes: "pd.DataFrame", first: int, year: int, *, caption: str,
+                  filename: str) -> HTMLBlock:
+    """The table of :func:`published_changes`; a first wave says it is one (a change of
+    a wave from itself is no change: it is never printed)."""
+    if int(first) == int(year) or changes.empty:
+        return notice(f"{year} est la première vague de l'enquête pour ce territoire : pas "
+                      "encore d'évolution à mesurer.")
+    return publish_table(indicator_table(changes), caption=caption, filename=filename, year=year)
 
 
 # --------------------------------------------------------------------------- quality page
@@ -217,20 +248,32 @@ def unknown_titles_table(staff: "pd.DataFrame", *, year: int) -> HTMLBlock:
                          filename=f"intitules_non_reconnus_{year}", year=year)
 
 
-def unlocated_places_table(responses: "pd.DataFrame", *, year: int) -> HTMLBlock:
-    """Respondents whose commune could not be found: counted in the region, in no department."""
-    lost = responses[responses["departement_code"].isna()]
+def unlocated_places_table(responses: "pd.DataFrame", *, year: int,
+                           region: str | None = None) -> HTMLBlock:
+    """Respondents whose commune could not be found (counted in the region, in no
+    department), or lies outside the region (counted here only, in no figure)."""
+    region = page_region(region)
+    outside = responses["region_code"].astype("string").ne(region).fillna(False).astype(bool) \
+        if "region_code" in responses else False
+    lost = responses[responses["departement_code"].isna() | outside]
     if lost.empty:
-        return notice(f"La commune de chaque lieu répondant en {year} a été retrouvée.")
+        return notice(f"La commune de chaque lieu répondant en {year} a été retrouvée, "
+                      f"dans la région.")
     columns = {"place_name": "Lieu", "declared_commune_name": "Commune déclarée",
                "declared_postcode": "Code postal déclaré", "resolution_note": "Motif"}
     present = [c for c in columns if c in lost.columns]
     frame = lost[present].copy()
     if "resolution_note" in frame:
         frame["resolution_note"] = frame["resolution_note"].map(french_resolution_note)
+    if "region_code" in lost:
+        frame.insert(len(frame.columns), "Situation", [
+            "hors de la région : compté ici seulement" if o else
+            "commune non retrouvée : comptée dans la région, dans aucun département"
+            for o in (outside[lost.index] if not isinstance(outside, bool) else
+                      [False] * len(lost))])
     frame = frame.rename(columns=columns).fillna("–")
     return publish_table(frame, caption=f"Lieux répondants dont la commune n'a pas été "
-                         f"retrouvée ({year}) : comptés dans la région, dans aucun département",
+                         f"retrouvée ou est hors de la région ({year})",
                          filename=f"lieux_sans_commune_{year}", year=year)
 
 
@@ -241,7 +284,8 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "french_label", "relabel", "figure_block", "notice", "show_map", "is_demo",
            "demo_banner", "respondents_notice", "period_label", "pdf_link", "secrecy_table",
            "conservation_table", "rule_table", "unknown_titles_table",
-           "unlocated_places_table", "DEFAULT_REGION", "wave_grids", "grid_row", "merged_types_notice",
+           "unlocated_places_table", "DEFAULT_REGION", "use_folder", "of_territory",
+           "page_region", "graduates_source", "changes_block", "published_changes", "wave_grids", "grid_row",
+           "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
-           "panorama_findings", "trend_findings", "profile_table",
-           "area_map_block"]
+           "panorama_findings", "trend_findings", "profile_table", "area_map_block"]

@@ -11,11 +11,11 @@ from __future__ import annotations
 DEMO_BANNER = ("Données fictives (démonstration) : ces chiffres sont produits par le générateur "
                "de démonstration de tlresearch et ne décrivent aucun lieu réel.")
 
-#: What a printed page says in its bottom margin (besides its number).
-PRINT_SOURCE = ("Enquête annuelle des tiers-lieux, Coopérative des Tiers-Lieux ; "
-                "traitement tlresearch")
+#: What a printed page says in its bottom margin (besides its number) when the page
+#: names nobody: the credit comes from the data folder's settings (:func:`page_css`).
+PRINT_SOURCE = "Enquête annuelle des tiers-lieux ; traitement tlresearch"
 
-PAGE_CSS = """
+_PAGE_CSS = """
 body { font: 16px/1.5 "DejaVu Sans", Arial, sans-serif; color: #222; margin: 0 auto;
   max-width: 1100px; padding: 0 1.5em 2em; overflow-wrap: break-word; }
 header h1 { margin-bottom: .2em; } .tl-date { color: #555; margin-top: 0; }
@@ -67,7 +67,30 @@ details { margin: .3em 0 1.5em; } summary { cursor: pointer; color: #1f4e79; }
   .tl-notice, .tl-essentials, .tl-card { break-inside: avoid; }
   .tl-output:has(> .tl-notice) { break-inside: avoid; break-after: avoid; }
 }
-""".replace("%(source)s", PRINT_SOURCE)
+"""
+
+
+def css_string(text: str) -> str:
+    """``text`` inside a CSS string: quotes and backslashes escaped, no line break, and
+    no ``<`` (a ``</style>`` in a network's name would close the stylesheet).
+
+    Examples
+    --------
+    >>> print(css_string('Réseau "A" </style> & B'))
+    Réseau \\"A\\" \\3c /style> \\26  B
+    """
+    text = " ".join(str(text).split())
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+            .replace("&", "\\26 "))
+
+
+def page_css(source: str | None = None) -> str:
+    """The stylesheet of a page whose printed pages say ``source`` in their margin."""
+    return _PAGE_CSS.replace("%(source)s", css_string(source or PRINT_SOURCE))
+
+
+#: The stylesheet with the neutral footer.
+PAGE_CSS = page_css()
 
 #: Added to the printed copy of a demo page: the warning on top of every sheet, not on
 #: the first one only (a sheet copied out of the PDF still says it is fictitious).
@@ -76,4 +99,5 @@ DEMO_PRINT_CSS = """
   font: bold 8pt "DejaVu Sans", sans-serif; color: #8a5a00; } }
 """
 
-__all__ = ["PAGE_CSS", "DEMO_BANNER", "PRINT_SOURCE", "DEMO_PRINT_CSS"]
+__all__ = ["PAGE_CSS", "DEMO_BANNER", "PRINT_SOURCE", "page_css", "css_string",
+           "DEMO_PRINT_CSS"]

@@ -29,8 +29,10 @@ from tlresearch.core.errors import TLResearchError
 
 #: Debian's browser (``scripts/ensure-chromium`` installs it).
 CHROMIUM = Path("/usr/bin/chromium")
-#: Pages that have a printed version, relative to the site folder.
-PRINTED = "*/*/40-panorama.html"
+#: Pages that have a printed version, relative to the site folder: every region's
+#: Panoramas (``<year>/<territory>/`` for the folder's own region,
+#: ``<year>/<region>/<territory>/`` for the others).
+PRINTED = "**/40-panorama.html"
 #: No network, no first-run chores, no sandbox (it needs privileges a CI box lacks).
 _ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -110,6 +112,8 @@ def pages_to_print(site: str | Path, pattern: str = PRINTED) -> list[Path]:
     """Pages of ``site`` whose PDF is missing or older than the page."""
     todo = []
     for page in sorted(Path(site).glob(pattern)):
+        if any(part.startswith(".") for part in page.relative_to(site).parts):
+            continue  # the runner's state and failed reports are not published
         pdf = page.with_suffix(".pdf")
         if not pdf.is_file() or pdf.stat().st_mtime < page.stat().st_mtime:
             todo.append(page)

@@ -18,6 +18,8 @@ from tlresearch.core.formats import format_date
 
 #: Labels of the provenance footer, in the order they are shown.
 PROVENANCE_LABELS = {
+    "credit": "Source",
+    "licence": "Licence des tableaux",
     "data_hash": "Empreinte des données (SHA-256)",
     "waves": "Vagues d'enquête",
     "parameters": "Paramètres du rapport",

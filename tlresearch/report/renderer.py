@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from tlresearch.core.errors import TLResearchError
 from tlresearch.core.formats import format_date
-from tlresearch.report.blocks import HTMLBlock, show_map
+from tlresearch.report.blocks import HTMLBlock
 from tlresearch.report.checks import stray_output, unsafe_markup
-from tlresearch.report.page_style import PAGE_CSS
+from tlresearch.report.map_block import show_map
+from tlresearch.report.page_style import page_css
 from tlresearch.report.provenance import PROVENANCE_LABELS, provenance_html  # noqa: F401
 from tlresearch.report.tables import csv_data_uri, table_download  # noqa: F401
 from tlresearch.viz.network_check import describe, network_loads
@@ -210,6 +211,8 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
         data folder), ``version``, ``run_date`` (also the date under the title; today
         when absent, which makes the page vary by day). ``page``, the page's path in
         the site (not shown), links each table to its file in the data package.
+        ``credit``, the survey and its network (:mod:`tlresearch.core.settings`), is
+        printed in the margin of every printed page and in the footer.
     scope
         ``"region"`` or ``"departement"``: refuse a page above :data:`SIZE_LIMITS`.
 
@@ -247,7 +250,8 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
     page = (
         '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{page_css(provenance.get('credit'))}</style>"
+        "\n</head>\n<body>\n"
         f'<header><h1>{html.escape(title)}</h1>\n'
         + (f'<p class="tl-headline">{headline.group(1)}</p>\n' if headline else "") +
         f'<p class="tl-date">Rapport du {html.escape(format_date(provenance["run_date"]))}</p>'

@@ -15,7 +15,9 @@ from html import escape
 from itertools import groupby
 from pathlib import Path
 
+from tlresearch.core.settings import Settings, legacy_settings
 from tlresearch.core.storage import atomic_write_text
+from tlresearch.geo.names import of_region, region_name, territory_label
 from tlresearch.report.data_package import build_data_package
 from tlresearch.report.page_style import DEMO_BANNER
 
@@ -57,24 +59,15 @@ def status_label(status: str, published_at: str | None) -> str:
     return "échec — aucune version publiée"
 
 
-def territory_name(code: str) -> str:
-    """"Gironde (33)" for a department, "Nouvelle-Aquitaine" for the region;
-    the bare code when it is neither (a test territory)."""
-    try:
-        from tlresearch.report.territory import territory_label
-
-        return territory_label(code)
-    except Exception:  # noqa: BLE001 - an unknown code is still listed, by its code
-        return code
+def territory_name(report) -> str:
+    """« Gironde (33) » for a département, « Occitanie » for the region of the report
+    (``report.territory`` and ``report.region``); the bare code only for a code that is
+    neither (a test territory)."""
+    return territory_label(str(report.territory), str(report.region))
 
 
-def _is_region(code: str) -> bool:
-    try:
-        from tlresearch.report.territory import territory_level
-
-        return territory_level(code) == "region"
-    except Exception:  # noqa: BLE001
-        return False
+def _is_region(report) -> bool:
+    return str(report.territory) == str(report.region)
 
 
 def report_title(notebook: str) -> str:
@@ -128,21 +121,54 @@ def _cell(r, out_dir: Path | None) -> str:
 
 
 def _listed(summary) -> list:
-    """The reports of ``summary`` and those earlier runs published, index order."""
-    return sorted([*summary.reports, *getattr(summary, "others", [])],
-                  key=lambda r: (-r.year, not _is_region(r.territory), r.territory, r.notebook))
+    """The reports of ``summary`` and those earlier runs published, index order: the
+    folder's own region first, then the others by code; in each, the region first."""
+    home = _settings(summary).region
+    reports = [*summary.reports, *getattr(summary, "others", [])]
+    for report in reports:  # a record written before regions were recorded is the home's
+        if getattr(report, "region", None) is None:
+            report.region = home
+    return sorted(reports, key=lambda r: (-r.year, r.region != home, r.region,
+                                          not _is_region(r), r.territory, r.notebook))
+
+
+def _settings(summary) -> Settings:
+    return getattr(summary, "settings", None) or legacy_settings()
+
+
+def _credits(settings: Settings, regions: list[str]) -> str:
+    """Who is credited for each region's survey, and the contact, as one paragraph."""
+    named = [(code, settings.credit(code)) for code in regions if settings.credit(code)]
+    if len(named) == 1 and len(regions) == 1:
+        text = f"Source : enquête annuelle des tiers-lieux, {escape(named[0][1])}."
+    elif named:
+        text = "Sources : " + " ; ".join(
+            f"{escape(region_name(code))} : enquête annuelle des tiers-lieux, "
+            f"{escape(credit)}" for code, credit in named) + "."
+    else:
+        text = "Source : enquête annuelle des tiers-lieux."
+    if settings.contact:
+        text += f" Contact : {escape(settings.contact)}."
+    return f'<p class="tl-credit">{text} Traitement tlresearch.</p>'
+
 
 
 def index_html(summary, out_dir: Path | None = None, package: str | None = None) -> str:
     """The index page of ``summary`` (a :class:`tlresearch.batch.runner.RunSummary`);
     ``package``: the data package's path inside the site, linked when given."""
     reports = _listed(summary)
-    years = list(dict.fromkeys(r.year for r in reports))
+    settings = _settings(summary)
+    regions = list(dict.fromkeys(str(r.region) for r in reports)) or [settings.region]
+    where = (of_region(regions[0]) if len(regions) == 1
+             else f"{of_region(settings.region)} et d'autres régions")
     parts = ["<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Rapports — tiers-lieux de Nouvelle-Aquitaine</title>",
+             f"<title>Rapports — tiers-lieux {escape(where)}</title>",
              f"<style>{_CSS}</style></head><body>",
-             "<header><h1>Rapports sur les tiers-lieux de Nouvelle-Aquitaine</h1>"]
+             f"<header><h1>Rapports sur les tiers-lieux {escape(where)}</h1>"]
+    if settings.network_name():
+        parts.append(f'<p>{escape(settings.network_name())}</p>')
+    years = list(dict.fromkeys(r.year for r in reports))
     if out_dir is not None and _is_demo(out_dir, reports):
         parts.append(f'<p class="tl-banner">{escape(DEMO_BANNER)}</p>')
     parts.append("</header><main>")
@@ -158,9 +184,10 @@ def index_html(summary, out_dir: Path | None = None, package: str | None = None)
         parts.append(f"<table><caption>Rapports de la vague {escape(str(year))}, par "
                      'territoire</caption><thead><tr><th scope="col">Territoire</th>'
                      '<th scope="col">Rapports</th></tr></thead><tbody>')
-        for territory, rows in groupby(by_year, key=lambda r: r.territory):
+        for _, group in groupby(by_year, key=lambda r: (r.region, r.territory)):
+            rows = list(group)
             cells = "".join(f"<li>{_cell(r, out_dir)}</li>" for r in rows)
-            parts.append(f'<tr><th scope="row">{escape(territory_name(territory))}</th>'
+            parts.append(f'<tr><th scope="row">{escape(territory_name(rows[0]))}</th>'
                          f'<td><ul style="margin:0;padding-left:1.1em">{cells}</ul></td></tr>')
         parts.append("</tbody></table>")
     if package:
@@ -168,8 +195,8 @@ def index_html(summary, out_dir: Path | None = None, package: str | None = None)
                      f'fichier CSV (UTF-8, séparateur « ; »), décrit par le '
                      f'<a href="{escape(package, quote=True)}">paquet de données '
                      f"(datapackage.json, Frictionless)</a> : types, unités, « s » pour le "
-                     f"secret statistique. Licence Ouverte 2.0.</p>")
-    parts.append("</main></body></html>\n")
+                     f"secret statistique. {escape(settings.licence)}.</p>")
+    parts.append(f"</main><footer>{_credits(settings, regions)}</footer></body></html>\n")
     return "\n".join(parts)
 
 
@@ -178,7 +205,7 @@ def build_index(out_dir: Path, summary) -> Path:
     pages, then ``out_dir/index.html`` linking to it, atomically; return the index's path."""
     out_dir = Path(out_dir)
     package = build_data_package(out_dir, _listed(summary), title_of=report_title,
-                                 territory_of=territory_name)
+                                 territory_of=territory_name, settings=_settings(summary))
     path = out_dir / "index.html"
     atomic_write_text(path, index_html(summary, out_dir, package and
                                        package.relative_to(out_dir).as_posix()))

@@ -32,25 +32,18 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import quote
 
 from tlresearch.core.formats import MISSING, format_count, format_number, is_missing
-from tlresearch.report.blocks import HTMLBlock
+from tlresearch.report.blocks import HTMLBlock, notice
+from tlresearch.report.page_settings import source_line
 from tlresearch.report.table_schema import safe_frame, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The source line under every table (and chart, and the PDF).
-SOURCE = ("Source : enquête annuelle des tiers-lieux {year}, Coopérative des Tiers-Lieux ; "
-          "traitement tlresearch")
 #: What « s » means, under every table that shows one.
 SECRET_FOOTNOTE = ("« s » : secret statistique (chiffre reposant sur moins de trois lieux, ou "
                    "sur moins de trois lieux ayant une valeur non nulle, ou qu'un seul lieu "
                    "domine à plus de 85 %).")
 SECRET = "s"
-
-
-def source_line(year: int | str | None) -> str:
-    """The source line of a table of wave ``year`` (no year: all waves)."""
-    return SOURCE.format(year=year) if year is not None else SOURCE.replace(" {year}", "")
 
 
 def french_cell(value: Any) -> str:
@@ -196,8 +189,6 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
     """
     import pandas as pd
 
-    from tlresearch.report.blocks import notice
-
     if frame.empty:
         return notice(f"{caption} : aucune donnée à publier pour ce territoire et cette vague.")
     text = text_table(frame)
@@ -227,4 +218,4 @@ def table_download(df: "pd.DataFrame", filename: str, caption: str, **options) -
 
 
 __all__ = ["publish_table", "table_download", "table_html", "text_table", "french_cell",
-           "csv_data_uri", "safe_filename", "source_line", "SOURCE", "SECRET_FOOTNOTE"]
+           "csv_data_uri", "safe_filename", "source_line", "SECRET_FOOTNOTE"]

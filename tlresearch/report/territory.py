@@ -1,14 +1,16 @@
 """Which territory a report covers: its code, its French name, its rows and outlines.
 
-A territory is a code: the region's (``"75"``, Nouvelle-Aquitaine) or one of its
-departments (``"33"``, ``"64"``...). Functions return data; none writes a file.
+A territory is a code: the region's (the data folder's, from its settings; e.g.
+``"76"``) or one of its departments (``"31"``, ``"33"``...). ``region`` defaults to the
+page's (:func:`tlresearch.report.page_settings.page_region`). Functions return data;
+none writes a file.
 
 Examples
 --------
->>> territory_level("75"), territory_level("33")
+>>> territory_level("76", "76"), territory_level("31", "76")
 ('region', 'departement')
->>> territory_label("33")
-'Gironde (33)'
+>>> territory_label("31", "76"), of_territory("31", "76")
+('Haute-Garonne (31)', 'de la Haute-Garonne (31)')
 """
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tlresearch.core.errors import UsageError
-from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.paths import DataPaths
+from tlresearch.geo import names
+from tlresearch.report.page_settings import page_region
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,33 +33,19 @@ def _departements(region: str) -> dict[str, str]:
     return departement_names(region)
 
 
-@lru_cache(maxsize=None)
-def _region_name(region: str) -> str:
-    from tlresearch.geo.datafrance import regions
-
-    table = regions()
-    names = table.loc[table["code"] == region, "name"]
-    return names.iloc[0] if len(names) else region
+def territory_level(code: str, region: str | None = None) -> str:
+    """``"region"`` for the region's code, else ``"departement"``."""
+    return "region" if str(code) == page_region(region) else "departement"
 
 
-def territory_level(code: str, region: str = DEFAULT_REGION) -> str:
-    """``"region"`` for the region's code, else ``"departement"``.
-
-    Examples
-    --------
-    >>> territory_level("75"), territory_level("64")
-    ('region', 'departement')
-    """
-    return "region" if str(code) == region else "departement"
+def territory_label(code: str, region: str | None = None) -> str:
+    """French name of a territory: « Occitanie » or « Haute-Garonne (31) »."""
+    return names.territory_label(str(code), page_region(region))
 
 
-def territory_label(code: str, region: str = DEFAULT_REGION) -> str:
-    """French name of a territory: ``Nouvelle-Aquitaine`` or ``Gironde (33)``."""
-    code = str(code)
-    if code == region:
-        return _region_name(region)
-    name = _departements(region).get(code)
-    return f"{name} ({code})" if name else code
+def of_territory(code: str, region: str | None = None) -> str:
+    """« de » + the territory's name, elided: « d'Occitanie », « de la Haute-Garonne (31) »."""
+    return names.of_territory(str(code), page_region(region))
 
 
 def panel_waves(data_dir: str | os.PathLike | None = None) -> list[int]:
@@ -75,7 +65,7 @@ def panel_waves(data_dir: str | os.PathLike | None = None) -> list[int]:
 
 
 def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike | None = None,
-                        region: str = DEFAULT_REGION) -> tuple[str, str]:
+                        region: str | None = None) -> tuple[str, str]:
     """Check a report's parameters and return the territory as ``(level, code)``.
 
     Parameters
@@ -94,10 +84,13 @@ def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike |
 
     Examples
     --------
-    >>> validate_parameters(2025, "33", "/tmp/demo")   # doctest: +SKIP
-    ('departement', '33')
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        validate_parameters(2025, "33", "/tmp/demo")
+        # ('departement', '33')
     """
-    code = str(territory)
+    region = page_region(region)
+    code = str(territory or region)
     departements = _departements(region)
     if code != region and code not in departements:
         raise UsageError(
@@ -112,18 +105,24 @@ def validate_parameters(year: int, territory: str, data_dir: str | os.PathLike |
 
 
 def select_territory(frame: pd.DataFrame, territory: str,
-                     region: str = DEFAULT_REGION) -> pd.DataFrame:
+                     region: str | None = None) -> pd.DataFrame:
     """Rows of ``frame`` (responses or places) in the territory, by their department.
 
-    The region keeps rows whose ``region_code`` is the region's or unknown (the survey
-    is regional: a place whose commune was not found still answered it; all rows when
-    the column is absent); a department keeps rows whose ``departement_code`` is its code.
+    The region keeps rows whose ``region_code`` is the region's, and, for the data
+    folder's own region only, those of unknown region (the survey is regional: a place
+    whose commune was not found still answered it; in a folder holding several regions
+    it belongs to none of the others; all rows when the column is absent); a department
+    keeps rows whose ``departement_code`` is its code.
     """
     code = str(territory)
+    region = page_region(region)
     if territory_level(code, region) == "region":
         if "region_code" not in frame.columns:
             return frame.reset_index(drop=True)
-        mask = frame["region_code"].astype("string").eq(code).fillna(True)
+        from tlresearch.report.page_settings import page_settings
+
+        own = code == page_settings().region
+        mask = frame["region_code"].astype("string").eq(code).fillna(own)
     else:
         mask = frame["departement_code"].astype("string").eq(code).fillna(False)
     return frame[mask.astype(bool)].reset_index(drop=True)
@@ -147,7 +146,7 @@ def _read_layers(files: tuple[tuple[str, int, int], ...]) -> tuple:
 
 
 def territory_boundaries(territory: str, data_dir: str | os.PathLike | None = None,
-                         region: str = DEFAULT_REGION, web: bool = True) -> dict:
+                         region: str | None = None, web: bool = True) -> dict:
     """Communes, EPCI and departments of a territory, for :mod:`tlresearch.viz.maps`.
 
     For a department, the communes and the department are its own and the EPCI are
@@ -155,10 +154,10 @@ def territory_boundaries(territory: str, data_dir: str | os.PathLike | None = No
     Each call returns frames of its own (the parsed files are shared, see
     :func:`_read_layers`), so a report that changes them changes nothing for the next.
     """
-    from tlresearch.geo.boundaries import boundaries_path
-    from tlresearch.geo.reference import load_boundaries
+    from tlresearch.geo.boundaries import boundaries_path, load_boundaries
 
     paths = DataPaths.resolve(data_dir)
+    region = page_region(region)
     files = [boundaries_path(paths, level, region, web) for level in _LEVELS]
     if all(path.is_file() for path in files):
         stamps = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
@@ -190,5 +189,5 @@ def previous_wave(responses: pd.DataFrame, year: int) -> int:
     return int(earlier.max()) if len(earlier) else int(year)
 
 
-__all__ = ["territory_level", "territory_label", "panel_waves", "validate_parameters",
+__all__ = ["territory_level", "territory_label", "of_territory", "panel_waves", "validate_parameters",
            "select_territory", "territory_boundaries", "previous_wave"]

@@ -7,7 +7,7 @@ status at entry into the training, status now, post held now, whether the job is
 
 * ``situation_actuelle`` - facilitator / other project-lead or coordination post / seeking
   work / other, among graduates whose situation is known (published 2018 for the six
-  Nouvelle-Aquitaine promotions 2015-2018: 54.5 % / 27 % / 13.5 %, the rest other);
+  region 75 promotions 2015-2018: 54.5 % / 27 % / 13.5 %, the rest other);
 * ``transitions`` - job-seeker -> active, student -> active, active -> business creator,
   changed job (36 / 10 / 50 / 4 %) among graduates whose situation changed between entry
   and the survey. Those shares sum to 100 % while 13.5 % of graduates are seeking work,
@@ -24,8 +24,10 @@ punctuation); an unknown label becomes missing and is logged as an
 
 Examples
 --------
->>> frame, issues = read_graduates("data/raw/certification/diplomes.csv")  # doctest: +SKIP
->>> outcome_tables(frame)["situation_actuelle"][["label", "share"]]    # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    frame, issues = read_graduates("data/raw/certification/diplomes.csv")
+    outcome_tables(frame)["situation_actuelle"][["label", "share"]]
 """
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ import pandas as pd
 import yaml
 
 from tlresearch.core.errors import DataError, UsageError
-from tlresearch.core.paths import DEFAULT_REGION, VOCAB_DIR
+from tlresearch.core.paths import VOCAB_DIR
+from tlresearch.core.settings import home_region
 from tlresearch.spec.variables import catalogue as variables
 
 #: Columns of every table this module and :mod:`tlresearch.stats.trends` return.
@@ -114,11 +115,16 @@ def select(indicators) -> list[Indicator]:
 # --- territories and tables ---------------------------------------------------------
 
 def territory_column(territory) -> tuple[str, str, str]:
-    """``("departement", "33")`` → ``("departement", "33", "departement_code")``."""
+    """``("departement", "33")`` → ``("departement", "33", "departement_code")``.
+
+    ``None`` is the data folder's own region (its settings, :mod:`tlresearch.core.settings`).
+    """
     levels = indicator_settings()["territories"]
+    if territory is None:
+        territory = ("region", home_region())
     if not (isinstance(territory, (tuple, list)) and len(territory) == 2):
         raise UsageError(f"territory must be a pair (level, code) such as ('region', "
-                         f"'{DEFAULT_REGION}'), got {territory!r}")
+                         f"'{home_region()}'), got {territory!r}")
     level, code = territory
     if level not in levels:
         raise UsageError(f"unknown territory level {level!r}; use one of {', '.join(levels)}")

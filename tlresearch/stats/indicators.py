@@ -56,12 +56,14 @@ adjustment cannot be built from it yet; figures are unweighted and say so.
 
 Examples
 --------
->>> import tlresearch
->>> from tlresearch.stats.indicators import compute_indicators
->>> responses = tlresearch.load_responses()                     # doctest: +SKIP
->>> staff = tlresearch.load_staff()                             # doctest: +SKIP
->>> compute_indicators(responses, staff, 2024, ("departement", "33"),
-...                    split="typology")                        # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    import tlresearch
+    from tlresearch.stats.indicators import compute_indicators
+    responses = tlresearch.load_responses()
+    staff = tlresearch.load_staff()
+    compute_indicators(responses, staff, 2024, ("departement", "33"),
+                       split="typology")
 """
 from __future__ import annotations
 
@@ -72,7 +74,6 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
-from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.ingest.roles import role_labels
 from tlresearch.secrecy.marks import secrecy_marks
 from tlresearch.stats import intervals as iv
@@ -287,7 +288,7 @@ def _estimate(indicator: Indicator, group: pd.DataFrame, jobs: pd.DataFrame | No
 # --- the public function -------------------------------------------------------------
 
 def wave_estimates(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: int,
-                   territory=("region", DEFAULT_REGION), split: str | None = None,
+                   territory=None, split: str | None = None,
                    open_places=None, *, indicators=None, seed: int = iv.DEFAULT_SEED,
                    resamples: int = iv.DEFAULT_RESAMPLES,
                    confidence: float = iv.DEFAULT_CONFIDENCE) -> list[Estimate]:
@@ -346,7 +347,7 @@ def to_frame(estimates: list[Estimate], territory, wave: int, split: str | None)
 
 
 def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave: int,
-                       territory=("region", DEFAULT_REGION), split: str | None = None,
+                       territory=None, split: str | None = None,
                        open_places=None, *, indicators=None, seed: int = iv.DEFAULT_SEED,
                        resamples: int = iv.DEFAULT_RESAMPLES,
                        confidence: float = iv.DEFAULT_CONFIDENCE,
@@ -363,7 +364,9 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
     wave
         Survey wave (year).
     territory
-        ``("region", "75")``, ``("departement", "33")`` or ``("epci", "200054781")``.
+        ``("region", "76")``, ``("departement", "33")`` or ``("epci", "200054781")``;
+        None (default): the data folder's own region, from its settings
+        (:mod:`tlresearch.core.settings`).
     split
         None, ``"typology"``, ``"legal_status"`` or ``"territorial_class"``; blank split
         values form the group ``non_renseigne``.
@@ -396,9 +399,10 @@ def compute_indicators(responses: pd.DataFrame, staff: pd.DataFrame | None, wave
 
     Examples
     --------
-    >>> table = compute_indicators(responses, staff, 2024)          # doctest: +SKIP
-    >>> table.set_index("indicator").loc["share_employers", ["value", "low", "high", "n"]]
-    ... # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        table = compute_indicators(responses, staff, 2024)
+        table.set_index("indicator").loc["share_employers", ["value", "low", "high", "n"]]
     """
 
     estimates = wave_estimates(responses, staff, wave, territory, split, open_places,

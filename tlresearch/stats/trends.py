@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import DataError, UsageError
-from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.stats import intervals as iv
 from tlresearch.stats.indicator_catalogue import (
     AMONG_RESPONDENTS,
@@ -61,7 +60,7 @@ def _several_waves(open_places) -> None:
 
 
 def indicator_series(responses: pd.DataFrame, staff: pd.DataFrame | None, indicators=None,
-                     territory=("region", DEFAULT_REGION), split: str | None = None,
+                     territory=None, split: str | None = None,
                      open_places=None, *, waves=None, seed: int = iv.DEFAULT_SEED,
                      resamples: int = iv.DEFAULT_RESAMPLES,
                      confidence: float = iv.DEFAULT_CONFIDENCE) -> pd.DataFrame:
@@ -84,7 +83,9 @@ def indicator_series(responses: pd.DataFrame, staff: pd.DataFrame | None, indica
 
     Examples
     --------
-    >>> series = indicator_series(responses, staff, ["share_employers"])  # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        series = indicator_series(responses, staff, ["share_employers"])
     """
     _several_waves(open_places)
     if waves is None:
@@ -125,7 +126,7 @@ def _change(before: Estimate, after: Estimate, seed: int, resamples: int,
 
 
 def compare_waves(responses: pd.DataFrame, staff: pd.DataFrame | None, from_wave: int,
-                  to_wave: int, indicators=None, territory=("region", DEFAULT_REGION),
+                  to_wave: int, indicators=None, territory=None,
                   split: str | None = None, open_places=None, *, seed: int = iv.DEFAULT_SEED,
                   resamples: int = iv.DEFAULT_RESAMPLES,
                   confidence: float = iv.DEFAULT_CONFIDENCE) -> pd.DataFrame:
@@ -203,7 +204,7 @@ def place_states(responses: pd.DataFrame, wave: int) -> pd.DataFrame:
 
 
 def transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
-                territory=("region", DEFAULT_REGION)) -> pd.DataFrame:
+                territory=None) -> pd.DataFrame:
     """How places changed between two waves, as a tidy table of counts.
 
     Places are followed by ``place_id`` (a renamed place keeps its id). A place is in

@@ -172,7 +172,9 @@ def plot_series(tidy: pd.DataFrame, indicator: str, *, title: str | None = None,
 
     Examples
     --------
-    >>> fig = plot_series(series, "share_employers")     # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        fig = plot_series(series, "share_employers")
     """
     from tlresearch.stats.indicator_catalogue import split_label
 
@@ -227,11 +229,12 @@ def plot_series(tidy: pd.DataFrame, indicator: str, *, title: str | None = None,
 
 
 def _title(rows: pd.DataFrame) -> str:
-    level = {"region": "", "departement": "département ", "epci": "EPCI "}
+    from tlresearch.geo.names import departement_label, region_name
+
     first = rows.iloc[0]
-    territory = str(first["territory"])
-    where = ("Nouvelle-Aquitaine" if first["territory_level"] == "region" and territory == "75"
-             else f"{level.get(str(first['territory_level']), '')}{territory}")
+    territory, level = str(first["territory"]), str(first["territory_level"])
+    where = {"region": region_name, "departement": departement_label}.get(
+        level, lambda code: f"EPCI {code}")(territory)
     return f"{first['label']} — {where}"
 
 

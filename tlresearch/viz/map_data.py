@@ -133,7 +133,7 @@ def places_table(listed: list[list], title: str) -> dict:
     """What the places map shows, as a table: each place, its commune and type.
 
     A map is exempt from RGAA's text alternatives only when its information is also
-    given accessibly: :func:`tlresearch.report.blocks.show_map` publishes this table
+    given accessibly: :func:`tlresearch.report.map_block.show_map` publishes this table
     under the map. Returns the arguments of a table (``frame``, ``caption``,
     ``filename``, ``stub``, ``codes``).
     """

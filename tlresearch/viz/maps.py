@@ -14,11 +14,13 @@ an interactive one show the same classes with the same words; numbers are writte
 
 Examples
 --------
->>> from tlresearch import load_places
->>> from tlresearch.viz.maps import area_map, places_map, save_map
->>> places = load_places()                                        # doctest: +SKIP
->>> save_map(area_map(places, "departement"), "densite.html")     # doctest: +SKIP
->>> save_map(places_map(places), "lieux.html")                    # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    from tlresearch import load_places
+    from tlresearch.viz.maps import area_map, places_map, save_map
+    places = load_places()
+    save_map(area_map(places, "departement"), "densite.html")
+    save_map(places_map(places), "lieux.html")
 """
 from __future__ import annotations
 
@@ -391,8 +393,10 @@ def area_map(places: pd.DataFrame, level: str, measure: str = "places_per_100k",
 
     Examples
     --------
-    >>> m = area_map(load_places(), "epci", measure="n_places", k=4)   # doctest: +SKIP
-    >>> save_map(m, "lieux_par_epci.html")                             # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        m = area_map(load_places(), "epci", measure="n_places", k=4)
+        save_map(m, "lieux_par_epci.html")
     """
     boundaries = dict(boundaries) if boundaries is not None else load_map_boundaries()
     if level not in LEVEL_KEYS:

@@ -11,11 +11,13 @@ state, no window); nothing is written except by :func:`save_figure`.
 
 Examples
 --------
->>> from tlresearch.viz.maps import load_map_boundaries
->>> from tlresearch.viz.map_data import places_per_area
->>> boundaries = load_map_boundaries()                                # doctest: +SKIP
->>> stats = places_per_area(places, boundaries["departement"], "departement")  # doctest: +SKIP
->>> save_figure(static_choropleth(stats), "densite.pdf")            # doctest: +SKIP
+Not run as a test (it reads a data folder, a built panel or a file)::
+
+    from tlresearch.viz.maps import load_map_boundaries
+    from tlresearch.viz.map_data import places_per_area
+    boundaries = load_map_boundaries()
+    stats = places_per_area(places, boundaries["departement"], "departement")
+    save_figure(static_choropleth(stats), "densite.pdf")
 """
 from __future__ import annotations
 
