@@ -106,3 +106,25 @@ def test_every_number_of_l_essentiel_is_a_figure_the_page_publishes(demo_full_si
         assert found <= published, (page_path, sorted(found - published))
         numbers += len(found)
     assert numbers > 5 * len(pages)
+
+
+_NAV = re.compile(r'<nav class="tl-nav"[^>]*>(.*?)</nav>', re.DOTALL)
+_HREF = re.compile(r'href="([^"]+)"')
+
+
+def test_every_page_leads_to_the_index_its_territory_its_wave_and_the_method(demo_full_site):
+    """Each link of a page's navigation reaches a file of the site, and an anchor of it."""
+    site = demo_full_site.folder
+    index = (site / "index.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="([^"]+)"', index))
+    pages = [p for p in site.rglob("*.html") if p.parent != site]
+    assert len(pages) >= len(demo_full_site.waves) * len(demo_full_site.territories)
+    for page in pages:
+        nav = _NAV.search(page.read_text(encoding="utf-8"))
+        assert nav is not None, page
+        targets = _HREF.findall(nav.group(1))
+        assert len(targets) == 4, (page, targets)  # index, territory, wave, method
+        for target in targets:
+            path, _, anchor = target.partition("#")
+            assert (page.parent / path).resolve().is_file(), (page, target)
+            assert not anchor or anchor in anchors, (page, target)

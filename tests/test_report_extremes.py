@@ -191,5 +191,5 @@ def test_every_demo_wave_and_territory_is_published(demo_full_site):
     index = (site / "index.html").read_text(encoding="utf-8")
     for year in waves:
         assert f'href="{year}/33/40-panorama.html"' in index
-    assert index.index(f'id="annee-{max(waves)}"') < index.index(f'id="annee-{min(waves)}"')
+    assert index.index(f'id="vague-{max(waves)}"') < index.index(f'id="vague-{min(waves)}"')
     assert "Données fictives (démonstration)" in index

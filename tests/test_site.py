@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tlresearch.batch.runner import ReportResult, RunSummary
-from tlresearch.report.site import build_index, french_date, status_label
+from tlresearch.report.site import build_index, french_date
 
 
 def report(**kw) -> ReportResult:
@@ -12,7 +12,7 @@ def report(**kw) -> ReportResult:
     return ReportResult(**{**base, **kw})
 
 
-def test_index_lists_reports_by_year_and_territory(tmp_path):
+def test_index_lists_what_is_online_by_territory_and_wave_without_build_jargon(tmp_path):
     summary = RunSummary(reports=[
         report(),
         report(name="2024-33-ok", year=2024, status="skipped", reason="unchanged",
@@ -23,15 +23,22 @@ def test_index_lists_reports_by_year_and_territory(tmp_path):
         report(name="2025-64-fail", notebook="fail.ipynb", territory="64", status="failed",
                output=None, published_at=None)])
     page = build_index(tmp_path, summary).read_text(encoding="utf-8")
-    assert page.index('<h2 id="annee-2025">2025</h2>') < page.index('<h2 id="annee-2024">')
-    assert '<a href="#annee-2025">2025</a> <a href="#annee-2024">2024</a>' in page
-    assert "à jour" in page and "inchangé" in page
-    assert "échec — dernière version conservée (du 02/01/2025)" in page
-    assert "échec — aucune version publiée" in page
-    assert 'href="2025/33/ok.html"' in page and "07/03/2025" in page
-    assert 'href="2025/64/fail.html"' not in page
+    # the latest wave first, then every wave of every territory, latest first
+    assert page.index('id="vague-2025-rapports"') < page.index('id="par-territoire"')
+    assert page.index('id="vague-2025"') < page.index('id="vague-2024"')
+    assert 'id="territoire-75-33"' in page and 'id="territoire-75-87"' in page
+    # a failed report whose last version is online stays listed; one never published is not
+    assert 'href="2025/87/fail.html"' in page and 'href="2025/64/fail.html"' not in page
+    assert "Pyrénées-Atlantiques" not in page
+    assert 'href="2025/33/ok.html"' in page and 'href="2024/33/ok.html"' in page
+    for jargon in ('class="fresh"', "inchangé", "échec", "Dernière exécution"):
+        assert jargon not in page
+    assert "Dernière mise à jour : 07/03/2025" in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
     assert '<html lang="fr">' in page
+    method = (tmp_path / "methode.html").read_text(encoding="utf-8")
+    assert 'href="methode.html"' in page and "<h1>Méthode</h1>" in method
+    assert "Part des lieux employeurs" in method and "moins de 3 lieux" in method
 
 
 def test_every_string_is_escaped(tmp_path):
@@ -45,8 +52,6 @@ def test_every_string_is_escaped(tmp_path):
 def test_labels_and_dates():
     assert french_date("2026-11-23T19:00:00") == "23/11/2026"
     assert french_date(None) == ""
-    assert status_label("fresh", None) == "à jour"
-    assert status_label("skipped", "2026-01-01") == "inchangé"
 
 
 def test_index_gives_french_titles_pdf_links_and_the_demo_banner(tmp_path):
@@ -59,7 +64,7 @@ def test_index_gives_french_titles_pdf_links_and_the_demo_banner(tmp_path):
     summary = RunSummary(reports=[report(notebook="40-panorama.ipynb",
                                          output="2025/33/40-panorama.html")])
     page = build_index(tmp_path, summary).read_text(encoding="utf-8")
-    assert "Panorama annuel des tiers-lieux" in page and ">40-panorama<" not in page
+    assert ">Panorama<" in page and ">40-panorama<" not in page
     assert 'href="2025/33/40-panorama.pdf"' in page
     assert "Données fictives (démonstration)" in page
     assert "Gironde (33)" in page

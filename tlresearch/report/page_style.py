@@ -19,6 +19,7 @@ _PAGE_CSS = """
 body { font: 16px/1.5 "DejaVu Sans", Arial, sans-serif; color: #222; margin: 0 auto;
   max-width: 1100px; padding: 0 1.5em 2em; overflow-wrap: break-word; }
 header h1 { margin-bottom: .2em; } .tl-date { color: #555; margin-top: 0; }
+.tl-nav { font-size: .9em; margin: .8em 0 0; } .tl-nav a { color: #1f4e79; }
 .tl-headline { font-size: 1.25em; font-weight: bold; color: #1f4e79; margin: .2em 0 .4em; }
 .tl-essentials { border-left: 4px solid #1f4e79; padding: .2em 1em; margin: 1em 0; }
 .tl-essentials ul { margin: .3em 0; padding-left: 1.2em; } .tl-essentials li { margin: .2em 0; }
@@ -56,7 +57,8 @@ details { margin: .3em 0 1.5em; } summary { cursor: pointer; color: #1f4e79; }
     font: 8pt "DejaVu Sans", sans-serif; color: #444; } }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
-  .tl-download, .tl-pdf-link, iframe.tl-map, .tl-screen-only, .tl-toc, summary { display: none; }
+  .tl-download, .tl-pdf-link, iframe.tl-map, .tl-screen-only, .tl-toc, summary,
+  .tl-nav { display: none; }
   .tl-print-only { display: block; }
   figure, table, .tl-key-figures, .tl-essentials { break-inside: avoid; }
   /* A wide table (a département × type grid) fits the A4 width: smaller type, tighter

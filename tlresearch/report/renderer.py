@@ -244,6 +244,7 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
     if headline:  # the finding of the page reads as its subtitle; the block keeps the list
         body = body[:headline.start()] + body[headline.end():]
     body, toc = _number_headings(body)
+    nav = _navigation(str(page_path), provenance.get("parameters")) if page_path else ""
     found = unsafe_markup(body)
     if found:  # markdown is sanitised and outputs checked: this is a bug, not data
         raise ReportError(f"the page would run code: {sorted(set(found))}")
@@ -252,7 +253,7 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{page_css(provenance.get('credit'))}</style>"
         "\n</head>\n<body>\n"
-        f'<header><h1>{html.escape(title)}</h1>\n'
+        f'<header>{nav}<h1>{html.escape(title)}</h1>\n'
         + (f'<p class="tl-headline">{headline.group(1)}</p>\n' if headline else "") +
         f'<p class="tl-date">Rapport du {html.escape(format_date(provenance["run_date"]))}</p>'
         f'{"".join(dict.fromkeys(banners))}</header>\n{_toc_html(toc)}\n<main>\n{body}\n</main>\n'
@@ -265,6 +266,25 @@ def render_report(notebook: "nbformat.NotebookNode", *, title: str,
     if scope is not None and size >= SIZE_LIMITS[scope]:
         raise ReportError(f"{scope} report is {size} bytes, above {SIZE_LIMITS[scope]}")
     return page
+
+
+def _navigation(page: str, parameters: Mapping[str, Any] | None) -> str:
+    """Links to the index (this territory's row, this wave's column) and the method page."""
+    from tlresearch.geo.names import territory_label
+    from tlresearch.report.navigation import page_navigation
+
+    parameters = parameters or {}
+    year, territory = parameters.get("year"), parameters.get("territory")
+    region = parameters.get("region")
+    territory = str(territory or region or "") or None
+    name = None
+    if territory and region:
+        try:
+            name = territory_label(territory, str(region))
+        except Exception:  # noqa: BLE001 - an unknown code still gets its links, by its code
+            name = territory
+    return page_navigation(page, year=year, territory=territory,
+                           region=str(region) if region else None, territory_name=name)
 
 
 def write_report(html_text: str, path: str | Path) -> Path:

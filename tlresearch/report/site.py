@@ -1,24 +1,29 @@
 """The index page of the published reports: one self-contained French HTML page.
 
-A reader chooses a year (latest first, links at the top) and, in that year's
-table, a territory (the region first, then its departments by code) and a report;
-each cell links to the page, to its printed version when there is one, and says
-its state and the date of the version online. Links are relative (the site can be
-copied or served from any folder), nothing is loaded from the network (inline CSS),
-nothing runs (no script), and every string shown is escaped. When the pages were
-built from the demo survey, the index carries the same « Données fictives » banner.
+A reader first finds the latest wave (one row per territory — the region first, then
+its départements — one column per report), then every wave of every territory (one row
+per territory, one column per wave, latest first). Rows and columns carry the anchors
+that each page's navigation links to (:mod:`tlresearch.report.navigation`), and the
+method page (:mod:`tlresearch.report.method_page`) is written beside the index. Only
+pages that are online are listed, with no build jargon: what ran, was skipped or failed
+is for the maintainers (``.state/last_run.json``, the run log, the command's output).
+Links are relative (the site can be copied or served from any folder), nothing is
+loaded from the network (inline CSS), nothing runs (no script), and every string shown
+is escaped. When the pages were built from the demo survey, the index carries the same
+« Données fictives » banner.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
-from itertools import groupby
 from pathlib import Path
 
 from tlresearch.core.settings import Settings, legacy_settings
 from tlresearch.core.storage import atomic_write_text
 from tlresearch.geo.names import of_region, region_name, territory_label
 from tlresearch.report.data_package import build_data_package
+from tlresearch.report.method_page import method_html
+from tlresearch.report.navigation import METHOD_PAGE, territory_anchor, wave_anchor
 from tlresearch.report.page_style import DEMO_BANNER
 
 _CSS = """
@@ -29,7 +34,8 @@ table{border-collapse:collapse;width:100%}td,th{padding:.35rem .6rem;text-align:
 vertical-align:top;border-bottom:1px solid #eee}small{display:block;color:#555}
 .fresh{color:#1a7f37}.skipped{color:#555}.failed{color:#b42318}
 .tl-banner{background:#fff4ce;border:2px solid #b58100;padding:.5em 1em;font-weight:bold}
-.tl-years a{margin-right:.6em}
+.tl-nav{margin:1em 0}.tl-nav a{color:#1f4e79}caption{text-align:left;font-weight:bold;
+margin:.3em 0}thead th{border-bottom:2px solid #999}
 """
 #: Marker of the demo banner in a page (see :func:`tlresearch.report.notebook_helpers.demo_banner`).
 _BANNER_MARK = 'class="tl-banner"'
@@ -46,17 +52,6 @@ def french_date(iso: str | None) -> str:
     if not iso:
         return ""
     return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
-
-
-def status_label(status: str, published_at: str | None) -> str:
-    """The French state shown for a report."""
-    if status == "fresh":
-        return "à jour"
-    if status == "skipped":
-        return "inchangé"
-    if published_at:
-        return f"échec — dernière version conservée (du {french_date(published_at)})"
-    return "échec — aucune version publiée"
 
 
 def territory_name(report) -> str:
@@ -107,17 +102,74 @@ def _is_demo(out_dir: Path, reports) -> bool:
     return False
 
 
-def _cell(r, out_dir: Path | None) -> str:
-    title = escape(report_title(r.notebook))
-    link = f'<a href="{escape(r.output, quote=True)}">{title}</a>' if r.output else title
-    if r.output and out_dir is not None:
+#: The short name of each report in the index's tables, by notebook (file stem).
+SHORT_TITLES = {"40-panorama": "Panorama", "10-quality": "Qualité des données",
+                "20-map": "Cartes", "30-professionalisation": "Professionnalisation",
+                "50-certification": "Certification", "60-trajectoires": "Trajectoires"}
+
+
+def _kind_order(stem: str) -> tuple[int, str]:
+    """The Panorama first, then the pages of the same wave in :data:`SHORT_TITLES` order."""
+    order = ("40-panorama", "30-professionalisation", "20-map", "60-trajectoires",
+             "50-certification", "10-quality")
+    return (order.index(stem) if stem in order else len(order), stem)
+
+
+def short_title(notebook: str) -> str:
+    """« Panorama » for ``40-panorama.ipynb``; the notebook's own title otherwise."""
+    return SHORT_TITLES.get(Path(notebook).stem, report_title(notebook))
+
+
+def _links(r, out_dir: Path | None, text: str) -> str:
+    """A link to a published page, and to its PDF when there is one."""
+    link = f'<a href="{escape(r.output, quote=True)}">{escape(text)}</a>'
+    if out_dir is not None:
         pdf = Path(r.output).with_suffix(".pdf").as_posix()
         if (Path(out_dir) / pdf).is_file():
-            link += f' · <a href="{escape(pdf, quote=True)}">PDF</a>'
-    state = escape(status_label(r.status, r.published_at))
-    date = escape(french_date(r.published_at))
-    return (f'{link}<small><span class="{escape(r.status)}">{state}</span>'
-            f'{" — " + date if date else ""}</small>')
+            link += f' (<a href="{escape(pdf, quote=True)}">PDF</a>)'
+    return link
+
+
+def _territories(online: list) -> list[tuple[str, str]]:
+    """(region, territory) pairs in index order: the region first, then by code."""
+    return list(dict.fromkeys((str(r.region), str(r.territory)) for r in online))
+
+
+def _latest_table(online: list, year: int, out_dir: Path | None) -> str:
+    """The latest wave: one row per territory, one column per report."""
+    rows = [r for r in online if r.year == year]
+    kinds = sorted({Path(r.notebook).stem for r in rows}, key=_kind_order)
+    head = "".join(f'<th scope="col">{escape(short_title(k))}</th>' for k in kinds)
+    body = []
+    for region, territory in _territories(rows):
+        mine = {Path(r.notebook).stem: r for r in rows
+                if (str(r.region), str(r.territory)) == (region, territory)}
+        cells = "".join(f"<td>{_links(mine[k], out_dir, 'Lire') if k in mine else '–'}</td>"
+                        for k in kinds)
+        body.append(f'<tr><th scope="row">{escape(territory_name(next(iter(mine.values()))))}'
+                    f"</th>{cells}</tr>")
+    return (f"<table><caption>Rapports de la vague {int(year)}, par territoire</caption>"
+            f'<thead><tr><th scope="col">Territoire</th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _waves_table(online: list, years: list[int], out_dir: Path | None) -> str:
+    """Every wave: one row per territory (its anchor), one column per wave, latest first."""
+    head = "".join(f'<th scope="col" id="{wave_anchor(y)}">{int(y)}</th>' for y in years)
+    body = []
+    for region, territory in _territories(online):
+        mine = [r for r in online if (str(r.region), str(r.territory)) == (region, territory)]
+        cells = []
+        for year in years:
+            pages = sorted((r for r in mine if r.year == year),
+                           key=lambda r: _kind_order(Path(r.notebook).stem))
+            cells.append("<td>" + ("<br>".join(_links(r, out_dir, short_title(r.notebook))
+                                               for r in pages) or "–") + "</td>")
+        body.append(f'<tr id="{escape(territory_anchor(region, territory), quote=True)}">'
+                    f'<th scope="row">{escape(territory_name(mine[0]))}</th>{"".join(cells)}</tr>')
+    return ("<table><caption>Tous les rapports publiés, par territoire et par vague (la plus "
+            f'récente d\'abord)</caption><thead><tr><th scope="col">Territoire</th>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table>")
 
 
 def _listed(summary) -> list:
@@ -171,32 +223,35 @@ def index_html(summary, out_dir: Path | None = None, package: str | None = None)
     years = list(dict.fromkeys(r.year for r in reports))
     if out_dir is not None and _is_demo(out_dir, reports):
         parts.append(f'<p class="tl-banner">{escape(DEMO_BANNER)}</p>')
-    parts.append("</header><main>")
-    totals = summary.totals
-    parts.append(f"<p>Dernière exécution : {totals['total']} rapports, {totals['fresh']} à jour, "
-                 f"{totals['skipped']} inchangés, {totals['failed']} en échec.</p>")
-    if years:
-        links = " ".join(f'<a href="#annee-{int(y)}">{int(y)}</a>' for y in years)
-        parts.append(f'<nav class="tl-years" aria-label="Années">Choisir une année : '
-                     f"{links}</nav>")
-    for year, by_year in groupby(reports, key=lambda r: r.year):
-        parts.append(f'<h2 id="annee-{escape(str(year))}">{escape(str(year))}</h2>')
-        parts.append(f"<table><caption>Rapports de la vague {escape(str(year))}, par "
-                     'territoire</caption><thead><tr><th scope="col">Territoire</th>'
-                     '<th scope="col">Rapports</th></tr></thead><tbody>')
-        for _, group in groupby(by_year, key=lambda r: (r.region, r.territory)):
-            rows = list(group)
-            cells = "".join(f"<li>{_cell(r, out_dir)}</li>" for r in rows)
-            parts.append(f'<tr><th scope="row">{escape(territory_name(rows[0]))}</th>'
-                         f'<td><ul style="margin:0;padding-left:1.1em">{cells}</ul></td></tr>')
-        parts.append("</tbody></table>")
+    parts.append("</header>")
+    online = [r for r in reports if r.output]
+    latest = max(years) if years else None
+    contents = [f'<a href="#vague-{latest}-rapports">La dernière vague ({latest})</a>'
+                if latest else "", '<a href="#par-territoire">Toutes les vagues</a>',
+                f'<a href="{METHOD_PAGE}">Méthode</a>', '<a href="#donnees">Données</a>'
+                if package else ""]
+    parts.append('<nav class="tl-nav" aria-label="Sommaire">'
+                 + " · ".join(c for c in contents if c) + "</nav><main>")
+    if latest is not None and online:
+        parts.append(f'<h2 id="vague-{latest}-rapports">La dernière vague : {latest}</h2>')
+        parts.append(_latest_table(online, latest, out_dir))
+        parts.append('<h2 id="par-territoire">Toutes les vagues, par territoire</h2>')
+        parts.append(_waves_table(online, years, out_dir))
+    else:
+        parts.append("<p>Aucun rapport publié pour l'instant.</p>")
+    parts.append(f'<h2 id="methode">Méthode</h2><p>Sources, définitions des indicateurs, '
+                 f'intervalles de confiance et secret statistique : <a href="{METHOD_PAGE}">'
+                 "la page Méthode</a>.</p>")
     if package:
         parts.append(f'<h2 id="donnees">Données</h2><p>Chaque tableau publié est aussi un '
                      f'fichier CSV (UTF-8, séparateur « ; »), décrit par le '
                      f'<a href="{escape(package, quote=True)}">paquet de données '
                      f"(datapackage.json, Frictionless)</a> : types, unités, « s » pour le "
                      f"secret statistique. {escape(settings.licence)}.</p>")
-    parts.append(f"</main><footer>{_credits(settings, regions)}</footer></body></html>\n")
+    dates = [r.published_at for r in online if r.published_at]
+    updated = f"<p>Dernière mise à jour : {french_date(max(dates))}.</p>" if dates else ""
+    parts.append(f"</main><footer>{_credits(settings, regions)}{updated}</footer>"
+                 "</body></html>\n")
     return "\n".join(parts)
 
 
@@ -206,6 +261,10 @@ def build_index(out_dir: Path, summary) -> Path:
     out_dir = Path(out_dir)
     package = build_data_package(out_dir, _listed(summary), title_of=report_title,
                                  territory_of=territory_name, settings=_settings(summary))
+    settings = _settings(summary)
+    atomic_write_text(out_dir / METHOD_PAGE, method_html(
+        credit=settings.credit(settings.region) or "réseau régional des tiers-lieux",
+        demo=_is_demo(out_dir, _listed(summary)), banner=DEMO_BANNER))
     path = out_dir / "index.html"
     atomic_write_text(path, index_html(summary, out_dir, package and
                                        package.relative_to(out_dir).as_posix()))
