@@ -56,6 +56,13 @@ def test_the_demo_site_publishes_every_table_as_a_valid_package(demo_site):
     assert any(f.get("unit") for r in resources for f in r["schema"]["fields"])
     index = (demo_site / "index.html").read_text(encoding="utf-8")
     assert 'href="donnees/datapackage.json"' in index
+    # Built from the demo: the package, every file's description and the README say so.
+    assert "données fictives (démonstration)" in descriptor["title"]
+    assert all(r["description"].startswith("Données fictives (démonstration)")
+               for r in resources)
+    readme = (demo_site / "donnees" / "README.md").read_text(encoding="utf-8")
+    assert "Données fictives (démonstration)" in readme
+    assert "`s` : secret statistique" in readme and "`–` : sans objet" in readme
 
 
 def test_hostile_names_reach_the_files_as_inert_text(tmp_path):

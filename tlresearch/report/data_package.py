@@ -158,8 +158,36 @@ def _resource(report, description: dict, path: str, territory: str, title: str,
             "report": {"title": title, "page": report.output}, "secrecy": SECRECY_RULE}
 
 
+#: Said of the package and of every file when the pages were built from the demo survey:
+#: a file downloaded alone must not be mistaken for a real one.
+DEMO_NOTE = "Données fictives (démonstration) : aucun lieu réel."
+README_FILE = "README.md"
+
+
+def package_readme(title: str, *, demo: bool) -> str:
+    """The French README beside ``datapackage.json``: what the files are, « s » and « – »."""
+    lines = [f"# {title}", ""]
+    if demo:
+        lines += [f"**{DEMO_NOTE}** Ces fichiers sont produits par le générateur de "
+                  "démonstration de tlresearch ; ils ne décrivent aucun lieu réel.", ""]
+    lines += [
+        "Chaque fichier CSV est un tableau publié sur le site, tel que la page l'affiche :",
+        "UTF-8 (avec BOM, pour les tableurs), séparateur « ; », nombres à la française",
+        "(virgule décimale, espace entre les milliers). `datapackage.json` décrit chaque",
+        "colonne (type, unité) pour les outils Frictionless.", "",
+        "## Valeurs particulières", "",
+        "- `s` : secret statistique. Le chiffre repose sur trop peu de lieux, ou un seul lieu",
+        "  en fait l'essentiel, ou il permettrait de retrouver une telle case par différence.",
+        "  Il n'est publié nulle part.",
+        "- `–` : sans objet ou non disponible (question non posée cette année-là, aucune",
+        "  réponse, ou pas d'évolution pour une première vague). Ce n'est pas un zéro.", "",
+        "## Secret statistique", "", SECRECY_RULE, ""]
+    return "\n".join(lines)
+
+
 def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
-                       territory_of=str, settings: Settings | None = None) -> Path | None:
+                       territory_of=str, settings: Settings | None = None,
+                       demo: bool = False) -> Path | None:
     """Write every table of the published ``reports`` and ``donnees/datapackage.json``.
 
     Parameters
@@ -174,6 +202,9 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
     settings
         The data folder's settings (:mod:`tlresearch.core.settings`): the package's
         name, title, publisher, licence and each table's source.
+    demo
+        The pages were built from the demo survey: the package, its README and every
+        resource say « données fictives (démonstration) ».
 
     Returns
     -------
@@ -195,9 +226,11 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
             if not (target.is_file() and target.read_bytes() == content):  # rerun: no rewrite
                 atomic_write_bytes(target, content)
             written.add(path)
-            resources.append(_resource(report, description, path,
-                                       territory_of(report), title_of(report.notebook),
-                                       settings))
+            resource = _resource(report, description, path, territory_of(report),
+                                 title_of(report.notebook), settings)
+            if demo:
+                resource["description"] = f"{DEMO_NOTE} {resource['description']}".strip()
+            resources.append(resource)
     data = out_dir / DATA_DIR
     for stale in sorted(data.rglob("*.csv")) if data.is_dir() else []:
         if stale.relative_to(out_dir).as_posix() not in written:
@@ -208,13 +241,19 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
         return None
     where = of_region(settings.region)
     publisher = [{"title": settings.credit(), "role": "publisher"}] if settings.credit() else []
+    title = f"Enquête annuelle des tiers-lieux {where} : tableaux publiés"
+    if demo:
+        title += " — données fictives (démonstration)"
     package = {"profile": "tabular-data-package",
-               "name": _slug(f"tiers-lieux {region_name(settings.region)}"),
-               "title": f"Enquête annuelle des tiers-lieux {where} : tableaux publiés",
+               "name": _slug(f"tiers-lieux {region_name(settings.region)}"
+                             + (" demonstration" if demo else "")),
+               "title": title,
+               **({"description": DEMO_NOTE} if demo else {}),
                "licenses": [licence(settings)], "sources": sources(settings, settings.region),
                **({"contributors": publisher} if publisher else {}),
                "secrecy": SECRECY_RULE, "resources": resources}
     atomic_write_text(path, json.dumps(package, ensure_ascii=False, indent=1) + "\n")
+    atomic_write_text(data / README_FILE, package_readme(title, demo=demo))
     return path
 
 

@@ -260,7 +260,8 @@ def build_index(out_dir: Path, summary) -> Path:
     pages, then ``out_dir/index.html`` linking to it, atomically; return the index's path."""
     out_dir = Path(out_dir)
     package = build_data_package(out_dir, _listed(summary), title_of=report_title,
-                                 territory_of=territory_name, settings=_settings(summary))
+                                 territory_of=territory_name, settings=_settings(summary),
+                                 demo=_is_demo(out_dir, _listed(summary)))
     settings = _settings(summary)
     atomic_write_text(out_dir / METHOD_PAGE, method_html(
         credit=settings.credit(settings.region) or "réseau régional des tiers-lieux",
