@@ -98,6 +98,18 @@ def change_text(change, unit: str, previous_wave) -> str:
     return f"{change_value_text(change, unit)} depuis {int(previous_wave)}"
 
 
+#: Indicators whose unit of count is a job, not a place: their base says so.
+_JOB_BASES = {"facilitator_jobs"}
+
+
+def _base_text(indicator: str, n) -> str:
+    """What a card's figure rests on: « sur 235 lieux », or for a share of jobs « postes
+    décrits par 174 lieux » (the jobs themselves are a sum under secrecy: not printed)."""
+    if indicator in _JOB_BASES:
+        return f"postes salariés décrits par {format_count(n)}{NBSP}lieux"
+    return f"sur {format_count(n)}{NBSP}lieux"
+
+
 def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
     """The cards of :func:`key_figure_rows` as one block of HTML (escaped)."""
     cards = []
@@ -106,7 +118,7 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
         base = ("secret statistique" if row.secret else
                 "non disponible" if is_missing(row.n) else
                 "question non posée ou sans réponse" if is_missing(row.value) else
-                f"sur {format_count(row.n)}{NBSP}lieux")
+                _base_text(row.indicator, row.n))
         change = change_text(row.change, row.unit, row.previous_wave)
         # The colour follows the sign as written: a change rounded to 0,0 is neutral.
         sign = " tl-up" if change.startswith("+") else " tl-down" if change.startswith("-") else ""
