@@ -203,9 +203,11 @@ def test_complete_last_line_without_newline_is_fine(tmp_path):
 
 def test_unterminated_quote_at_end_of_file(tmp_path):
     table = read(tmp_path, 'id,nom,ville\n1,a,Pau\n2,"jamais fermé,Dax\n3,c,Tulle\n')
-    assert table.rows == [2, 3]          # the rest of the file became one cell of row 3
-    assert table.row_problems[3].rule == "truncated_row"
+    # The broken line is quarantined and the line it had swallowed is read again (issue 20).
+    assert table.rows == [2, 3, 4] and table.records_in == 3
+    assert table.row_problems[3].rule == "unbalanced_quote"
     assert "never closed" in table.row_problems[3].message
+    assert cells(table)["ville"][2] == "Tulle" and list(table.row_problems) == [3]
 
 
 def test_blank_rows_are_dropped_and_reported(tmp_path):
