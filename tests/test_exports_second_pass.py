@@ -4,14 +4,20 @@ Files are under ``tests/data/bad/`` (exports and codebooks) and ``tests/data/lay
 the large hostile files are generated in a temporary folder (their memory and time are
 measured by benchmarks/bench_real_exports.py, never here).
 """
+import io
 import os
+import struct
+import subprocess
+import sys
+import zipfile
 
 import pandas as pd
 import pytest
 
-from tlresearch.core.errors import CodebookError
+from tlresearch.core.errors import CodebookError, ReadError
 from tlresearch.core.panel_versions import current_version, publish_with_restricted
 from tlresearch.core.storage import parquet_bytes
+from tlresearch.io.raw_tables import read_table
 from tlresearch.spec.codebook_file import read_codebook_yaml
 
 from helpers.bad_inputs import BAD, assert_conserved, quarantined, run_wave
@@ -72,3 +78,88 @@ def test_panel_and_contacts_switch_together(tmp_path):
     os.replace(tmp_path / "saved", processed / "current")
     assert pd.read_parquet(restricted / "contacts.parquet")["tag"].tolist() == ["b"]
     assert pd.read_parquet(processed / "responses.parquet")["tag"].tolist() == ["b"]
+
+
+# --- spreadsheets: .ods, hidden sheets, decompression bombs ---------------------------------
+
+READERS = BAD.parent / "readers"
+
+
+@pytest.mark.parametrize("file_name", ["libreoffice_2026.ods", "hidden_sheet_first.xlsx"])
+def test_the_sheet_read_is_named_and_hidden_sheets_skipped(file_name):
+    table = read_table(READERS / file_name)
+    assert table.sheet == "Réponses" and table.rows == [2, 3]
+    assert table.frame["NOM"].tolist() == ["La Ruche", "Le Bocal"]
+    assert table.frame["CP"].tolist() == ["33130", "87000"]
+    assert table.frame["SALARIES"].tolist() == ["2", "0"]
+    note = next(issue for issue in table.issues if issue.rule == "sheet_read")
+    assert "'Réponses' read" in note.message and "hidden sheets skipped: ['Calculs']" in note.message
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, content in members.items():
+            archive.writestr(member, content, compress_type=zipfile.ZIP_STORED
+                             if member == "mimetype" else zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+_ODS_HEAD = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+             'office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+             '<office:body><office:spreadsheet><table:table table:name="Feuille1">')
+
+
+def test_an_ods_expanding_to_millions_of_cells_is_refused_in_one_line(tmp_path):
+    # 20 000 rows of 1 000 repeated cells: 20 million cells written in 200 bytes.
+    row = ('<table:table-row table:number-rows-repeated="20000"><table:table-cell '
+           'table:number-columns-repeated="1000" office:value-type="float" office:value="1"/>'
+           '</table:table-row>')
+    path = tmp_path / "bomb.ods"
+    path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                           "content.xml": (_ODS_HEAD + row + "</table:table></office:spreadsheet>"
+                                           "</office:body></office:document-content>").encode()}))
+    with pytest.raises(ReadError) as caught:
+        read_table(path)
+    assert caught.value.rule == "too_many_cells" and "enregistrez-le en XLSX" in str(caught.value)
+
+
+def test_an_ods_that_cannot_be_read_says_to_save_it_as_xlsx(tmp_path):
+    path = tmp_path / "broken.ods"
+    path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                           "content.xml": b"<office:document-content"}))
+    with pytest.raises(ReadError) as caught:
+        read_table(path)
+    assert caught.value.rule == "ods" and "enregistrez-le en XLSX" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def _declared_bomb(path):
+    """A real workbook whose answers sheet declares 4,3 GB once inflated."""
+    data = bytearray((READERS / "hidden_sheet_first.xlsx").read_bytes())
+    member = b"xl/worksheets/sheet2.xml"
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at + 1)) > 0:  # central directory entries
+        length = struct.unpack("<H", data[at + 28:at + 30])[0]
+        if data[at + 46:at + 46 + length] == member:
+            data[at + 24:at + 28] = struct.pack("<I", 0xFFFFFFF0)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_an_xlsx_declaring_gigabytes_is_refused_before_it_is_inflated(tmp_path):
+    with pytest.raises(ReadError) as caught:
+        read_table(_declared_bomb(tmp_path / "bomb.xlsx"))
+    assert caught.value.rule == "archive_too_large" and "4 295 MB" in str(caught.value)
+
+
+def test_the_command_line_refuses_a_bomb_in_one_line_with_exit_1(tmp_path):
+    (tmp_path / "data" / "raw" / "2026").mkdir(parents=True)
+    _declared_bomb(tmp_path / "data" / "raw" / "2026" / "reponses.xlsx")
+    run = subprocess.run([sys.executable, "-m", "tlresearch.cli", "--data-dir",
+                          str(tmp_path / "data"), "codebook", "draft",
+                          str(tmp_path / "data" / "raw" / "2026" / "reponses.xlsx"),
+                          "--wave", "2026"], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": os.getcwd()}, timeout=300)
+    assert run.returncode == 1 and "inflates to 4 295 MB" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr

@@ -702,7 +702,7 @@ def full_load_cells(data: bytes) -> dict[tuple[int, int], tuple]:
 def streamed_cells(data: bytes) -> dict[tuple[int, int], tuple]:
     from tlresearch.io.xlsx_reader import _read_workbook
 
-    sheet = _read_workbook(data, "x.xlsx", None)
+    sheet = _read_workbook(data, "x.xlsx", None)[0]
     return {(row, column): cell for row, cells in sheet.cells.items()
             for column, cell in enumerate(cells, start=1) if cell != (None, None)}
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from tlresearch.core.errors import ReadError
 from tlresearch.core.quality_log import Issue
+from tlresearch.io.archive_limits import is_ods
 from tlresearch.io.csv_reader import csv_grid
 from tlresearch.io.grid import Grid
 from tlresearch.io.mojibake import MOJIBAKE, repair_mojibake
@@ -152,7 +153,11 @@ def read_table(path: str | Path, *, name: str | None = None, sheet: str | None =
     if data.startswith(_OLE2_MAGIC):
         raise ReadError("an old Excel .xls file (binary): save it as .xlsx or CSV (UTF-8)",
                         file=name, rule="encoding")
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(_ZIP_MAGIC) and is_ods(data):
+        # Imported here only because pandas' odf engine is heavy and rarely needed.
+        from tlresearch.io.ods_reader import ods_grid
+        grid = ods_grid(data, name, sheet, header_row)
+    elif data.startswith(_ZIP_MAGIC):
         # Imported here only because openpyxl is heavy and CSV exports do not need it.
         from tlresearch.io.xlsx_reader import xlsx_grid
         grid = xlsx_grid(data, name, sheet, header_row)
