@@ -17,7 +17,9 @@ import pytest
 from tlresearch.core.errors import CodebookError, ReadError
 from tlresearch.core.panel_versions import current_version, publish_with_restricted
 from tlresearch.core.storage import parquet_bytes
+from tlresearch.ingest.title_normalise import normalise_title
 from tlresearch.io.raw_tables import read_table
+from tlresearch.report.notebook_helpers import unknown_titles_table
 from tlresearch.spec.codebook_file import read_codebook_yaml
 
 from helpers.bad_inputs import BAD, assert_conserved, quarantined, run_wave
@@ -163,3 +165,27 @@ def test_the_command_line_refuses_a_bomb_in_one_line_with_exit_1(tmp_path):
                          env={**os.environ, "PYTHONPATH": os.getcwd()}, timeout=300)
     assert run.returncode == 1 and "inflates to 4 295 MB" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+# --- free text on public pages ------------------------------------------------------------
+
+def test_a_phone_or_email_typed_as_a_job_title_never_reaches_the_quality_page():
+    typed = ["+33 6 00 00 00 00", "Écrire à marie.dupont@exemple.fr", "06 12 34 56 78",
+             "Responsable 2010-2015"]
+    staff = pd.DataFrame({"role": ["unknown"] * 4, "title_raw": typed,
+                          "title_normalised": [normalise_title(t) for t in typed]})
+    html = unknown_titles_table(staff, year=2026).html
+    assert "33 6" not in html and "dupont" not in html and "12 34" not in html
+    assert "[coordonnées masquées]" in html and "responsable 2010 2015" in html
+
+
+# --- values typed by people -----------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["-1", "- 1", "\u22121", "-50 %", "\u221250 %"])
+def test_a_negative_etp_is_quarantined_as_out_of_range(tmp_path, typed):
+    source = tmp_path / "etp.csv"
+    source.write_text((BAD / "good.csv").read_text(encoding="utf-8").replace(
+        ";0;0;0;0;2019", f";2;1;1;{typed};2019"), encoding="utf-8")
+    result = run_wave(tmp_path / "w", "etp.csv", source=source)
+    assert quarantined(result) == [("range_etp", 3, "ETP")]
+    assert not [i for i in result.harmonised.issues if i.rule == "formula_injection"]

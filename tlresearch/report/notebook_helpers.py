@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.report.blocks import HTMLBlock, figure_block, notice, show_map
+from tlresearch.report.free_text import MASKED, looks_like_contact, mask_contact_text
 from tlresearch.report.indicator_tables import (
     chart_block,
     count_table,
@@ -197,6 +198,12 @@ def unknown_titles_table(staff: "pd.DataFrame", *, year: int) -> HTMLBlock:
                     .fillna(False).astype(bool)]
     if unknown.empty:
         return notice(f"Tous les intitulés de poste de la vague {year} sont reconnus.")
+    # What people typed, on a public page: a phone number or an e-mail is masked first.
+    # (judged on the title as typed too: normalising drops the « @ » and repeated « 00 »).
+    typed = unknown["title_raw"] if "title_raw" in unknown else unknown["title_normalised"]
+    contact = typed.map(looks_like_contact) | unknown["title_normalised"].map(looks_like_contact)
+    unknown = unknown.assign(title_normalised=unknown["title_normalised"].astype(object).where(
+        ~contact.astype(bool), MASKED))
     counts = count_table(unknown, "title_normalised", "Postes").rename(
         columns={"title_normalised": "Intitulé (normalisé)"})
     return publish_table(counts, caption=f"Intitulés de poste non reconnus ({year})",
@@ -212,6 +219,9 @@ def unlocated_places_table(responses: "pd.DataFrame", *, year: int) -> HTMLBlock
                "declared_postcode": "Code postal déclaré", "resolution_note": "Motif"}
     present = [c for c in columns if c in lost.columns]
     frame = lost[present].copy()
+    for column in ("place_name", "declared_commune_name", "declared_postcode"):
+        if column in frame:  # typed by people: a phone number or an e-mail is masked
+            frame[column] = frame[column].map(mask_contact_text, na_action="ignore")
     if "resolution_note" in frame:
         frame["resolution_note"] = frame["resolution_note"].map(french_resolution_note)
     frame = frame.rename(columns=columns).fillna("–")
