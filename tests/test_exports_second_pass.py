@@ -39,6 +39,14 @@ def test_a_stray_quote_loses_no_record(tmp_path, file_name, broken_row):
     assert "L'Atelier" in set(result.kept["place_name"])
 
 
+def test_a_complete_last_record_is_not_taken_for_a_footer(tmp_path):
+    # The last line quoted whole (re-saved by a text editor): a response, not a footer.
+    result = run_wave(tmp_path / "q", "last_record_quoted_whole.csv")
+    assert result.quarantine == {} and list(result.kept["place_name"]) == ["La Ruche", "Le Bocal"]
+    assert result.kept["cdi"].tolist() == [1, 0]
+    assert quarantined(run_wave(tmp_path / "f", "footer.csv")) == [("footer_line", 4, None)]
+
+
 # --- the codebook: a key written twice -------------------------------------------------
 
 def test_a_label_written_twice_is_refused_naming_key_and_lines():

@@ -101,6 +101,8 @@ def _records(grid: Grid, reader, source: _Lines, header: list[str], name: str):
             last, last_lines = record, last_lines[:1]
             yield row, (record + [None] * width)[:width]
             continue
+        if len(record) == 1 and width > 2 and delimiter in record[0]:
+            record = _unwrapped(grid, record, delimiter, width, name, row)
         if len(record) > width and not any(cell.strip() for cell in record[width:]):
             trailing += 1
             del record[width:]  # a stray delimiter at the end of the line
@@ -126,6 +128,22 @@ def _records(grid: Grid, reader, source: _Lines, header: list[str], name: str):
         grid.issues.append(Issue("trailing_delimiter", "corrected",
                                  f"{trailing} rows end with an extra empty field "
                                  f"(a stray {delimiter!r}), removed", file=name))
+
+
+def _unwrapped(grid: Grid, record: list[str], delimiter: str, width: int, name: str,
+               row: int) -> list[str]:
+    """A whole record quoted as one cell (a line re-saved by a text editor), cut again.
+
+    Such a line is a complete response, not a footer: cut at its delimiters it has the
+    header's fields. Anything else stays one cell (a footer, a comment).
+    """
+    cells = next(csv.reader([record[0]], delimiter=delimiter, quotechar='"', doublequote=True))
+    if len(cells) != width:
+        return record
+    grid.issues.append(Issue("record_quoted_whole", "corrected",
+                             "the whole line was quoted as one cell; cut at its delimiters",
+                             file=name, row=row))
+    return cells
 
 
 def _quote_swallowed(record: list[str], lines: list[str], delimiter: str, width: int) -> bool:
