@@ -22,11 +22,12 @@ from rapidfuzz import fuzz, process
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.storage import atomic_write_text
-from tlresearch.ingest.cell_lists import split_quoted
+from tlresearch.ingest.cell_lists import split_quoted, split_titles
 from tlresearch.ingest.codebook_knowledge import DEMO_CODEBOOKS, Knowledge, gather, option_part
 from tlresearch.ingest.column_profile import SEPARATORS, Profile, profile_column
 from tlresearch.ingest.roles import assign_roles
 from tlresearch.ingest.table_locator import Located, locate_table
+from tlresearch.ingest.title_split import separates_titles, title_separators
 from tlresearch.io.cells import fold, parse_decimal
 from tlresearch.spec.variables import catalogue
 
@@ -129,9 +130,11 @@ def _candidates(column: str, group: str | None, profile: Profile,
                 if (name,) not in found or score > found[("var", name)][0]:
                     found[("var", name)] = (score, f"{hits}/{len(profile.distinct)} answers "
                                                    "are known labels")
-    if profile.kind == "text" and profile.separator and any(t[0] == "job_title" for t in found):
-        found[("job_title",)] = (found[("job_title",)][0], found[("job_title",)][1]
-                                 + "; " + _split_evidence(profile))
+    if profile.kind == "text" and any(t[0] == "job_title" for t in found):
+        profile.title_separators, cut, titles = title_separators(profile.distinct)
+        if profile.title_separators:
+            found[("job_title",)] = (found[("job_title",)][0], found[("job_title",)][1]
+                                     + "; " + _split_evidence(profile, cut, titles))
     return sorted(((s, t, e) for t, (s, e) in found.items()), key=lambda c: -c[0])
 
 
@@ -187,14 +190,16 @@ def _compatible(target: tuple, profile: Profile, variables) -> bool:
     return profile.kind in ACCEPTS.get(variable.type, {"text"})
 
 
-def _split_evidence(profile: Profile) -> str:
-    """Compare roles recognised on whole cells and on split titles."""
+def _split_evidence(profile: Profile, cut: int, titles: int) -> str:
+    """The separators found, and the roles recognised on whole cells and on split titles."""
     whole = pd.Series(profile.distinct)
-    parts = pd.Series([p for v in profile.distinct for p in split_quoted(v, profile.separator)])
+    parts = pd.Series([p for v in profile.distinct
+                       for p in split_titles(v, profile.title_separators, separates_titles)])
     before = (assign_roles(whole)["role"] == "facilitator").sum()
     after = (assign_roles(parts)["role"] == "facilitator").sum()
-    return (f"{profile.describe()}: split, {len(parts)} titles, {after} facilitator "
-            f"(whole cells: {before})")
+    used = " ".join(repr(s) for s in profile.title_separators)
+    return (f"{cut}/{len(profile.distinct)} distinct cells list several titles (cut on "
+            f"{used}): {titles} titles, {after} facilitator (whole cells: {before})")
 
 
 def _assign(columns, candidates, profiles):
@@ -358,8 +363,11 @@ def _jobs(titles: list[Proposal], contracts: list[Proposal], knowledge, frame) -
         parts = [f"title: {_q(t.column)}"]
         if t.column in pairs:
             parts.append(f"contract: {_q(pairs[t.column])}")
-        if t.profile.separator:
-            parts.append(f"split: {_q(t.profile.separator)}")
+        found = t.profile.title_separators
+        if len(found) == 1:
+            parts.append(f"split: {_q(found[0])}")
+        elif found:
+            parts.append(f"split: [{', '.join(_q(s) for s in found)}]")
         lines.append(f"      - {{{', '.join(parts)}}}  # {t.evidence}; confidence {t.score}")
         if t.column in pairs:
             seen.update(frame[pairs[t.column]].dropna().astype(str))

@@ -46,6 +46,8 @@ class Profile:
     split_cells: int = 0
     letters: float = 0.0           # share of distinct values holding a letter
     emails: float = 0.0            # share of distinct values that look like e-mails
+    #: For a column of job titles: every separator its cells use (set by the draft).
+    title_separators: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.kind == "date":
