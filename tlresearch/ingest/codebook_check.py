@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tlresearch.core.errors import CodebookError, MissingColumnError, UsageError
 from tlresearch.core.paths import DataPaths
 from tlresearch.ingest.harmonise import harmonise, response_ids
+from tlresearch.ingest.skipped_questions import employer_share_warning
 from tlresearch.io.raw_tables import read_table
 from tlresearch.spec.codebook import Codebook, JobSlots, find_codebooks, load_codebook
 
@@ -82,6 +83,11 @@ def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
         report.problems.append(str(error))
         return report
     _summarise_issues(report, wave_data.issues)
+    kept = wave_data.responses[~wave_data.responses["response_id"].isin(
+        set(wave_data.quarantine))]
+    warning = employer_share_warning(kept)
+    if warning:
+        report.notes.append("warning: " + warning)
     jobs = wave_data.jobs
     if isinstance(codebook.variables.get("jobs"), JobSlots) and len(jobs):
         unknown = int((jobs["contract"] == "unknown").sum())

@@ -13,6 +13,7 @@ codebook written over an existing one.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tlresearch.ingest.cell_lists import split_quoted, split_titles
 from tlresearch.ingest.codebook_knowledge import DEMO_CODEBOOKS, Knowledge, gather, option_part
 from tlresearch.ingest.column_profile import SEPARATORS, Profile, profile_column
 from tlresearch.ingest.roles import assign_roles
+from tlresearch.ingest.skipped_questions import SkippedCount, find_filter_question, skipped_counts
 from tlresearch.ingest.table_locator import Located, locate_table
 from tlresearch.ingest.title_split import separates_titles, title_separators
 from tlresearch.io.cells import fold, parse_decimal
@@ -98,8 +100,25 @@ def draft_codebook(path: str | Path, wave: int, paths: DataPaths,
     candidates = [_candidates(column, located.groups.get(column), profiles[column], knowledge)
                   for column in frame.columns]
     proposals, unmapped = _assign(list(frame.columns), candidates, profiles)
-    text = _render(relative, wave, located, proposals, unmapped, knowledge, frame)
+    skipped = _skipped(frame, proposals, unmapped)
+    text = _render(relative, wave, located, proposals, unmapped, knowledge, frame, skipped)
     return Draft(text, located, proposals, [u for u, _ in unmapped])
+
+
+def _skipped(frame, proposals, unmapped) -> dict[str, SkippedCount]:
+    """Counts a filter question governs (« Employez-vous des salariés ? » Oui / Non):
+    ``blank: zero`` is proposed for them; the filter column says so in ``ignore``."""
+    mapped = {p.target[1]: p.column for p in proposals if p.target[0] == "var"}
+    filter_column = find_filter_question(frame, set(mapped.values()))
+    if filter_column is None:
+        return {}
+    found = {s.variable: s for s in skipped_counts(frame, mapped, filter_column)}
+    if found:
+        for position, (column, _why) in enumerate(unmapped):
+            if column == filter_column:
+                unmapped[position] = (column, "filter question: a blank count after « Non » "
+                                      f"means 0 ({', '.join(found)}: blank: zero)")
+    return found
 
 
 def _candidates(column: str, group: str | None, profile: Profile,
@@ -234,7 +253,8 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> str:
+def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
+            skipped: dict[str, SkippedCount]) -> str:
     variables = catalogue()
     lines = [
         f"# Draft codebook for wave {wave}, written by `tlresearch codebook draft` from",
@@ -276,6 +296,9 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
             lines.append(f"    split: {_q(separator)}")
             lines.append("    labels:")
             lines += _labels(answers, knowledge.labels.get(name, {}), variable)
+        elif name in skipped:
+            lines.append(f"  {name}: {{column: {_q(p.column)}, blank: zero}}  {comment}; "
+                         f"blank: zero because {skipped[name].evidence}")
         else:
             lines.append(f"  {name}: {_q(p.column)}  {comment}")
     if by_kind.get("option"):
@@ -299,6 +322,9 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
     return "\n".join(lines) + "\n"
 
 
+#: LimeSurvey's "question code & question text" heading: ``G02Q05[SQ001]. `` then the text.
+_LIMESURVEY_CODE = re.compile(r"^[A-Za-z][\w]*(?:\[[\w]+\])*\.\s+")
+
 #: Columns only one survey tool writes, folded -> the tool.
 TOOL_MARKS = {"brouillon": "Framaforms", "heure de soumission": "Framaforms",
               "derniere page": "LimeSurvey", "lastpage": "LimeSurvey",
@@ -307,8 +333,9 @@ TOOL_MARKS = {"brouillon": "Framaforms", "heure de soumission": "Framaforms",
 
 def _tool(located: Located) -> str:
     for column in located.table.frame.columns:
-        if fold(column) in TOOL_MARKS:
-            return TOOL_MARKS[fold(column)]
+        for text in (column, _LIMESURVEY_CODE.sub("", column)):
+            if fold(text) in TOOL_MARKS:
+                return TOOL_MARKS[fold(text)]
     return "XLSX" if located.sheet else ""
 
 

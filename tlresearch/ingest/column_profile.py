@@ -84,6 +84,10 @@ def profile_column(series: pd.Series) -> Profile:
     if share(lambda v: values.parse_decimal(v)[0] is not None
              and len(_WORDS.findall(v)) <= 1) >= 0.9:
         return Profile("number", total, distinct)
+    # Years typed with words (« en 2010 », « depuis 2015 »): a number column all the same.
+    if share(lambda v: values.parse_year(v)[1] == "year_in_words"
+             or (values.parse_year(v)[0] is not None and v.strip().isdigit())) >= 0.9:
+        return Profile("number", total, distinct)
     formats, parsed = date_formats(distinct, counts)
     if formats and parsed >= 0.8 * total:
         return Profile("date", total, distinct, formats, parsed)

@@ -32,7 +32,7 @@ from tlresearch.spec.variables import Variable, catalogue
 CORRECTING_RULES = {
     "unit_stripped", "word_number", "fraction", "date_to_year", "excel_serial",
     "scientific_notation", "siret_reformatted", "float_artifact", "leading_zero_restored",
-    "percent_of_full_time",
+    "percent_of_full_time", "year_in_words",
 }
 
 TOTAL_ROW = re.compile(r"^(sous )?(total|totaux|somme|ensemble)\b")

@@ -405,7 +405,16 @@ def _year_of(cleaned: str) -> tuple[int | None, str | None]:
     text_date = _TEXT_DATE.fullmatch(_key(cleaned))
     if text_date and text_date.group(2) in MONTHS:
         return int(text_date.group(3)), "date_to_year"
+    worded = _WORDED_YEAR.fullmatch(_key(cleaned))
+    if worded:
+        return int(worded.group(1)), "year_in_words"
     return None, "not_a_year"
+
+
+#: A year with the words around it that people type: « en 2010 », « depuis 2015 »,
+#: « ouvert en 2012 », « 2018 (ouverture) ».
+_WORDED_YEAR = re.compile(r"(?:(?:ouvert|ouverture|cree|creation|fonde)\s+)?(?:en|depuis|"
+                          r"des|debut|fin|mi|annee|courant)?\s*(\d{4})\s*(?:\(?[a-z ]*\)?)?")
 
 
 def _date_parts(cleaned: str) -> tuple[int, ...] | None:
