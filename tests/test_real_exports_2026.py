@@ -100,3 +100,22 @@ def test_check_warns_when_employers_would_read_100_percent(drafted):
     finally:
         paths.codebook(2026).write_text(drafted_text, encoding="utf-8")
     assert any("share of employers would read 100 %" in note for note in report.notes), name
+
+
+def test_autre_answers_are_kept_and_options_with_a_comma_whole(drafted):
+    from tlresearch.report.notebook_helpers import other_answers_table
+
+    name, paths, _, codebook = drafted
+    result = ingest_wave(paths, codebook)
+    truth = dict(zip(result.harmonised.responses["response_id"], _truth(name)))
+    kept = result.kept.set_index("response_id")
+    cafes = [rid for rid, place in truth.items()
+             if rid in kept.index and "Café associatif, buvette" in place["types"]]
+    assert kept["type_cafe_associatif"].fillna(False).sum() == len(cafes) > 0
+    others = {rid: place["other"] for rid, place in truth.items()
+              if rid in kept.index and place["other"]}
+    assert kept["place_types_other"].dropna().to_dict() == others
+    assert kept.loc[list(others), "type_autre"].all()
+    assert not [i for i in result.harmonised.issues if i.rule == "not_a_tick"]
+    html = other_answers_table(result.kept, year=2026).html
+    assert all(text in html for text in others.values())

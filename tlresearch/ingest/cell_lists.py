@@ -121,3 +121,36 @@ def _cut(text: str, separator: str, splits_between) -> list[str]:
 def _raw_split(text: str, separator: str) -> list[str]:
     """A whitespace separator (a line break): cut without the quote rule, keep spaces."""
     return [part for part in text.split(separator) if part.strip()]
+
+
+def split_options(text: object, separator: str, known: set[str]) -> tuple[list[str], list[str]]:
+    """Cut a multi-choice cell on ``separator``, known options first.
+
+    ``known`` holds the folded labels of the options (:func:`tlresearch.io.cells.fold`).
+    Pieces are joined back while together they make a known option, so an option that
+    holds the separator (« Café associatif, buvette ») is not cut at its comma. Returns
+    the options found and the remaining pieces: the « Autre » text a respondent typed
+    (Google Forms writes it last, without a prefix).
+
+    Examples
+    --------
+    >>> split_options("Coworking, Café associatif, buvette, Ressourcerie", ", ",
+    ...               {"coworking", "cafe associatif buvette"})
+    (['Coworking', 'Café associatif, buvette'], ['Ressourcerie'])
+    """
+    if text is None or not isinstance(text, str):
+        return [], []
+    pieces = [piece.strip() for piece in text.split(separator)]
+    found, rest, start = [], [], 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):  # the longest known option first
+            candidate = separator.join(pieces[start:end]).strip()
+            if values.fold(candidate) in known:
+                found.append(candidate)
+                start = end
+                break
+        else:
+            if pieces[start]:
+                rest.append(pieces[start])
+            start += 1
+    return found, rest

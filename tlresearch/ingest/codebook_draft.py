@@ -194,8 +194,9 @@ def _stem(word: str) -> str:
 
 
 def _compatible(target: tuple, profile: Profile, variables) -> bool:
-    if target[0] == "option":
-        return profile.kind in {"tick", "empty"}
+    if target[0] == "option":  # « Autre » may hold the text typed (LimeSurvey's [other])
+        return profile.kind in {"tick", "empty"} or (target[1] == "autre"
+                                                      and profile.kind == "text")
     if target[0] in {"job_title", "job_contract"}:
         return profile.kind in {"text", "empty"}
     if target[0] == "complete":
@@ -289,8 +290,7 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
                 continue  # option columns found: they are the question
             known = knowledge.labels.get(name, {})
             separator = _label_separator(p.profile, known)
-            answers = list(dict.fromkeys(part for cell in p.profile.distinct
-                                         for part in split_quoted(cell, separator)))
+            answers = _options(p.profile.distinct, separator)
             lines.append(f"  {name}:  {comment}")
             lines.append(f"    column: {_q(p.column)}")
             lines.append(f"    split: {_q(separator)}")
@@ -350,6 +350,38 @@ def _label_separator(profile: Profile, known: dict[str, str]) -> str:
     return best if hits(best) else (profile.separator or ", ")
 
 
+def _options(cells: list[str], separator: str) -> list[str]:
+    """The options of a delimited multi-choice column, an option holding the separator
+    kept whole: a piece that always comes right after the same piece (« buvette » after
+    « Café associatif ») is the end of one option (« Café associatif, buvette »)."""
+    pieces = [[part.strip() for part in cell.split(separator) if part.strip()] for cell in cells]
+    before: dict[str, set[str | None]] = {}
+    for parts in pieces:
+        for position, part in enumerate(parts):
+            before.setdefault(part, set()).add(parts[position - 1] if position else None)
+    after: dict[str, set[str | None]] = {}
+    for parts in pieces:
+        for position, part in enumerate(parts):
+            after.setdefault(part, set()).add(parts[position + 1] if position + 1 < len(parts)
+                                              else None)
+    # Glued both ways: B always after A, and A always before B (an « Autre » text typed
+    # last follows various options, so it is never glued).
+    glued = {part: next(iter(previous)) for part, previous in before.items()
+             if len(previous) == 1 and None not in previous
+             and after.get(next(iter(previous))) == {part}
+             and sum(part in parts for parts in pieces) >= 2}
+    answers = []
+    for parts in pieces:
+        merged: list[str] = []
+        for part in parts:
+            if part in glued and merged and merged[-1].endswith(glued[part]):
+                merged[-1] = f"{merged[-1]}{separator}{part}"
+            else:
+                merged.append(part)
+        answers += merged
+    return list(dict.fromkeys(answers))
+
+
 def _complete_guess(profile: Profile) -> list[str]:
     """The last page (a number) or the most frequent answer means "finished"."""
     if profile.kind == "number":
@@ -366,9 +398,21 @@ def _labels(answers: list[str], known: dict[str, str], variable) -> list[str]:
             continue
         match = process.extractOne(fold(answer), list(known), scorer=fuzz.token_sort_ratio,
                                    score_cutoff=85)
+        # An option worded longer than the label seen before (« Café associatif,
+        # buvette »): every word of that label is in it.
+        wider = None if match else process.extractOne(
+            fold(answer), [k for k in known if len(k.split()) >= 2],
+            scorer=fuzz.token_set_ratio, score_cutoff=100)
         if match:
             out.append(f"      {_q(answer)}: {known[match[0]]}  # ~ {match[0]!r}, "
                        f"confidence {round(match[1])}")
+        elif wider:
+            out.append(f"      {_q(answer)}: {known[wider[0]]}  # holds {wider[0]!r}, "
+                       "confidence 80")
+        elif variable.type == "multi":
+            out.append(f"      # {_q(answer)}: ?   # not an option seen before: left so, it is "
+                       "an « Autre » answer (autre ticked, text kept); or map it to one of "
+                       + ", ".join(variable.values))
         else:
             allowed = ", ".join(variable.values)
             out.append(f"      # {_q(answer)}: ?   # not recognised; one of {allowed}")

@@ -210,6 +210,24 @@ def unknown_titles_table(staff: "pd.DataFrame", *, year: int) -> HTMLBlock:
                          filename=f"intitules_non_reconnus_{year}", year=year)
 
 
+def other_answers_table(responses: "pd.DataFrame", *, year: int) -> HTMLBlock:
+    """The « Autre » answers to the types of place, as typed (phones and e-mails masked).
+
+    They count as ``autre`` in the typology; listed here, a lab sees which deserve an
+    option of their own (a label in the codebook) next year.
+    """
+    from tlresearch.ingest.harmonise_options import OTHER_TEXT
+
+    if OTHER_TEXT not in responses or responses[OTHER_TEXT].dropna().empty:
+        return notice(f"Aucune réponse « Autre » aux types de lieu en {year}.")
+    texts = responses[[OTHER_TEXT]].dropna()
+    texts[OTHER_TEXT] = texts[OTHER_TEXT].map(mask_contact_text)
+    counts = count_table(texts, OTHER_TEXT, "Lieux").rename(
+        columns={OTHER_TEXT: "Réponse « Autre » (telle que saisie)"})
+    return publish_table(counts, caption=f"Types de lieu répondus « Autre » ({year})",
+                         filename=f"types_autre_{year}", year=year)
+
+
 def unlocated_places_table(responses: "pd.DataFrame", *, year: int) -> HTMLBlock:
     """Respondents whose commune could not be found: counted in the region, in no department."""
     lost = responses[responses["departement_code"].isna()]
@@ -236,6 +254,6 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "key_figures", "key_figure_rows", "KEY_FIGURES", "publish_table", "source_line",
            "french_label", "relabel", "figure_block", "notice", "show_map", "is_demo",
            "demo_banner", "respondents_notice", "period_label", "pdf_link", "secrecy_table",
-           "conservation_table", "rule_table", "unknown_titles_table",
+           "conservation_table", "rule_table", "unknown_titles_table", "other_answers_table",
            "unlocated_places_table", "DEFAULT_REGION", "wave_grids", "grid_row", "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block"]
