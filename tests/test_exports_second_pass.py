@@ -197,3 +197,41 @@ def test_a_negative_etp_is_quarantined_as_out_of_range(tmp_path, typed):
     result = run_wave(tmp_path / "w", "etp.csv", source=source)
     assert quarantined(result) == [("range_etp", 3, "ETP")]
     assert not [i for i in result.harmonised.issues if i.rule == "formula_injection"]
+
+
+# --- duplicates and identity ------------------------------------------------------------------
+
+def test_two_places_of_one_name_in_two_postcodes_are_two_places(tmp_path):
+    result = run_wave(tmp_path, "homonym_places.csv")
+    assert result.quarantine == {} and result.kept["source_row"].tolist() == [2, 3, 4]
+
+
+def test_a_place_without_commune_submitting_twice_is_found(tmp_path):
+    result = run_wave(tmp_path, "resubmitted_without_commune.csv")
+    # Same name, same e-mail (case aside): the earlier one set aside; another e-mail is
+    # another submitter, kept.
+    assert quarantined(result) == [("duplicate_submission", 2, "place_name")]
+    assert result.kept["source_row"].tolist() == [3, 4, 5]
+    assert_conserved(result)
+
+
+def test_check_lists_every_response_left_without_a_commune(tmp_path):
+    import shutil
+
+    import yaml
+
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.ingest.codebook_check import check_codebook
+
+    paths = DataPaths(tmp_path / "data")
+    (paths.raw / "2024").mkdir(parents=True)
+    shutil.copy(BAD / "resubmitted_without_commune.csv", paths.raw / "2024" / "export.csv")
+    codebook = yaml.safe_load((BAD / "codebook.yaml").read_text(encoding="utf-8"))
+    codebook["file"] = "2024/export.csv"
+    paths.codebooks.mkdir(parents=True)
+    paths.codebook(2024).write_text(yaml.safe_dump(codebook, allow_unicode=True),
+                                    encoding="utf-8")
+    notes = [n for n in check_codebook(paths, 2024).notes if "will have no commune" in n]
+    assert notes == ["3 response(s) will have no commune: row 2 (2024-000002), row 4 "
+                     "(2024-000004), row 5 (2024-000005); give their commune in "
+                     "overrides/communes.csv by response_id"]
