@@ -77,7 +77,7 @@ CELL_ISSUES = [
     ("siret_scientific.csv", [("siret_scientific_notation", "set_missing", 2, "SIRET")]),
     ("siret_spaces.csv", [("siret_reformatted", "corrected", 2, "SIRET")]),
     ("unknown_label.csv", [("unknown_label", "set_missing", 3, "STATUT")]),
-    ("formula_injection.csv", [("formula_injection", "neutralised", 3, "NOM")]),
+    ("formula_injection.csv", [("formula_injection", "flagged", 3, "NOM")]),
     ("formula_cell.xlsx", [("formula_cell", "set_missing", 3, "SALARIES")]),
     ("mojibake.csv", [("mojibake", "corrected", 2, "COMMUNE")]),
     ("drifting_header.csv", [("header_normalised", "corrected", 1, "CDI"),
@@ -104,7 +104,7 @@ def test_values_after_cell_fixes(tmp_path):
     result = run_wave(tmp_path / "d", "siret_spaces.csv")
     assert kept_value(result, 2, "siret") == "41234567800012"
     result = run_wave(tmp_path / "e", "formula_injection.csv")
-    assert kept_value(result, 3, "place_name").startswith("'=HYPERLINK(")
+    assert kept_value(result, 3, "place_name").startswith("=HYPERLINK(")  # as typed
     result = run_wave(tmp_path / "f", "mojibake.csv")
     assert kept_value(result, 2, "declared_commune_name") == "Bègles"
 

@@ -45,7 +45,7 @@ def test_framaforms_draft_finds_header_split_dates_and_ticks(tmp_path):
     assert codebook.variables["submitted_at"].formats == ("%d/%m/%Y - %H:%M",)
     assert codebook.variables["cdi"].column == "dont CDI"
     assert codebook.variables["place_types"].options["coworking"] == "Coworking"
-    assert codebook.variables["jobs"].splits == {"Intitulés des postes salariés": "; "}
+    assert codebook.variables["jobs"].splits == {"Intitulés des postes salariés": (";",)}
     assert codebook.completeness.complete_values == ("Non",)
     assert "Adresse IP" in draft.unmapped and "Adresse IP" in codebook.ignore
     assert "confidence" in draft.text  # every mapping says how sure it is

@@ -102,6 +102,7 @@ def test_sigkill_during_publish_leaves_one_consistent_panel(small_survey, tmp_pa
     old = current_version(paths.processed)
     new = current_version(reference.processed)
     assert old != new
+    old_contacts = tree_hashes(paths.restricted / "current")
     expected = {old: _version_hashes(paths.processed, old),
                 new: _version_hashes(reference.processed, new)}
     for point in KILL_POINTS:
@@ -111,6 +112,8 @@ def test_sigkill_during_publish_leaves_one_consistent_panel(small_survey, tmp_pa
         assert version == old, point  # every kill point is before the switch
         # The panel a reader finds is whole: every table of one version, as published.
         assert tree_hashes(paths.processed / "current") == expected[version], point
+        # The contacts beside it are those of the same run (one switch for both).
+        assert tree_hashes(paths.restricted / "current") == old_contacts, point
         panel = tlresearch.load_panel(data_dir=paths.root)
         assert panel.attrs["panel_version"] == old
         assert sorted(panel["wave"].unique()) == [2024, 2025]

@@ -203,9 +203,11 @@ def test_complete_last_line_without_newline_is_fine(tmp_path):
 
 def test_unterminated_quote_at_end_of_file(tmp_path):
     table = read(tmp_path, 'id,nom,ville\n1,a,Pau\n2,"jamais fermé,Dax\n3,c,Tulle\n')
-    assert table.rows == [2, 3]          # the rest of the file became one cell of row 3
-    assert table.row_problems[3].rule == "truncated_row"
+    # The broken line is quarantined and the line it had swallowed is read again (issue 20).
+    assert table.rows == [2, 3, 4] and table.records_in == 3
+    assert table.row_problems[3].rule == "unbalanced_quote"
     assert "never closed" in table.row_problems[3].message
+    assert cells(table)["ville"][2] == "Tulle" and list(table.row_problems) == [3]
 
 
 def test_blank_rows_are_dropped_and_reported(tmp_path):
@@ -347,16 +349,17 @@ def test_plain_french_text_is_not_mojibake(tmp_path):
     "=1+1",
     "-2+3+cmd|' /C calc'!A0",
 ])
-def test_formula_injection_is_neutralised(tmp_path, cell):
+def test_formula_injection_is_flagged_and_kept_as_typed(tmp_path, cell):
+    # Issue 20: neutralising belongs to the published CSV files, not to the data.
     path = write(tmp_path, b"id,texte\n1," + ('"' + cell.replace('"', '""') + '"').encode() + b"\n")
     table = read_table(path)
-    assert cells(table)["texte"] == ["'" + cell]
+    assert cells(table)["texte"] == [cell]
     [issue] = rules(table, "formula_injection")
-    assert (issue.action, issue.row, issue.column, issue.value) == ("neutralised", 2, "texte", cell)
+    assert (issue.action, issue.row, issue.column, issue.value) == ("flagged", 2, "texte", cell)
 
 
 @pytest.mark.parametrize("cell", ["-1", "-2,5", "+33 5 56 00 00 00", "+33 (0)5 56 00 00 00",
-                                  "-", "12", "a=b", "1E+2"])
+                                  "-", "12", "a=b", "1E+2", "- Comptable"])
 def test_numbers_and_phones_are_not_formulas(tmp_path, cell):
     table = read(tmp_path, f'id;texte\n1;{cell}\n')
     assert cells(table)["texte"] == [cell]
@@ -381,7 +384,7 @@ def test_real_google_forms_export_in_utf8_sig():
     assert (table.encoding, table.delimiter) == ("utf-8-sig", ",")
     assert list(table.frame.columns)[:2] == ["Horodateur", "Nom du lieu"]
     assert cells(table)["Nom du lieu"] == ["Café des Possibles", "École du Numérique"]
-    assert cells(table)["Adresse e-mail"][1] == '\'=HYPERLINK("http://x","clic")'
+    assert cells(table)["Adresse e-mail"][1] == '=HYPERLINK("http://x","clic")'
     assert cells(table)["Téléphone"] == ["+33 5 56 00 00 00", "-1"]
     assert cells(table)["Code commune"] == ["33063", "2A004"]
     stamp = parse_date(cells(table)["Horodateur"][0])
@@ -519,10 +522,10 @@ def test_xlsx_formula_cells(tmp_path):
         (2, "Total", "=B2+C2", "corrected"), (3, "Total", "=B3+C3", "set_missing")]
 
 
-def test_xlsx_text_that_looks_like_a_formula_is_neutralised(tmp_path):
+def test_xlsx_text_that_looks_like_a_formula_is_flagged(tmp_path):
     data = workbook_bytes([["id", "texte"], [1, "=1+1"]], text_cells=["B2"])
     table = read_table(write(tmp_path, data, "export.xlsx"))
-    assert cells(table)["texte"] == ["'=1+1"]
+    assert cells(table)["texte"] == ["=1+1"]
     assert rules(table, "formula_cell") == []
     assert len(rules(table, "formula_injection")) == 1
 
@@ -700,7 +703,7 @@ def full_load_cells(data: bytes) -> dict[tuple[int, int], tuple]:
 def streamed_cells(data: bytes) -> dict[tuple[int, int], tuple]:
     from tlresearch.io.xlsx_reader import _read_workbook
 
-    sheet = _read_workbook(data, "x.xlsx", None)
+    sheet = _read_workbook(data, "x.xlsx", None)[0]
     return {(row, column): cell for row, cells in sheet.cells.items()
             for column, cell in enumerate(cells, start=1) if cell != (None, None)}
 

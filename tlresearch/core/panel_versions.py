@@ -11,6 +11,9 @@ never a mix::
         current -> versions/3f2a9c41d0b7e85a      (switched atomically, last)
         versions/3f2a9c41d0b7e85a/responses.parquet ...
         responses.parquet -> current/responses.parquet   (fixed, for simple readers)
+    restricted/
+        current -> ../processed/current/.restricted   (fixed: follows the panel's switch)
+        versions/9c0d41b2e7f35a18/contacts.parquet    (linked from the panel's version)
 
 A reader that opens several tables (a report, :func:`tlresearch.load_panel`) resolves
 ``current`` once and reads that folder, holding a shared ``flock`` on it for as long as
@@ -38,6 +41,8 @@ KEEP_VERSIONS = 3
 CURRENT = "current"
 VERSIONS = "versions"
 _STAGING = ".staging-"
+#: In a processed version: the link to the restricted version published with it.
+RESTRICTED_LINK = ".restricted"
 
 
 
@@ -63,6 +68,9 @@ def current_version(folder: Path) -> str | None:
         target = os.readlink(folder / CURRENT)
     except (FileNotFoundError, OSError):
         return None
+    if Path(target).name == RESTRICTED_LINK:  # restricted/current, through the panel's
+        resolved = Path(os.path.realpath(folder / CURRENT))
+        return resolved.name if resolved.is_dir() else None
     return Path(target).name
 
 
@@ -104,9 +112,69 @@ def publish(folder: Path, files: dict[str, bytes], keep: int = KEEP_VERSIONS) ->
     str
         The version id: the first 16 hex digits of a hash of names and bytes.
     """
+    version = _write_version(folder, files)
+    _fixed_links(folder, files)
+    _replace_symlink(folder / CURRENT, f"{VERSIONS}/{version}")
+    _fsync_dir(folder)
+    prune(folder, keep)
+    return version
+
+
+def publish_with_restricted(processed: Path, files: dict[str, bytes], restricted: Path,
+                            restricted_files: dict[str, bytes],
+                            keep: int = KEEP_VERSIONS) -> str:
+    """Publish the panel and its restricted tables as one version, with one switch.
+
+    Two pointers switched one after the other left, after a kill between them, the panel
+    of one run beside the contacts of another. Here the restricted tables are written as
+    a version of ``restricted`` that is *not* made current; the processed version holds a
+    link to it (:data:`RESTRICTED_LINK`), and ``restricted/current`` points, once and for
+    all, through ``processed/current``. Switching ``processed/current`` therefore
+    switches both; a kill anywhere before it leaves both as they were.
+
+    Returns
+    -------
+    str
+        The processed version id (its hash covers the restricted version it links to).
+    """
+    restricted_version = _write_version(restricted, restricted_files)
+    target = os.path.relpath(restricted / VERSIONS / restricted_version,
+                             processed / VERSIONS / "version")
+    version = _write_version(processed, files, {RESTRICTED_LINK: target})
+    _fixed_links(processed, files)
+    _fixed_links(restricted, restricted_files)
+    through = os.path.relpath(processed / CURRENT / RESTRICTED_LINK, restricted)
+    old_current = processed / CURRENT
+    chained_before = not old_current.exists() or (old_current / RESTRICTED_LINK).exists()
+    if chained_before:  # no panel yet, or one published this way: chain now, switch once
+        _chain(restricted, through)
+    _replace_symlink(processed / CURRENT, f"{VERSIONS}/{version}")
+    _fsync_dir(processed)
+    if not chained_before:  # a panel published before this scheme: chain after its switch
+        _chain(restricted, through)
+    prune(processed, keep)
+    linked = {Path(os.path.realpath(path / RESTRICTED_LINK)).name
+              for path in (processed / VERSIONS).iterdir() if path.is_dir()}
+    prune(restricted, keep, protect=linked)
+    return version
+
+
+def _chain(restricted: Path, through: str) -> None:
+    link = restricted / CURRENT
+    if not (link.is_symlink() and os.readlink(link) == through):
+        _replace_symlink(link, through)
+        _fsync_dir(restricted)
+
+
+def _write_version(folder: Path, files: dict[str, bytes],
+                   links: dict[str, str] | None = None) -> str:
+    """Write ``files`` (and symbolic ``links``) as ``folder/versions/<id>``; return the id."""
+    links = links or {}
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    for name in sorted(links):
+        digest.update(b"link\0" + name.encode() + b"\0" + links[name].encode())
     version = digest.hexdigest()[:16]
     versions = folder / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
@@ -121,26 +189,29 @@ def publish(folder: Path, files: dict[str, bytes], keep: int = KEEP_VERSIONS) ->
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(staging / name, 0o644)
+        for name in sorted(links):
+            os.symlink(links[name], staging / name)
         _fsync_dir(staging)
         os.rename(staging, final)
         _fsync_dir(versions)
     os.utime(final)  # the publish order, used to prune the oldest first
+    return version
+
+
+def _fixed_links(folder: Path, files: dict[str, bytes]) -> None:
     for name in sorted(files):
         link = folder / name
         if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
             _replace_symlink(link, f"{CURRENT}/{name}")
-    _replace_symlink(folder / CURRENT, f"{VERSIONS}/{version}")
-    _fsync_dir(folder)
-    prune(folder, keep)
-    return version
 
 
-def prune(folder: Path, keep: int = KEEP_VERSIONS) -> list[str]:
-    """Delete versions beyond the ``keep`` most recent others, unless a reader holds one."""
+def prune(folder: Path, keep: int = KEEP_VERSIONS, protect: set[str] = frozenset()) -> list[str]:
+    """Delete versions beyond the ``keep`` most recent others, unless a reader holds one
+    or it is in ``protect`` (restricted versions a kept panel version links to)."""
     versions = folder / VERSIONS
     current = current_version(folder)
     old = [p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")
-           and p.name != current] if versions.is_dir() else []
+           and p.name != current and p.name not in protect] if versions.is_dir() else []
     old.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
     removed = []
     for path in old[keep:]:

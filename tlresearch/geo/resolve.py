@@ -16,6 +16,7 @@ than the one chosen, the stronger evidence is kept, the other is recorded in
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -251,6 +252,10 @@ def write_resolved(table: pd.DataFrame, path) -> None:
 
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix != ".parquet":  # a spreadsheet opens these: names typed as formulas stay text
+        table = table.copy()
+        for column in table.columns[table.dtypes.astype(str).isin(["object", "string", "str"])]:
+            table[column] = table[column].map(_spreadsheet_text, na_action="ignore")
     if suffix == ".parquet":
         data = parquet_bytes(table)
     elif suffix == ".xlsx":
@@ -262,6 +267,17 @@ def write_resolved(table: pd.DataFrame, path) -> None:
     else:
         raise UsageError(f"cannot write {path.name}: use .csv, .xlsx or .parquet")
     atomic_write_bytes(path, data)
+
+
+#: Text a spreadsheet would run as a formula (CWE-1236); signed numbers are left alone.
+_FORMULA = re.compile(r"[=@\t\r]|[+-](?![\d\s.,()]*$)")
+
+
+def _spreadsheet_text(value: object) -> object:
+    """A cell with a leading apostrophe when a spreadsheet would run it as a formula."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
 
 
 def summary(table: pd.DataFrame) -> str:

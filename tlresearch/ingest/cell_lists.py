@@ -8,6 +8,8 @@ as ``"Chargée de communication; Facilitatrice"``) and write dates their own way
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 
 from tlresearch.io import cells as values
 
@@ -71,3 +73,84 @@ def parse_date_formats(text: object, formats: tuple[str, ...]) -> tuple[dt.datet
     if parsed is not None and rule is None:
         return parsed, "date_format_fallback"
     return parsed, rule
+
+
+#: Marks that start a line of a bulleted list (« - Comptable », « • Fabmanager »).
+_BULLET = re.compile(r"^\s*(?:[-•*·–—▪►]+|\d{1,2}[.)])\s+")
+
+
+def split_titles(text: object, separators: tuple[str, ...],
+                 splits_between: Callable[[str, str, str], bool] | None = None) -> list[str]:
+    """Cut a cell listing job titles on every separator, then tidy each title.
+
+    The cell is cut *before* its whitespace is collapsed, so that a line break can be a
+    separator; each title then loses its bullet (« - Comptable ») and extra spaces. A
+    word separator such as ``" et "`` cuts only where ``splits_between(left, sep,
+    right)`` agrees: « Coordinatrice et animatrice » are two titles, « Responsable
+    administratif et financier » one.
+
+    Examples
+    --------
+    >>> split_titles("- Comptable\\n- Fabmanager\\n", ("\\n",))
+    ['Comptable', 'Fabmanager']
+    >>> split_titles("Chargée de com / Fabmanager / Coordinatrice", (" / ",))
+    ['Chargée de com', 'Fabmanager', 'Coordinatrice']
+    """
+    if text is None or not isinstance(text, str):
+        return []
+    parts = [text.replace("\r\n", "\n").replace("\r", "\n")]
+    for separator in sorted(separators, key=lambda s: not s.isspace()):  # lines first
+        parts = [piece for part in parts for piece in _cut(part, separator, splits_between)]
+    titles = [values.normalise_text(_BULLET.sub("", part)) for part in parts]
+    return [title for title in titles if title]
+
+
+def _cut(text: str, separator: str, splits_between) -> list[str]:
+    pieces = split_quoted(text, separator) if separator.strip() else _raw_split(text, separator)
+    if splits_between is None or separator.strip().isalpha() is False or len(pieces) < 2:
+        return pieces
+    merged = [pieces[0]]  # a word separator: rejoin where it is inside one title
+    for piece in pieces[1:]:
+        if splits_between(merged[-1], separator, piece):
+            merged.append(piece)
+        else:
+            merged[-1] = f"{merged[-1]}{separator}{piece}"
+    return merged
+
+
+def _raw_split(text: str, separator: str) -> list[str]:
+    """A whitespace separator (a line break): cut without the quote rule, keep spaces."""
+    return [part for part in text.split(separator) if part.strip()]
+
+
+def split_options(text: object, separator: str, known: set[str]) -> tuple[list[str], list[str]]:
+    """Cut a multi-choice cell on ``separator``, known options first.
+
+    ``known`` holds the folded labels of the options (:func:`tlresearch.io.cells.fold`).
+    Pieces are joined back while together they make a known option, so an option that
+    holds the separator (« Café associatif, buvette ») is not cut at its comma. Returns
+    the options found and the remaining pieces: the « Autre » text a respondent typed
+    (Google Forms writes it last, without a prefix).
+
+    Examples
+    --------
+    >>> split_options("Coworking, Café associatif, buvette, Ressourcerie", ", ",
+    ...               {"coworking", "cafe associatif buvette"})
+    (['Coworking', 'Café associatif, buvette'], ['Ressourcerie'])
+    """
+    if text is None or not isinstance(text, str):
+        return [], []
+    pieces = [piece.strip() for piece in text.split(separator)]
+    found, rest, start = [], [], 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):  # the longest known option first
+            candidate = separator.join(pieces[start:end]).strip()
+            if values.fold(candidate) in known:
+                found.append(candidate)
+                start = end
+                break
+        else:
+            if pieces[start]:
+                rest.append(pieces[start])
+            start += 1
+    return found, rest

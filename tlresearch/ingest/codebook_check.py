@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tlresearch.core.errors import CodebookError, MissingColumnError, UsageError
 from tlresearch.core.paths import DataPaths
 from tlresearch.ingest.harmonise import harmonise, response_ids
+from tlresearch.ingest.skipped_questions import employer_share_warning
 from tlresearch.io.raw_tables import read_table
 from tlresearch.spec.codebook import Codebook, JobSlots, find_codebooks, load_codebook
 
@@ -82,6 +83,12 @@ def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
         report.problems.append(str(error))
         return report
     _summarise_issues(report, wave_data.issues)
+    kept = wave_data.responses[~wave_data.responses["response_id"].isin(
+        set(wave_data.quarantine))]
+    warning = employer_share_warning(kept)
+    if warning:
+        report.notes.append("warning: " + warning)
+    _unlocated(report, kept)
     jobs = wave_data.jobs
     if isinstance(codebook.variables.get("jobs"), JobSlots) and len(jobs):
         unknown = int((jobs["contract"] == "unknown").sum())
@@ -96,6 +103,27 @@ def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
         report.notes.append("rows set aside: " + ", ".join(
             f"{rule} {n}" for rule, n in sorted(quarantined.items())))
     return report
+
+
+def _unlocated(report: CheckReport, kept) -> None:
+    """Every response that ingest will leave without a commune, by row and id.
+
+    Bad codes and postcodes are listed by cell above; a place with a bad postcode may
+    still be found by its name. These are the ones that will not: counted in the
+    region, in no département, until overrides/communes.csv gives their commune.
+    """
+    from tlresearch.geo.communes import resolve_communes
+
+    if kept.empty or not {"commune_code", "postcode", "commune_name"} & set(kept.columns):
+        return
+    resolved = resolve_communes(kept)
+    lost = kept[(resolved["resolution_method"] == "unresolved").fillna(False).to_numpy()]
+    if lost.empty:
+        return
+    listed = ", ".join(f"row {row} ({rid})" for row, rid in
+                       zip(lost["source_row"].tolist(), lost["response_id"].tolist()))
+    report.notes.append(f"{len(lost)} response(s) will have no commune: {listed}; give "
+                        "their commune in overrides/communes.csv by response_id")
 
 
 def _summarise_issues(report: CheckReport, issues) -> None:

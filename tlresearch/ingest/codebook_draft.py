@@ -13,6 +13,7 @@ codebook written over an existing one.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,11 +23,13 @@ from rapidfuzz import fuzz, process
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.storage import atomic_write_text
-from tlresearch.ingest.cell_lists import split_quoted
+from tlresearch.ingest.cell_lists import split_quoted, split_titles
 from tlresearch.ingest.codebook_knowledge import DEMO_CODEBOOKS, Knowledge, gather, option_part
 from tlresearch.ingest.column_profile import SEPARATORS, Profile, profile_column
 from tlresearch.ingest.roles import assign_roles
+from tlresearch.ingest.skipped_questions import SkippedCount, find_filter_question, skipped_counts
 from tlresearch.ingest.table_locator import Located, locate_table
+from tlresearch.ingest.title_split import separates_titles, title_separators
 from tlresearch.io.cells import fold, parse_decimal
 from tlresearch.spec.variables import catalogue
 
@@ -97,8 +100,25 @@ def draft_codebook(path: str | Path, wave: int, paths: DataPaths,
     candidates = [_candidates(column, located.groups.get(column), profiles[column], knowledge)
                   for column in frame.columns]
     proposals, unmapped = _assign(list(frame.columns), candidates, profiles)
-    text = _render(relative, wave, located, proposals, unmapped, knowledge, frame)
+    skipped = _skipped(frame, proposals, unmapped)
+    text = _render(relative, wave, located, proposals, unmapped, knowledge, frame, skipped)
     return Draft(text, located, proposals, [u for u, _ in unmapped])
+
+
+def _skipped(frame, proposals, unmapped) -> dict[str, SkippedCount]:
+    """Counts a filter question governs (« Employez-vous des salariés ? » Oui / Non):
+    ``blank: zero`` is proposed for them; the filter column says so in ``ignore``."""
+    mapped = {p.target[1]: p.column for p in proposals if p.target[0] == "var"}
+    filter_column = find_filter_question(frame, set(mapped.values()))
+    if filter_column is None:
+        return {}
+    found = {s.variable: s for s in skipped_counts(frame, mapped, filter_column)}
+    if found:
+        for position, (column, _why) in enumerate(unmapped):
+            if column == filter_column:
+                unmapped[position] = (column, "filter question: a blank count after « Non » "
+                                      f"means 0 ({', '.join(found)}: blank: zero)")
+    return found
 
 
 def _candidates(column: str, group: str | None, profile: Profile,
@@ -129,9 +149,11 @@ def _candidates(column: str, group: str | None, profile: Profile,
                 if (name,) not in found or score > found[("var", name)][0]:
                     found[("var", name)] = (score, f"{hits}/{len(profile.distinct)} answers "
                                                    "are known labels")
-    if profile.kind == "text" and profile.separator and any(t[0] == "job_title" for t in found):
-        found[("job_title",)] = (found[("job_title",)][0], found[("job_title",)][1]
-                                 + "; " + _split_evidence(profile))
+    if profile.kind == "text" and any(t[0] == "job_title" for t in found):
+        profile.title_separators, cut, titles = title_separators(profile.distinct)
+        if profile.title_separators:
+            found[("job_title",)] = (found[("job_title",)][0], found[("job_title",)][1]
+                                     + "; " + _split_evidence(profile, cut, titles))
     return sorted(((s, t, e) for t, (s, e) in found.items()), key=lambda c: -c[0])
 
 
@@ -172,8 +194,9 @@ def _stem(word: str) -> str:
 
 
 def _compatible(target: tuple, profile: Profile, variables) -> bool:
-    if target[0] == "option":
-        return profile.kind in {"tick", "empty"}
+    if target[0] == "option":  # « Autre » may hold the text typed (LimeSurvey's [other])
+        return profile.kind in {"tick", "empty"} or (target[1] == "autre"
+                                                      and profile.kind == "text")
     if target[0] in {"job_title", "job_contract"}:
         return profile.kind in {"text", "empty"}
     if target[0] == "complete":
@@ -187,14 +210,16 @@ def _compatible(target: tuple, profile: Profile, variables) -> bool:
     return profile.kind in ACCEPTS.get(variable.type, {"text"})
 
 
-def _split_evidence(profile: Profile) -> str:
-    """Compare roles recognised on whole cells and on split titles."""
+def _split_evidence(profile: Profile, cut: int, titles: int) -> str:
+    """The separators found, and the roles recognised on whole cells and on split titles."""
     whole = pd.Series(profile.distinct)
-    parts = pd.Series([p for v in profile.distinct for p in split_quoted(v, profile.separator)])
+    parts = pd.Series([p for v in profile.distinct
+                       for p in split_titles(v, profile.title_separators, separates_titles)])
     before = (assign_roles(whole)["role"] == "facilitator").sum()
     after = (assign_roles(parts)["role"] == "facilitator").sum()
-    return (f"{profile.describe()}: split, {len(parts)} titles, {after} facilitator "
-            f"(whole cells: {before})")
+    used = " ".join(repr(s) for s in profile.title_separators)
+    return (f"{cut}/{len(profile.distinct)} distinct cells list several titles (cut on "
+            f"{used}): {titles} titles, {after} facilitator (whole cells: {before})")
 
 
 def _assign(columns, candidates, profiles):
@@ -229,7 +254,8 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> str:
+def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
+            skipped: dict[str, SkippedCount]) -> str:
     variables = catalogue()
     lines = [
         f"# Draft codebook for wave {wave}, written by `tlresearch codebook draft` from",
@@ -264,13 +290,15 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
                 continue  # option columns found: they are the question
             known = knowledge.labels.get(name, {})
             separator = _label_separator(p.profile, known)
-            answers = list(dict.fromkeys(part for cell in p.profile.distinct
-                                         for part in split_quoted(cell, separator)))
+            answers = _options(p.profile.distinct, separator)
             lines.append(f"  {name}:  {comment}")
             lines.append(f"    column: {_q(p.column)}")
             lines.append(f"    split: {_q(separator)}")
             lines.append("    labels:")
             lines += _labels(answers, knowledge.labels.get(name, {}), variable)
+        elif name in skipped:
+            lines.append(f"  {name}: {{column: {_q(p.column)}, blank: zero}}  {comment}; "
+                         f"blank: zero because {skipped[name].evidence}")
         else:
             lines.append(f"  {name}: {_q(p.column)}  {comment}")
     if by_kind.get("option"):
@@ -294,6 +322,9 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame) -> s
     return "\n".join(lines) + "\n"
 
 
+#: LimeSurvey's "question code & question text" heading: ``G02Q05[SQ001]. `` then the text.
+_LIMESURVEY_CODE = re.compile(r"^[A-Za-z][\w]*(?:\[[\w]+\])*\.\s+")
+
 #: Columns only one survey tool writes, folded -> the tool.
 TOOL_MARKS = {"brouillon": "Framaforms", "heure de soumission": "Framaforms",
               "derniere page": "LimeSurvey", "lastpage": "LimeSurvey",
@@ -302,8 +333,9 @@ TOOL_MARKS = {"brouillon": "Framaforms", "heure de soumission": "Framaforms",
 
 def _tool(located: Located) -> str:
     for column in located.table.frame.columns:
-        if fold(column) in TOOL_MARKS:
-            return TOOL_MARKS[fold(column)]
+        for text in (column, _LIMESURVEY_CODE.sub("", column)):
+            if fold(text) in TOOL_MARKS:
+                return TOOL_MARKS[fold(text)]
     return "XLSX" if located.sheet else ""
 
 
@@ -316,6 +348,38 @@ def _label_separator(profile: Profile, known: dict[str, str]) -> str:
 
     best = max(SEPARATORS, key=lambda sep: (hits(sep), sep == profile.separator))
     return best if hits(best) else (profile.separator or ", ")
+
+
+def _options(cells: list[str], separator: str) -> list[str]:
+    """The options of a delimited multi-choice column, an option holding the separator
+    kept whole: a piece that always comes right after the same piece (« buvette » after
+    « Café associatif ») is the end of one option (« Café associatif, buvette »)."""
+    pieces = [[part.strip() for part in cell.split(separator) if part.strip()] for cell in cells]
+    before: dict[str, set[str | None]] = {}
+    for parts in pieces:
+        for position, part in enumerate(parts):
+            before.setdefault(part, set()).add(parts[position - 1] if position else None)
+    after: dict[str, set[str | None]] = {}
+    for parts in pieces:
+        for position, part in enumerate(parts):
+            after.setdefault(part, set()).add(parts[position + 1] if position + 1 < len(parts)
+                                              else None)
+    # Glued both ways: B always after A, and A always before B (an « Autre » text typed
+    # last follows various options, so it is never glued).
+    glued = {part: next(iter(previous)) for part, previous in before.items()
+             if len(previous) == 1 and None not in previous
+             and after.get(next(iter(previous))) == {part}
+             and sum(part in parts for parts in pieces) >= 2}
+    answers = []
+    for parts in pieces:
+        merged: list[str] = []
+        for part in parts:
+            if part in glued and merged and merged[-1].endswith(glued[part]):
+                merged[-1] = f"{merged[-1]}{separator}{part}"
+            else:
+                merged.append(part)
+        answers += merged
+    return list(dict.fromkeys(answers))
 
 
 def _complete_guess(profile: Profile) -> list[str]:
@@ -334,9 +398,21 @@ def _labels(answers: list[str], known: dict[str, str], variable) -> list[str]:
             continue
         match = process.extractOne(fold(answer), list(known), scorer=fuzz.token_sort_ratio,
                                    score_cutoff=85)
+        # An option worded longer than the label seen before (« Café associatif,
+        # buvette »): every word of that label is in it.
+        wider = None if match else process.extractOne(
+            fold(answer), [k for k in known if len(k.split()) >= 2],
+            scorer=fuzz.token_set_ratio, score_cutoff=100)
         if match:
             out.append(f"      {_q(answer)}: {known[match[0]]}  # ~ {match[0]!r}, "
                        f"confidence {round(match[1])}")
+        elif wider:
+            out.append(f"      {_q(answer)}: {known[wider[0]]}  # holds {wider[0]!r}, "
+                       "confidence 80")
+        elif variable.type == "multi":
+            out.append(f"      # {_q(answer)}: ?   # not an option seen before: left so, it is "
+                       "an « Autre » answer (autre ticked, text kept); or map it to one of "
+                       + ", ".join(variable.values))
         else:
             allowed = ", ".join(variable.values)
             out.append(f"      # {_q(answer)}: ?   # not recognised; one of {allowed}")
@@ -358,8 +434,11 @@ def _jobs(titles: list[Proposal], contracts: list[Proposal], knowledge, frame) -
         parts = [f"title: {_q(t.column)}"]
         if t.column in pairs:
             parts.append(f"contract: {_q(pairs[t.column])}")
-        if t.profile.separator:
-            parts.append(f"split: {_q(t.profile.separator)}")
+        found = t.profile.title_separators
+        if len(found) == 1:
+            parts.append(f"split: {_q(found[0])}")
+        elif found:
+            parts.append(f"split: [{', '.join(_q(s) for s in found)}]")
         lines.append(f"      - {{{', '.join(parts)}}}  # {t.evidence}; confidence {t.score}")
         if t.column in pairs:
             seen.update(frame[pairs[t.column]].dropna().astype(str))

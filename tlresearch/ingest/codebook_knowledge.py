@@ -47,7 +47,24 @@ SYNONYMS = {
     "code postal": "postcode", "salaries": "staff_total", "commune": "commune_name",
     "ville": "commune_name", "nom du lieu": "place_name", "nom du tiers lieu": "place_name",
     "usagers": "users_count", "administrateurs": "board_members",
+    # People's columns (kept in data/restricted) and the sentences of a form (issue 20).
+    "adresse electronique": "contact_email", "adresse mail": "contact_email",
+    "mail": "contact_email", "courriel du repondant": "contact_email",
+    "nom et prenom": "contact_name", "prenom et nom": "contact_name",
+    "nom du repondant": "contact_name", "votre nom": "contact_name",
+    "personne a contacter": "contact_name", "numero ou vous joindre": "contact_phone",
+    "portable": "contact_phone", "numero de telephone": "contact_phone",
+    "superficie": "surface_m2", "surface du lieu": "surface_m2", "m2": "surface_m2",
+    "personnes benevoles": "volunteers", "benevoles s investissent": "volunteers",
+    "annee d ouverture": "opening_year", "lieu a t il ouvert": "opening_year",
+    "activites": "place_types", "activites proposees": "place_types",
+    "type de lieu": "place_types", "types de lieu": "place_types",
 }
+
+#: Sentences a form asks about jobs, beside the headers of :data:`TOOL_HEADERS`.
+JOB_SENTENCES = ("metiers exercent vos salaries", "metiers de vos salaries",
+                 "postes de vos salaries", "fonctions de vos salaries", "intitules de poste",
+                 "intitules des postes salaries")
 
 _OPTION = re.compile(r"\[(.+)\]\s*$|[:/]\s*([^:/]+)$")
 
@@ -95,6 +112,8 @@ def gather(codebook_dirs: list[Path], before_wave: int | None = None) -> Knowled
             _learn(knowledge, codebook, f"{where} {wave}")
     for text, target in TOOL_HEADERS.items():
         knowledge.add_header(text, target, "survey tools")
+    for text in JOB_SENTENCES:
+        knowledge.add_header(text, ("job_title",), "survey tools")
     for text, name in SYNONYMS.items():
         knowledge.add_header(text, ("var", name), "usual words")
     for name, variable in catalogue().items():

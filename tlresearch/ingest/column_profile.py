@@ -46,6 +46,8 @@ class Profile:
     split_cells: int = 0
     letters: float = 0.0           # share of distinct values holding a letter
     emails: float = 0.0            # share of distinct values that look like e-mails
+    #: For a column of job titles: every separator its cells use (set by the draft).
+    title_separators: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.kind == "date":
@@ -81,6 +83,10 @@ def profile_column(series: pd.Series) -> Profile:
     # A number may carry a unit ("120 m²", "5 personnes"), not words ("12 rue des Lilas").
     if share(lambda v: values.parse_decimal(v)[0] is not None
              and len(_WORDS.findall(v)) <= 1) >= 0.9:
+        return Profile("number", total, distinct)
+    # Years typed with words (« en 2010 », « depuis 2015 »): a number column all the same.
+    if share(lambda v: values.parse_year(v)[1] == "year_in_words"
+             or (values.parse_year(v)[0] is not None and v.strip().isdigit())) >= 0.9:
         return Profile("number", total, distinct)
     formats, parsed = date_formats(distinct, counts)
     if formats and parsed >= 0.8 * total:

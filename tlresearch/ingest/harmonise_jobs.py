@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from tlresearch.core.errors import DataError
-from tlresearch.ingest.cell_lists import split_quoted
+from tlresearch.ingest.cell_lists import split_titles
+from tlresearch.ingest.title_split import separates_titles
 from tlresearch.io import cells as values
 from tlresearch.spec.codebook import JobSlots
 
@@ -40,7 +41,9 @@ def harmonise_jobs(frame: pd.DataFrame, mapping: JobSlots, context,
     parts = []
     index = 0
     for title_column, contract_column in mapping.slots:
-        titles = _source(frame, title_column).map(values.normalise_text, na_action="ignore")
+        separators = mapping.splits.get(title_column)
+        typed = _source(frame, title_column)
+        titles = typed.map(values.normalise_text, na_action="ignore")
         contracts_raw = _source(frame, contract_column) if contract_column else pd.Series(
             pd.NA, index=frame.index, dtype="object")
         contracts = contracts_raw.map(values.fold, na_action="ignore").map(lookup)
@@ -48,10 +51,10 @@ def harmonise_jobs(frame: pd.DataFrame, mapping: JobSlots, context,
         if unknown.any():
             context.log(list(unknown[unknown].index), contract_column, list(contracts_raw[unknown]),
                         "unknown_label", "set_missing", "job contract not in the codebook's labels")
-        separator = mapping.splits.get(title_column)
-        if separator:
+        if separators:
             _refuse_numbers(titles, title_column, context)
-            part, index = _split_jobs(titles, contracts, contracts_raw, separator, ids, index,
+            # Cut as typed: collapsing whitespace first would erase a line-break separator.
+            part, index = _split_jobs(typed, contracts, contracts_raw, separators, ids, index,
                                       (title_column, contract_column), context, lookup)
             parts.append(part)
             continue
@@ -80,7 +83,7 @@ def _refuse_numbers(titles: pd.Series, column: str, context) -> None:
                         column=column, rule="split_on_numbers", wave=context.wave)
 
 
-def _split_jobs(titles, contracts, contracts_raw, separator, ids, index, columns, context,
+def _split_jobs(titles, contracts, contracts_raw, separators, ids, index, columns, context,
                 lookup) -> tuple[pd.DataFrame, int]:
     """One job per title of a cell listing several ("Chargée de communication; Facilitatrice").
 
@@ -92,12 +95,12 @@ def _split_jobs(titles, contracts, contracts_raw, separator, ids, index, columns
     rows, widest = [], 0
     for pos in titles.index:
         cell = titles.iat[pos]
-        names = split_quoted(cell, separator) if pd.notna(cell) else []
+        names = split_titles(cell, separators, separates_titles) if pd.notna(cell) else []
         if not names and pd.isna(contracts.iat[pos]):
             continue
         kinds = [contracts.iat[pos]] if pd.notna(contracts.iat[pos]) else []
         if pd.notna(contracts_raw.iat[pos]) and len(names) > 1:
-            split = split_quoted(contracts_raw.iat[pos], separator)
+            split = split_titles(str(contracts_raw.iat[pos]), separators)
             kinds = [lookup.get(values.fold(c)) for c in split]
             if len(kinds) != len(names):
                 context.log([pos], contract_column, [contracts_raw.iat[pos]],

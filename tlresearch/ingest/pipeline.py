@@ -286,7 +286,7 @@ def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = D
     switched (:mod:`tlresearch.core.panel_versions`), so a reader sees the previous panel
     or this one, never a mix, and a run killed at any point leaves the previous panel.
     """
-    from tlresearch.core.panel_versions import publish
+    from tlresearch.core.panel_versions import publish_with_restricted
     from tlresearch.core.storage import exclusive_run, parquet_bytes
     from tlresearch.spec.dictionary import data_dictionary, dictionary_markdown
 
@@ -309,8 +309,8 @@ def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = D
         processed["data_dictionary.md"] = dictionary_markdown(dictionary, demo).encode("utf-8")
         restricted = {f"{name}.parquet": parquet_bytes(frame, metadata)
                       for name, frame in result.restricted.items()}
-        # Restricted first: its tables are read by nothing, the processed switch is the
-        # one readers see, and it comes last.
-        publish(paths.restricted, restricted)
-        result.version = publish(paths.processed, processed)
+        # One switch for both: a kill can never leave one run's panel beside another's
+        # contacts.
+        result.version = publish_with_restricted(paths.processed, processed,
+                                                 paths.restricted, restricted)
         return result

@@ -172,7 +172,8 @@ def _resolve(result: WaveResult, region: str) -> None:
 
 #: What de-duplication reads: the place's keys, the submission time and the row.
 _DUPLICATE_COLUMNS = ("response_id", "source_row", "place_name", "commune_code",
-                      "declared_commune_name", "siret", "submitted_at")
+                      "declared_commune_name", "declared_postcode", "address", "siret",
+                      "contact_email", "submitted_at")
 
 
 def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
@@ -189,11 +190,20 @@ def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
 def _duplicate_key_chunk(responses: pd.DataFrame) -> pd.Series:
     from tlresearch.io.cells import fold
 
+    blank = pd.Series("", index=responses.index)
     name = responses["place_name"].map(fold, na_action="ignore").fillna("")
-    where = responses["commune_code"].fillna(
-        responses.get("declared_commune_name", pd.Series("", index=responses.index))
-        .map(fold, na_action="ignore")).fillna("")
-    # Without a commune, a shared name proves nothing: such rows get a key of their own.
+    commune = responses["commune_code"].fillna(
+        responses.get("declared_commune_name", blank).map(fold, na_action="ignore")).fillna("")
+    # The same name is the same place only where the location agrees too: two « La
+    # Station Coworking » in 66000 and 66100 are two places; a place that could not be
+    # given a commune is still found by its postcode or address when it submits twice.
+    postcode = responses.get("declared_postcode", blank).fillna("").astype(str)
+    address = responses.get("address", blank).map(fold, na_action="ignore").fillna("")
+    where = commune + "|" + postcode + "|" + address
+    # No location at all: the same name sent from the same e-mail address is the same
+    # place submitting again; a shared name alone proves nothing (a key of its own).
+    email = responses.get("contact_email", blank).fillna("").astype(str).str.lower()
+    where = where.where(where != "||", ("email:" + email).where(email != "", ""))
     key = (name + "|" + where).where(where != "", "row:" + responses["response_id"])
     if "siret" in responses:
         key = ("siret:" + responses["siret"]).fillna(key)

@@ -69,7 +69,7 @@ SCALE_UNITS = {"k", "ke", "keur", "k€", "m€", "meur", "mille", "milliers", "
 
 _SPACES = "\u00a0\u202f\u2009"
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
-_NUMBER_UNIT = re.compile(r"([+-]?\d[\d\s.,']*)(.*)", re.DOTALL)
+_NUMBER_UNIT = re.compile(r"([+-]?\s?\d[\d\s.,']*)(.*)", re.DOTALL)
 _UNIT = re.compile(r"(?:[^\W\d_]|[€$%°])[^\d]*|m\s?[23²³]")
 _FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
 _FLOAT_ARTIFACT = re.compile(r"(\d+)[.,]0+")
@@ -195,12 +195,13 @@ def parse_fte(text: object) -> tuple[float | None, str | None]:
     >>> parse_fte("150%")
     (None, 'percent_above_full_time')
     """
-    match = _PERCENT.fullmatch(normalise_text(text) or "")
+    match = _PERCENT.fullmatch(_minus(normalise_text(text)) or "")
     if match is None or _key(text).replace("-", " ") in TIME_WORDS:
         return parse_decimal(text)
     share = Decimal(match.group(1).replace(",", "."))
-    if not 0 <= share <= 100:
-        return None, "percent_above_full_time" if share > 100 else "out_of_range"
+    if share > 100:
+        return None, "percent_above_full_time"
+    # A negative share stays negative: the ETP range check quarantines it as such.
     return float(share / 100), "percent_of_full_time"
 
 
@@ -302,6 +303,11 @@ def split_multi(text: object, separator: str) -> list[str]:
 
 # --- helpers ---------------------------------------------------------------------------
 
+def _minus(text: str | None) -> str | None:
+    """The typographic minus (U+2212, « −1 » from a word processor) as a plain hyphen."""
+    return text.replace("\u2212", "-") if text else text
+
+
 def _is_missing(value: object) -> bool:
     if value is None or value is pd.NA:
         return True
@@ -322,7 +328,7 @@ def _key(text: object) -> str:
 def _parse_quantity(text: object, *, words: dict[str, float],
                     dot_thousands: bool) -> tuple[Decimal | None, str | None]:
     """Shared core of counts and decimals: known words, notation, number and unit."""
-    cleaned = normalise_text(text)
+    cleaned = _minus(normalise_text(text))
     if cleaned is None:
         return None, None
     key = _key(cleaned)
@@ -399,7 +405,16 @@ def _year_of(cleaned: str) -> tuple[int | None, str | None]:
     text_date = _TEXT_DATE.fullmatch(_key(cleaned))
     if text_date and text_date.group(2) in MONTHS:
         return int(text_date.group(3)), "date_to_year"
+    worded = _WORDED_YEAR.fullmatch(_key(cleaned))
+    if worded:
+        return int(worded.group(1)), "year_in_words"
     return None, "not_a_year"
+
+
+#: A year with the words around it that people type: « en 2010 », « depuis 2015 »,
+#: « ouvert en 2012 », « 2018 (ouverture) ».
+_WORDED_YEAR = re.compile(r"(?:(?:ouvert|ouverture|cree|creation|fonde)\s+)?(?:en|depuis|"
+                          r"des|debut|fin|mi|annee|courant)?\s*(\d{4})\s*(?:\(?[a-z ]*\)?)?")
 
 
 def _date_parts(cleaned: str) -> tuple[int, ...] | None:

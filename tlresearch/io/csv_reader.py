@@ -96,6 +96,13 @@ def _records(grid: Grid, reader, source: _Lines, header: list[str], name: str):
         row += 1
         last, last_lines = record, source.start_record()
         grid.records_in += 1
+        if len(last_lines) > 1 and _quote_swallowed(record, last_lines, delimiter, width):
+            record = _resynchronise(grid, source, last_lines, delimiter, name, row)
+            last, last_lines = record, last_lines[:1]
+            yield row, (record + [None] * width)[:width]
+            continue
+        if len(record) == 1 and width > 2 and delimiter in record[0]:
+            record = _unwrapped(grid, record, delimiter, width, name, row)
         if len(record) > width and not any(cell.strip() for cell in record[width:]):
             trailing += 1
             del record[width:]  # a stray delimiter at the end of the line
@@ -106,7 +113,8 @@ def _records(grid: Grid, reader, source: _Lines, header: list[str], name: str):
                 grid.row_problems[row] = Issue(problem[0], "quarantined", problem[1],
                                                file=name, row=row)
         yield row, record + [None] * (width - len(record)) if len(record) < width else record
-    if last is not None:
+    resynchronised = getattr(grid.row_problems.get(row), "rule", None) == "unbalanced_quote"
+    if last is not None and not resynchronised:
         truncated = _truncation(last_lines, last, delimiter, width)
         if truncated and any(cell.strip() for cell in last):
             grid.row_problems[row] = Issue("truncated_row", "quarantined", truncated,
@@ -120,6 +128,49 @@ def _records(grid: Grid, reader, source: _Lines, header: list[str], name: str):
         grid.issues.append(Issue("trailing_delimiter", "corrected",
                                  f"{trailing} rows end with an extra empty field "
                                  f"(a stray {delimiter!r}), removed", file=name))
+
+
+def _unwrapped(grid: Grid, record: list[str], delimiter: str, width: int, name: str,
+               row: int) -> list[str]:
+    """A whole record quoted as one cell (a line re-saved by a text editor), cut again.
+
+    Such a line is a complete response, not a footer: cut at its delimiters it has the
+    header's fields. Anything else stays one cell (a footer, a comment).
+    """
+    cells = next(csv.reader([record[0]], delimiter=delimiter, quotechar='"', doublequote=True))
+    if len(cells) != width:
+        return record
+    grid.issues.append(Issue("record_quoted_whole", "corrected",
+                             "the whole line was quoted as one cell; cut at its delimiters",
+                             file=name, row=row))
+    return cells
+
+
+def _quote_swallowed(record: list[str], lines: list[str], delimiter: str, width: int) -> bool:
+    """Whether a record spanning several lines is really a quote never closed.
+
+    A quoted cell may hold line breaks (a comment over two lines), but then the record
+    still has the header's fields. A stray ``"`` opening a cell makes the csv module read
+    the next lines into that cell, up to another quote or the end of the file: the
+    record then has the wrong number of fields, or ends inside the quote.
+    """
+    return len(record) != width or _ends_inside_quotes("".join(lines), delimiter)
+
+
+def _resynchronise(grid: Grid, source: _Lines, lines: list[str], delimiter: str, name: str,
+                   row: int) -> list[str]:
+    """Quarantine the line with the stray quote and read the lines it swallowed again.
+
+    The broken line becomes one quarantined record (its cells cut without quoting, so its
+    row is accounted for); every line after it is handed back to the reader, so the
+    records it had swallowed are read, counted and kept as the file's other records.
+    """
+    source.give_back(lines[1:])
+    grid.row_problems[row] = Issue(
+        "unbalanced_quote", "quarantined",
+        f"a quote (\") opened in this line is never closed; the {len(lines) - 1} lines it "
+        "had swallowed are read again as records", file=name, row=row)
+    return next(csv.reader([lines[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE))
 
 
 class _Lines:
@@ -139,6 +190,11 @@ class _Lines:
         self.consumed += 1
         self._current.append(line)
         return line
+
+    def give_back(self, lines: list[str]) -> None:
+        """Lines read too far, to be read again next (they were not one record)."""
+        self._ahead[:0] = lines
+        self.consumed -= len(lines)
 
     def peek(self, count: int) -> list[str]:
         while len(self._ahead) < count:

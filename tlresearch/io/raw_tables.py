@@ -27,6 +27,7 @@ import pandas as pd
 
 from tlresearch.core.errors import ReadError
 from tlresearch.core.quality_log import Issue
+from tlresearch.io.archive_limits import is_ods
 from tlresearch.io.csv_reader import csv_grid
 from tlresearch.io.grid import Grid
 from tlresearch.io.mojibake import MOJIBAKE, repair_mojibake
@@ -52,11 +53,12 @@ SPREADSHEET_ERRORS = frozenset({"#REF!", "#N/A", "#NA", "#VALUE!", "#DIV/0!", "#
                                 "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
                                 "#VALEUR!", "#NOM?", "#NOMBRE!", "#NUL!"})
 
-#: Text a spreadsheet would run as a formula (CWE-1236)...
-_FORMULA_START = re.compile(r"[=+@-]")
+#: Text a spreadsheet would run as a formula (CWE-1236): ``=``, ``@``, or a sign glued to
+#: what follows (``-cmd|...``, ``+SUM(A1)``); « - Comptable », a bulleted list, is text...
+_FORMULA_START = re.compile(r"[=@]|[+-](?!\s+[^\W\d_])")
 #: ...unless it is a signed number or a phone number: -1, -2,5, +33 5 56 00 00 00, -1E+2.
 _SIGNED_NUMBER = re.compile(
-    r"[+-][\d\s\u00a0\u202f.,()/+-]*|[+-]\d+(?:[.,]\d+)?[eE][+-]?\d+")
+    r"[+-][\d\s\u00a0\u202f.,()/+-]*%?|[+-]\d+(?:[.,]\d+)?[eE][+-]?\d+")
 
 
 @dataclass
@@ -154,7 +156,11 @@ def read_table(path: str | Path, *, name: str | None = None, sheet: str | None =
     if data.startswith(_OLE2_MAGIC):
         raise ReadError("an old Excel .xls file (binary): save it as .xlsx or CSV (UTF-8)",
                         file=name, rule="encoding")
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(_ZIP_MAGIC) and is_ods(data):
+        # Imported here only because pandas' odf engine is heavy and rarely needed.
+        from tlresearch.io.ods_reader import ods_grid
+        grid = ods_grid(data, name, sheet, header_row)
+    elif data.startswith(_ZIP_MAGIC):
         # Imported here only because openpyxl is heavy and CSV exports do not need it.
         from tlresearch.io.xlsx_reader import xlsx_grid
         grid = xlsx_grid(data, name, sheet, header_row)
@@ -235,7 +241,7 @@ def _columns(names: list[str], data: list[list[object]]) -> dict[str, object]:
 
 def _clean_cell(value: str | None, name: str, row: int, column: str,
                 issues: list[Issue]) -> tuple[object, bool]:
-    """One cell: NFC, trimmed, mojibake repaired, formula neutralised. Returns (cell, was NFD)."""
+    """One cell: NFC, trimmed, mojibake repaired, formula flagged. Returns (cell, was NFD)."""
     if value is None:
         return pd.NA, False
     composed = unicodedata.normalize("NFC", value)
@@ -260,10 +266,12 @@ def _clean_cell(value: str | None, name: str, row: int, column: str,
                             file=name, row=row, column=column, value=text))
         return pd.NA, composed != value
     if _FORMULA_START.match(text) and not _SIGNED_NUMBER.fullmatch(text):
-        issues.append(Issue("formula_injection", "neutralised",
-                            "text a spreadsheet would run as a formula, prefixed with '",
+        # Kept as typed: the data say what the respondent wrote. Neutralising belongs to
+        # what a spreadsheet opens (report.table_schema.spreadsheet_safe, CSV files).
+        issues.append(Issue("formula_injection", "flagged",
+                            "text a spreadsheet would run as a formula: kept as typed, "
+                            "neutralised in the published CSV files",
                             file=name, row=row, column=column, value=text))
-        text = "'" + text
     return text, composed != value
 
 

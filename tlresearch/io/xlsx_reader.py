@@ -33,6 +33,7 @@ from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
 from tlresearch.core.errors import ReadError
 from tlresearch.core.quality_log import Issue
+from tlresearch.io.archive_limits import MAX_CELLS, check_inflated_size, too_many_cells
 from tlresearch.io.grid import Grid, normalise_header
 from tlresearch.io.xlsx_parser import EMPTY as _EMPTY
 from tlresearch.io.xlsx_parser import BookReader, Cell, SheetParser
@@ -60,7 +61,16 @@ MAX_BLANK_RUN = 1000
 
 def xlsx_grid(data: bytes, name: str, sheet: str | None, header_row: int | None) -> Grid:
     """Pick the sheet and header row, and turn every cell into text (row numbers = sheet's)."""
-    found = _read_workbook(data, name, sheet)
+    check_inflated_size(data, name, "XLSX")
+    found, note = _read_workbook(data, name, sheet)
+    grid = sheet_grid(found, name, header_row)
+    if note is not None:
+        grid.issues.insert(0, note)
+    return grid
+
+
+def sheet_grid(found: _Sheet, name: str, header_row: int | None) -> Grid:
+    """The table of one parsed sheet (XLSX or ODS): header row, records, stray rows."""
     filled = [row for row, width in found.widths.items() if width]
     if not filled:
         raise ReadError(f"sheet {found.title!r} is empty", file=name, rule="empty_file")
@@ -115,7 +125,7 @@ def _table_end(first: int, body: list[int]) -> tuple[int, list[int]]:
 
 # --- workbook and sheets -----------------------------------------------------------------
 
-def _read_workbook(data: bytes, name: str, sheet: str | None) -> _Sheet:
+def _read_workbook(data: bytes, name: str, sheet: str | None) -> tuple[_Sheet, Issue | None]:
     """Open the workbook read-only and parse the sheet holding the table."""
     try:
         with warnings.catch_warnings():
@@ -138,22 +148,39 @@ def _not_a_workbook(kind: str, name: str) -> ReadError:
                      rule="xlsx")
 
 
-def _pick_sheet(book, name: str, sheet: str | None) -> _Sheet:
+def _pick_sheet(book, name: str, sheet: str | None) -> tuple[_Sheet, Issue | None]:
     if sheet is not None:
         if sheet not in book.sheetnames:
             raise ReadError(f"no sheet named {sheet!r}; sheets: {book.sheetnames}",
                             file=name, rule="sheet")
-        return _read_sheet(book, book[sheet], name)
+        return _read_sheet(book, book[sheet], name), None
     filled = {}
-    for ws in book.worksheets:  # skip cover sheets such as "Lisez-moi"
+    hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]
+    for ws in book.worksheets:  # skip cover sheets such as "Lisez-moi", and hidden ones
+        if ws.title in hidden:
+            continue
         found = _read_sheet(book, ws, name)
         filled[ws.title] = sum(1 for width in found.widths.values() if width)
         if filled[ws.title] >= 2:
-            return found
+            return found, sheet_read_note(name, ws.title, list(book.sheetnames), hidden)
     if any(filled.values()):
-        raise ReadError(f"no sheet holds a header and data rows; sheets: {book.sheetnames}",
+        raise ReadError(f"no sheet holds a header and data rows; sheets: {book.sheetnames}"
+                        + (f" (hidden, not read: {hidden})" if hidden else ""),
                         file=name, rule="no_data_rows")
-    raise ReadError("every sheet of the workbook is empty", file=name, rule="empty_file")
+    raise ReadError("every sheet of the workbook is empty"
+                    + (f" (hidden, not read: {hidden})" if hidden else ""),
+                    file=name, rule="empty_file")
+
+
+def sheet_read_note(name: str, title: str, sheets: list[str], hidden: list[str]) -> Issue | None:
+    """Which sheet was read, when the workbook has several (a cover sheet, a hidden one)."""
+    if len(sheets) < 2:
+        return None
+    skipped = f"; hidden sheets skipped: {hidden}" if hidden else ""
+    return Issue("sheet_read", "reported",
+                 f"sheet {title!r} read, the first visible one holding a table "
+                 f"(sheets: {sheets}{skipped}); set sheet in the codebook to read another",
+                 file=name)
 
 
 def _read_sheet(book, ws, name: str) -> _Sheet:
@@ -166,7 +193,11 @@ def _read_sheet(book, ws, name: str) -> _Sheet:
                 parser = SheetParser(source, ws._shared_strings, epoch=book.epoch,
                                       date_formats=book._date_formats,
                                       timedelta_formats=book._timedelta_formats)
+                count = 0
                 for _, cells in parser.parse():
+                    count += len(cells)
+                    if count > MAX_CELLS:
+                        raise too_many_cells(name, ws.title)
                     for row, column, cell in cells:
                         rows.setdefault(row, {})[column] = cell
             merged = set()
@@ -175,6 +206,8 @@ def _read_sheet(book, ws, name: str) -> _Sheet:
                     [CellRange(item.ref) for item in parser.merged_cells.mergeCell]).ranges
             _blank_merged(rows, merged)
             _apply_hyperlinks(rows, merged, parser.hyperlinks.hyperlink, book, ws)
+    except ReadError:
+        raise
     except Exception as exc:  # noqa: BLE001 -- any failure of a sheet is "not a workbook"
         # A full load reported any ValueError met in a sheet as a plain ValueError.
         kind = "ValueError" if isinstance(exc, ValueError) else type(exc).__name__

@@ -20,6 +20,7 @@ from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.report.area_maps import area_map_block
 from tlresearch.report.blocks import HTMLBlock, figure_block, notice
 from tlresearch.report.findings import panorama_essentials, trend_essentials
+from tlresearch.report.free_text import MASKED, looks_like_contact, mask_contact_text
 from tlresearch.report.indicator_tables import (
     chart_block,
     count_table,
@@ -242,10 +243,34 @@ def unknown_titles_table(staff: "pd.DataFrame", *, year: int) -> HTMLBlock:
                     .fillna(False).astype(bool)]
     if unknown.empty:
         return notice(f"Tous les intitulés de poste de la vague {year} sont reconnus.")
+    # What people typed, on a public page: a phone number or an e-mail is masked first.
+    # (judged on the title as typed too: normalising drops the « @ » and repeated « 00 »).
+    typed = unknown["title_raw"] if "title_raw" in unknown else unknown["title_normalised"]
+    contact = typed.map(looks_like_contact) | unknown["title_normalised"].map(looks_like_contact)
+    unknown = unknown.assign(title_normalised=unknown["title_normalised"].astype(object).where(
+        ~contact.astype(bool), MASKED))
     counts = count_table(unknown, "title_normalised", "Postes").rename(
         columns={"title_normalised": "Intitulé (normalisé)"})
     return publish_table(counts, caption=f"Intitulés de poste non reconnus ({year})",
                          filename=f"intitules_non_reconnus_{year}", year=year)
+
+
+def other_answers_table(responses: "pd.DataFrame", *, year: int) -> HTMLBlock:
+    """The « Autre » answers to the types of place, as typed (phones and e-mails masked).
+
+    They count as ``autre`` in the typology; listed here, a lab sees which deserve an
+    option of their own (a label in the codebook) next year.
+    """
+    from tlresearch.ingest.harmonise_options import OTHER_TEXT
+
+    if OTHER_TEXT not in responses or responses[OTHER_TEXT].dropna().empty:
+        return notice(f"Aucune réponse « Autre » aux types de lieu en {year}.")
+    texts = responses[[OTHER_TEXT]].dropna()
+    texts[OTHER_TEXT] = texts[OTHER_TEXT].map(mask_contact_text)
+    counts = count_table(texts, OTHER_TEXT, "Lieux").rename(
+        columns={OTHER_TEXT: "Réponse « Autre » (telle que saisie)"})
+    return publish_table(counts, caption=f"Types de lieu répondus « Autre » ({year})",
+                         filename=f"types_autre_{year}", year=year)
 
 
 def unlocated_places_table(responses: "pd.DataFrame", *, year: int,
@@ -263,6 +288,9 @@ def unlocated_places_table(responses: "pd.DataFrame", *, year: int,
                "declared_postcode": "Code postal déclaré", "resolution_note": "Motif"}
     present = [c for c in columns if c in lost.columns]
     frame = lost[present].copy()
+    for column in ("place_name", "declared_commune_name", "declared_postcode"):
+        if column in frame:  # typed by people: a phone number or an e-mail is masked
+            frame[column] = frame[column].map(mask_contact_text, na_action="ignore")
     if "resolution_note" in frame:
         frame["resolution_note"] = frame["resolution_note"].map(french_resolution_note)
     if "region_code" in lost:
@@ -283,7 +311,7 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "key_figures", "key_figure_rows", "KEY_FIGURES", "publish_table", "source_line",
            "french_label", "relabel", "figure_block", "notice", "show_map", "is_demo",
            "demo_banner", "respondents_notice", "period_label", "pdf_link", "secrecy_table",
-           "conservation_table", "rule_table", "unknown_titles_table",
+           "conservation_table", "rule_table", "unknown_titles_table", "other_answers_table",
            "unlocated_places_table", "DEFAULT_REGION", "use_folder", "of_territory",
            "page_region", "graduates_source", "changes_block", "published_changes", "wave_grids", "grid_row",
            "merged_types_notice",

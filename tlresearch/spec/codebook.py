@@ -24,7 +24,8 @@ A new wave is a new file, not new code. The format, by example::
         slots:
           - {title: POSTE1, contract: POSTE1_CONTRAT}
           - {title: "Intitulés des postes", split: "; "}  # several titles in one cell:
-                                      # one job each (contract unknown without a column)
+                                      # one job each (contract unknown without a column);
+                                      # or a list: split: ["\\n", " / ", ", ", " et "]
         contract_labels: {CDI: cdi, CDD: cdd, "Contrat aidé": other}
     completeness: {column: lastpage, complete_values: ["6"]}  # optional
     ignore: [id, startlanguage]       # raw columns known and deliberately unused
@@ -88,8 +89,9 @@ class JobSlots:
 
     slots: list[tuple[str, str | None]]
     contract_labels: dict[str, str]
-    #: Title column -> separator, for a cell listing several jobs ("A; B").
-    splits: dict[str, str] = field(default_factory=dict)
+    #: Title column -> separators, for a cell listing several jobs ("A; B", one title a
+    #: line, "A / B", "A et B"): a codebook gives one separator or a list.
+    splits: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def raw_columns(self) -> list[str]:
         return [c for pair in self.slots for c in pair if c]
@@ -257,7 +259,7 @@ def _parse_mapping(name: str, spec: object, fail) -> Mapping:
             raise fail(f"unknown contract codes {bad}", column=name)
         slots = [(str(s["title"]), str(s["contract"]) if s.get("contract") else None)
                  for s in spec["slots"]]
-        splits = {str(s["title"]): _separator(s.get("split") or spec.get("split"), name, fail)
+        splits = {str(s["title"]): _separators(s.get("split") or spec.get("split"), name, fail)
                   for s in spec["slots"] if s.get("split") or spec.get("split")}
         return JobSlots(slots=slots, contract_labels=labels, splits=splits)
     if isinstance(spec, str):
@@ -299,8 +301,16 @@ def _parse_mapping(name: str, spec: object, fail) -> Mapping:
 
 def _separator(value: object, name: str, fail) -> str:
     if not isinstance(value, str) or not value:
-        raise fail(f"{name}: split must be a non-empty text in quotes, e.g. \"; \"", column=name)
+        raise fail(f"{name}: split must be a non-empty text in quotes, e.g. \"; \" (jobs: "
+                   "or a list of them, e.g. [\"\\n\", \" / \"])", column=name)
     return value
+
+
+def _separators(value: object, name: str, fail) -> tuple[str, ...]:
+    """One separator or a list of them (``["\\n", " / ", " et "]``), each non-empty."""
+    if isinstance(value, list) and value:
+        return tuple(_separator(item, name, fail) for item in value)
+    return (_separator(value, name, fail),)
 
 
 def _check_shared_columns(variables: dict[str, Mapping], fail) -> None:

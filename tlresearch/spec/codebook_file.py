@@ -51,6 +51,7 @@ def read_codebook_yaml(path: Path) -> object:
         _check_events(text, name)
         node = yaml.compose(text.removeprefix("\ufeff"), Loader=yaml.SafeLoader)
         _check_expansion(node, name)
+        _check_duplicate_keys(node, name)
         return yaml.safe_load(text.removeprefix("\ufeff"))
     except yaml.YAMLError as exc:
         raise CodebookError(f"cannot read codebook: not valid YAML: {_one_line(exc)}", file=name,
@@ -103,6 +104,35 @@ def _check_expansion(node, name: str) -> None:
                 raise _limit("an alias (*name) refers to a value that contains it", name)
             if id(child) not in sizes:
                 stack.append((child, False))
+
+
+def _check_duplicate_keys(node, name: str) -> None:
+    """Refuse a key written twice in one mapping, naming it and both lines.
+
+    PyYAML keeps the last one silently: a label written twice under ``labels`` would map
+    an answer to the wrong code with exit 0. Nodes are visited once each (aliases share
+    them), so the walk is bounded by the nodes :func:`_check_expansion` allowed.
+    """
+    seen_nodes: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            first_line: dict[tuple[str, str], int] = {}
+            for key, _ in current.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                    continue
+                line = key.start_mark.line + 1
+                earlier = first_line.setdefault((key.tag, key.value), line)
+                if earlier != line:
+                    raise CodebookError(
+                        f"codebook refused: the key {key.value!r} is written twice in the "
+                        f"same block (lines {earlier} and {line}); keep one",
+                        file=name, row=line, rule="duplicate_key")
+        stack.extend(_children(current))
 
 
 def _children(node) -> list:
