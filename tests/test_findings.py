@@ -61,3 +61,27 @@ def test_trend_sentence_says_stable_when_the_interval_contains_zero():
         "La part des lieux employeurs est passée de 48,0\xa0% en 2017 à 50,0\xa0% en 2025 "
         "(+2,0\xa0pts, dans la marge d'incertitude : stable).")
     assert said.headline.endswith("stable depuis 2017")
+
+
+def test_publication_tables_are_wide_with_interval_and_bases_in_their_own_columns(panel):
+    from tlresearch.report import publication_tables as pt
+    from tlresearch.stats.indicators import compute_indicators
+    from tlresearch.stats.trends import compare_waves
+
+    responses, staff = panel
+    tidy = compute_indicators(responses, staff, 2025, territory=("region", "75"),
+                              split="typology", indicators=["respondents", "share_employers"])
+    frame, spanners, labels = pt.by_category(tidy)
+    assert frame.columns[0] == "Type de lieu" and frame["Type de lieu"].is_unique
+    assert len(frame) == tidy["split_value"].nunique()  # one row per type, not per indicator
+    value = "Part des lieux employeurs (au moins un salarié) : valeur"
+    assert {value, "Lieux répondants"} <= set(frame.columns)
+    assert labels[value] == "Valeur" and spanners[0][1][0] == value
+    assert not frame.columns.str.contains("Note").any()
+    changes = pt.changes(compare_waves(responses, staff, 2017, 2025,
+                                       territory=("region", "75")))
+    assert {"Base 2017 (lieux)", "Base 2025 (lieux)", "Valeur 2017", "Valeur 2025"} <= set(
+        changes.columns)
+    # no empty row: an indicator asked at neither wave is left out
+    shown = changes.drop(columns="Indicateur")
+    assert not (shown.isin(["–", ""]).all(axis=1)).any()

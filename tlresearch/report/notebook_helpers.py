@@ -44,6 +44,11 @@ from tlresearch.report.page_secrecy import (
 from tlresearch.report.page_settings import graduates_source, page_region, use_folder
 from tlresearch.report.page_style import DEMO_BANNER
 from tlresearch.report.profile_tables import profile_table
+from tlresearch.report.publication_tables import (
+    publish_by_category,
+    publish_by_wave,
+    publish_changes,
+)
 from tlresearch.report.resolution_notes import french_resolution_note
 from tlresearch.report.tables import publish_table, source_line
 from tlresearch.report.territory import (
@@ -204,7 +209,7 @@ def changes_block(changes: "pd.DataFrame", first: int, year: int, *, caption: st
     if int(first) == int(year) or changes.empty:
         return notice(f"{year} est la première vague de l'enquête pour ce territoire : pas "
                       "encore d'évolution à mesurer.")
-    return publish_table(indicator_table(changes), caption=caption, filename=filename, year=year)
+    return publish_changes(changes, caption=caption, filename=filename, year=year)
 
 
 # --------------------------------------------------------------------------- quality page
@@ -316,4 +321,5 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "page_region", "graduates_source", "changes_block", "published_changes", "wave_grids", "grid_row",
            "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
-           "panorama_findings", "trend_findings", "profile_table", "area_map_block"]
+           "panorama_findings", "trend_findings", "profile_table", "area_map_block",
+           "publish_by_category", "publish_by_wave", "publish_changes"]

@@ -67,13 +67,32 @@ def grid_table_facts(block, table: str, source: str, page_row: str | None = None
     return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
+def _long_records(csv: pd.DataFrame) -> list[dict]:
+    """The records of an indicator table in its long shape (``Indicateur``, ``Catégorie``,
+    ``Valeur``, ``Base (lieux)``), whether it was published long (a chart's data) or wide
+    (:func:`tlresearch.report.publication_tables.by_category`: one row per type, a
+    ``<label> : valeur`` and ``<label> : base (lieux)`` column per indicator)."""
+    if "Indicateur" in csv.columns:
+        return csv.to_dict("records")
+    category = csv.columns[0]
+    out = []
+    for record in csv.to_dict("records"):
+        for label in _BY_TYPE:
+            value = record.get(label, record.get(f"{label} : valeur"))
+            if value is None:
+                continue
+            out.append({"Indicateur": label, "Catégorie": record[category], "Valeur": value,
+                        "Base (lieux)": record.get(f"{label} : base (lieux)", "")})
+    return out
+
+
 def indicator_facts(block, departement: str | None, source: str) -> pd.DataFrame:
     """Facts of an indicator table by type: respondents, and mean ETP × base."""
     from tlresearch.stats.indicator_catalogue import split_label
 
     rows = []
     for csv in published_csvs(block):
-        for record in csv.to_dict("records"):
+        for record in _long_records(csv):
             what = _BY_TYPE.get(record.get("Indicateur", ""))
             if what is None or record.get("Valeur", "") in {"", "–"}:
                 continue
@@ -119,6 +138,7 @@ def site_facts(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
     from tlresearch.report import notebook_helpers as helpers
     from tlresearch.report.indicator_tables import indicator_table
     from tlresearch.report.key_figures import key_figure_rows
+    from tlresearch.report.publication_tables import publish_by_category
     from tlresearch.report.tables import publish_table
     from tlresearch.stats.indicators import compute_indicators
 
@@ -142,8 +162,7 @@ def site_facts(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
                                      resamples=resamples)
         if joint:
             by_type = helpers.through_grid(by_type, grid_for, territory, region=region)
-        block = publish_table(indicator_table(by_type), caption="audit", filename="audit",
-                              year=year)
+        block = publish_by_category(by_type, caption="audit", filename="audit", year=year)
         parts.append(indicator_facts(block, row, f"{page} : indicateurs par type"))
         cards = key_figure_rows(responses, staff, year, territory, region,
                                 grid_for if joint else None)

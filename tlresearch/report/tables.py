@@ -109,18 +109,26 @@ def _table_id(caption: str, filename: str) -> str:
 
 
 def table_html(text: "pd.DataFrame", *, caption: str, table_id: str, stub: str | None = None,
-               spanner: tuple[str, Sequence[str]] | None = None, notes: Sequence[str] = (),
-               source: str | None = None) -> str:
-    """The great-tables HTML of a table already written as French text."""
+               spanner: tuple[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None = None,
+               notes: Sequence[str] = (), source: str | None = None,
+               labels: Mapping[str, str] | None = None) -> str:
+    """The great-tables HTML of a table already written as French text.
+
+    ``spanner`` is one ``(label, columns)`` header or a list of them; ``labels`` shows
+    some columns under a shorter header than their name (the name stays the CSV's).
+    """
     import great_tables as gt
 
     table = gt.GT(text, rowname_col=stub, id=table_id, locale="fr")
     if stub is not None:
         table = table.tab_stubhead(label=stub)
-    if spanner is not None:
-        columns = [c for c in spanner[1] if c in text.columns]
+    spanners = [spanner] if spanner and isinstance(spanner[0], str) else list(spanner or [])
+    for label, wanted in spanners:
+        columns = [c for c in wanted if c in text.columns]
         if columns:
-            table = table.tab_spanner(label=spanner[0], columns=columns)
+            table = table.tab_spanner(label=label, columns=columns)
+    if labels:
+        table = table.cols_label(**{c: v for c, v in labels.items() if c in text.columns})
     numeric = [c for c in text.columns if c != stub and len(text)
                and text[c].map(_looks_numeric).all()]
     if numeric:
@@ -154,7 +162,8 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
                   year: int | str | None = None, stub: str | None = None,
                   spanner: tuple[str, Sequence[str]] | None = None,
                   notes: Sequence[str] = (), codes: "pd.DataFrame | None" = None,
-                  source: bool = True, units: Mapping[str, str] | None = None) -> HTMLBlock:
+                  source: bool = True, units: Mapping[str, str] | None = None,
+                  labels: Mapping[str, str] | None = None) -> HTMLBlock:
     """Publish a table: great-tables HTML with its caption, footnotes, source and CSV.
 
     Parameters
@@ -172,7 +181,11 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
     stub
         Column whose cells label the rows (e.g. ``"Département"``).
     spanner
-        ``(label, columns)``: a header spanning some columns (e.g. the types of place).
+        ``(label, columns)``: a header spanning some columns (e.g. the types of place),
+        or a list of them (an indicator over its value, interval and base).
+    labels
+        Shorter headers shown on the page for some columns (under their spanner); the
+        CSV keeps the full names, which say everything on their own.
     notes
         Footnotes; the « s » footnote is added whenever a cell reads ``s``.
     codes
@@ -197,7 +210,8 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
         notes.append(SECRET_FOOTNOTE)
     name = safe_filename(filename)
     body = table_html(text, caption=caption, table_id=_table_id(caption, name), stub=stub,
-                      spanner=spanner, notes=notes, source=source_line(year) if source else None)
+                      spanner=spanner, notes=notes, source=source_line(year) if source else None,
+                      labels=labels)
     download = safe_frame(text if codes is None else pd.concat(
         [codes.reset_index(drop=True).astype("string"), text], axis=1))
     schema = table_schema(download.iloc[:, len(codes.columns) if codes is not None else 0:],
