@@ -128,3 +128,26 @@ def test_every_page_leads_to_the_index_its_territory_its_wave_and_the_method(dem
             path, _, anchor = target.partition("#")
             assert (page.parent / path).resolve().is_file(), (page, target)
             assert not anchor or anchor in anchors, (page, target)
+
+
+_CARD = re.compile(r'<p class="tl-card-label">([^<]+)</p><p class="tl-card-value">([^<]+)</p>')
+
+
+def test_a_wave_s_cards_and_its_professionalisation_table_print_the_same_figures(
+        demo_full_site):
+    """The Panorama's cards and the professionalisation page's table by wave, same wave."""
+    site = demo_full_site
+    year = max(site.waves)
+    compared = 0
+    for territory in site.territories:
+        page = (site.folder / str(year) / territory / "40-panorama.html").read_text(
+            encoding="utf-8")
+        cards = {unescape(label): value for label, value in _CARD.findall(page)}
+        by_wave = site.folder / "donnees" / str(year) / territory / "30-professionalisation"
+        for row in _rows(by_wave / f"indicateurs_par_vague_{territory}.csv"):
+            label = row["Indicateur"]
+            if label in cards:
+                assert cards[label] == row[str(year)], (territory, label)
+                compared += 1
+    # employers, (a) and (b) at least, on every territory
+    assert compared >= 3 * len(site.territories)
