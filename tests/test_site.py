@@ -1,6 +1,8 @@
 """The index page: French states and dates, relative links, escaping, no network."""
 from __future__ import annotations
 
+from html import escape
+
 from tlresearch.batch.runner import ReportResult, RunSummary
 from tlresearch.report.site import build_index, french_date
 
@@ -70,3 +72,17 @@ def test_index_gives_french_titles_pdf_links_and_the_demo_banner(tmp_path):
     assert "Gironde (33)" in page
     (page_dir / "40-panorama.html").write_text("<html></html>", encoding="utf-8")
     assert "Données fictives" not in build_index(tmp_path, summary).read_text(encoding="utf-8")
+
+
+def test_titles_with_apostrophes_rtl_text_and_emoji_reach_the_index_intact(tmp_path):
+    import json
+
+    notebook = tmp_path / "nb" / "70-l-ete.ipynb"
+    notebook.parent.mkdir()
+    title = "L'été des tiers-lieux — Saint-Martin-de-Ré-et-d'Oléron — مختبر 🚀"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {},
+                                               "source": [f"# {title}"]}]}), encoding="utf-8")
+    summary = RunSummary(reports=[report(notebook=str(notebook), output="2025/33/x.html")])
+    page = build_index(tmp_path, summary).read_text(encoding="utf-8")
+    assert escape(title) in page  # whole, escaped, in the latest wave's table and the grid
+    assert page.count(escape(title)) == 2

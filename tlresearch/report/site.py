@@ -138,8 +138,9 @@ def _territories(online: list) -> list[tuple[str, str]]:
 def _latest_table(online: list, year: int, out_dir: Path | None) -> str:
     """The latest wave: one row per territory, one column per report."""
     rows = [r for r in online if r.year == year]
-    kinds = sorted({Path(r.notebook).stem for r in rows}, key=_kind_order)
-    head = "".join(f'<th scope="col">{escape(short_title(k))}</th>' for k in kinds)
+    notebooks = {Path(r.notebook).stem: r.notebook for r in rows}
+    kinds = sorted(notebooks, key=_kind_order)
+    head = "".join(f'<th scope="col">{escape(short_title(notebooks[k]))}</th>' for k in kinds)
     body = []
     for region, territory in _territories(rows):
         mine = {Path(r.notebook).stem: r for r in rows
