@@ -28,6 +28,7 @@ from tlresearch.core.settings import DEFAULT_LICENCE, Settings, legacy_settings
 from tlresearch.core.storage import atomic_write_bytes, atomic_write_text
 from tlresearch.core.text import fold
 from tlresearch.geo.names import of_region, region_name
+from tlresearch.report.navigation import to_root
 
 #: Folder of the data package inside the site.
 DATA_DIR = "donnees"
@@ -64,7 +65,7 @@ def relative_link(page: str, target: str) -> str:
     >>> relative_link("2025/33/40-panorama.html", "donnees/2025/33/40-panorama/lieux.csv")
     '../../donnees/2025/33/40-panorama/lieux.csv'
     """
-    return "../" * (len(PurePosixPath(page).parts) - 1) + target
+    return to_root(page) + target
 
 
 def file_names(names: Iterable[str]) -> list[str]:
