@@ -109,3 +109,17 @@ def test_hostile_names_reach_the_files_as_inert_text(tmp_path):
     assert "<svg" not in page and "<b>" not in page
     shown = [html.unescape(c) for c in re.findall(r'class="gt_row gt_left">(.*?)</td>', page)]
     assert shown[:len(PAYLOADS)] == PAYLOADS
+
+
+def test_a_code_column_has_one_name_across_every_file(demo_site):
+    """« code_departement » everywhere: never « departement_code » in one file and
+    « code_departement » in another (a partner joins the files on it)."""
+    import csv
+
+    headers = set()
+    for path in (demo_site / "donnees").rglob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            headers |= set(next(csv.reader(handle, delimiter=";")))
+    codes = {h for h in headers if "code" in h.lower()}
+    assert "code_departement" in codes
+    assert not {h for h in codes if h.endswith("_code") or h == "code"}, codes

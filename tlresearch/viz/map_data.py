@@ -141,7 +141,9 @@ def places_table(listed: list[list], title: str) -> dict:
                                           "Type de lieu"]).astype("string").fillna("")
     frame = frame.sort_values(["Commune", "Lieu"], kind="stable").reset_index(drop=True)
     return {"frame": frame[["Lieu", "Commune", "Type de lieu"]],
-            "codes": frame[["departement_code"]], "filename": "carte_lieux",
+            "codes": frame[["departement_code"]].rename(columns={
+                "departement_code": "code_departement"}),  # one name across every file
+            "filename": "carte_lieux",
             "caption": f"{title} : liste des {format_count(len(frame))} lieux de la carte"}
 
 
@@ -160,6 +162,7 @@ def area_table(stats: "gpd.GeoDataFrame", measure: str, title: str) -> dict:
     caption = f"{title} : {format_count(len(shown))} {plural(level)} avec au moins un lieu"
     if others:
         caption += f" ({format_count(others)} autres sans lieu)"
-    return {"frame": frame, "codes": pd.DataFrame({"code": shown["code"].astype(str).to_numpy()}),
+    codes = pd.DataFrame({f"code_{level}": shown["code"].astype(str).to_numpy()})
+    return {"frame": frame, "codes": codes,
             "filename": f"carte_{level}_{measure}", "caption": caption,
             "stub": frame.columns[0]}
