@@ -50,9 +50,15 @@ def test_the_demo_site_publishes_every_table_as_a_valid_package(demo_site):
     assert published == len(resources) and published >= 20
     assert {r["territory"]["code"] for r in resources} == {"75", "33"}
     assert {r["wave"] for r in resources} == {"2025"}
-    indicator = [r for r in resources if {"Valeur", "Intervalle", "Base (lieux)", "Note"}
+    indicator = [r for r in resources if {"Valeur", "Intervalle : borne basse",
+                                          "Intervalle : borne haute", "Base (lieux)"}
                  <= {f["name"] for f in r["schema"]["fields"]}]
-    assert indicator, "the indicator tables carry value, interval, base and note"
+    assert indicator, "the indicator tables carry value, interval (low, high) and base"
+    bounds = [f for r in indicator for f in r["schema"]["fields"] if "borne" in f["name"]]
+    assert bounds and all(f["type"] == "number" for f in bounds)  # numbers, not text
+    # a type's name in brackets is no unit: « Lieu hybride (plusieurs types) »
+    assert not [f for r in resources for f in r["schema"]["fields"]
+                if f.get("unit") == "plusieurs types"]
     assert any(f.get("unit") for r in resources for f in r["schema"]["fields"])
     index = (demo_site / "index.html").read_text(encoding="utf-8")
     assert 'href="donnees/datapackage.json"' in index

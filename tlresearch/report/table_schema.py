@@ -40,6 +40,36 @@ _INTEGER = re.compile(r"^-?\d{1,3}(\u202f\d{3})*$")
 _NUMBER = re.compile(r"^[+\-]?\d{1,3}(\u202f\d{3})*(,\d+)?(?P<suffix>[\u00a0 ]?(%|pts|€))?$")
 _UNIT_IN_HEADER = re.compile(r"\(([^()]+)\)\s*$")
 _SUFFIX_UNITS = {"%": "%", "pts": "points de pourcentage", "€": "euros"}
+#: Words in brackets at the end of a header that are units (« Base (lieux) »).
+HEADER_UNITS = {"lieux", "ETP", "personnes", "postes", "%", "pts", "euros", "€", "années",
+                "mois", "m²"}
+_INTERVAL = re.compile(r"^\[(?P<low>[^;\]]+?)\u00a0?; (?P<high>[^;\]]+)\]$")
+
+
+def split_intervals(text: "pd.DataFrame") -> "pd.DataFrame":
+    """A table for machines: each column of intervals (« [62,8 % ; 79,4 %] ») becomes
+    two columns of numbers, ``<name> : borne basse`` and ``<name> : borne haute``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> split_intervals(pd.DataFrame({"Intervalle": ["[1,6\u00a0; 2,4]", ""]})).columns.tolist()
+    ['Intervalle : borne basse', 'Intervalle : borne haute']
+    """
+    import pandas as pd
+
+    columns = {}
+    for name in text.columns:
+        cells = [str(v) for v in text[name].fillna("")]
+        found = [_INTERVAL.match(c) for c in cells]
+        if any(found) and all(m or c in MISSING_VALUES for m, c in zip(found, cells)):
+            columns[f"{name} : borne basse"] = [m.group("low") if m else c
+                                                for m, c in zip(found, cells)]
+            columns[f"{name} : borne haute"] = [m.group("high") if m else c
+                                                for m, c in zip(found, cells)]
+        else:
+            columns[name] = cells
+    return pd.DataFrame(columns, index=text.index)
 
 
 def spreadsheet_safe(cell: str) -> str:
@@ -80,7 +110,10 @@ def _field(name: str, cells: list[str], unit: str | None) -> dict:
             if len(suffixes) == 1:
                 unit = unit or _SUFFIX_UNITS.get(suffixes.pop())
     header = _UNIT_IN_HEADER.search(name)
-    unit = unit or (header.group(1) if header and field["type"] != "string" else None)
+    said = header.group(1).strip() if header else ""
+    # « (lieux) » is a unit; « Lieu hybride (plusieurs types) » is a name, not a unit.
+    if said in HEADER_UNITS and field["type"] != "string":
+        unit = unit or said
     if unit:
         field["unit"] = unit
     return field
@@ -111,5 +144,5 @@ def table_schema(text: "pd.DataFrame", *, codes: "pd.DataFrame | None" = None,
     return {"fields": fields, "missingValues": list(MISSING_VALUES)}
 
 
-__all__ = ["table_schema", "spreadsheet_safe", "safe_frame", "MISSING_VALUES",
-           "FORMULA_STARTS"]
+__all__ = ["table_schema", "spreadsheet_safe", "safe_frame", "split_intervals",
+           "MISSING_VALUES", "FORMULA_STARTS", "HEADER_UNITS"]

@@ -34,7 +34,7 @@ from urllib.parse import quote
 from tlresearch.core.formats import MISSING, format_count, format_number, is_missing
 from tlresearch.report.blocks import HTMLBlock, notice
 from tlresearch.report.page_settings import source_line
-from tlresearch.report.table_schema import safe_frame, table_schema
+from tlresearch.report.table_schema import safe_frame, split_intervals, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -212,8 +212,10 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
     body = table_html(text, caption=caption, table_id=_table_id(caption, name), stub=stub,
                       spanner=spanner, notes=notes, source=source_line(year) if source else None,
                       labels=labels)
-    download = safe_frame(text if codes is None else pd.concat(
-        [codes.reset_index(drop=True).astype("string"), text], axis=1))
+    # The file holds the page's cells, an interval as two columns of numbers.
+    machine = split_intervals(text)
+    download = safe_frame(machine if codes is None else pd.concat(
+        [codes.reset_index(drop=True).astype("string"), machine], axis=1))
     schema = table_schema(download.iloc[:, len(codes.columns) if codes is not None else 0:],
                           codes=None if codes is None else download.iloc[:, :len(codes.columns)],
                           units=units)
