@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from tlresearch.core.errors import TLResearchError
 from tlresearch.secrecy.rules import COUNT, SECONDARY, SecrecyRule
+
+
+class CannotProtect(TLResearchError, RuntimeError):
+    """No pattern of hidden cells protects the table as it is: a hidden cell is pinned by
+    what must be printed (a published sub-total whose other parts are zeros...). The
+    caller makes the table coarser (merged categories, totals only) or withholds it."""
 
 
 def additive_lines(shape: tuple[int, int], one_dimensional: bool) -> list[tuple[np.ndarray, int]]:
@@ -27,6 +34,9 @@ def additive_lines(shape: tuple[int, int], one_dimensional: bool) -> list[tuple[
 def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
               lines: list[tuple[np.ndarray, int]], kind: str, rule: SecrecyRule) -> None:
     """Secondary suppression: line heuristic, then audit-driven additions, until safe.
+
+    Raises :class:`CannotProtect` when a hidden cell stays pinned with every cell that
+    may be hidden hidden.
 
     A *secondary* cell that the audit pins to one value whatever else is hidden (the
     published cells fix it: e.g. a sub-total whose other parts are published zeros) is
@@ -81,7 +91,7 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
         visible = [c for c in range(v.size) if not hidden[c] and n[c] > 0 and c not in known]
         candidates = [c for c in visible if c in near] or visible
         if not candidates:  # everything is hidden: nothing can be pinned any more
-            raise RuntimeError("secondary suppression cannot protect the table")
+            raise CannotProtect("secondary suppression cannot protect the table")
         hide(min(candidates, key=lambda c: (is_total[c], v[c], c)))
 
 

@@ -72,7 +72,12 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
-from tlresearch.secrecy.cell_suppression import additive_lines, audit_arrays, complete_suppression
+from tlresearch.secrecy.cell_suppression import (
+    CannotProtect,
+    additive_lines,
+    audit_arrays,
+    complete_suppression,
+)
 from tlresearch.secrecy.protected_table import ProtectedTable
 from tlresearch.secrecy.rules import (
     COUNT,
@@ -343,12 +348,21 @@ def _protect(values: pd.DataFrame, counts: pd.DataFrame, maxc: pd.DataFrame, *, 
         reason[(reason == "") & dominated] = PRIMARY_DOMINANCE
     if extra is not None:
         reason[(reason == "") & extra.to_numpy(bool).ravel()] = SECONDARY
+    withheld = False
     if secondary:
-        complete_suppression(v, n, reason, additive_lines(values.shape, one_dimensional), kind, rule)
+        try:
+            complete_suppression(v, n, reason, additive_lines(values.shape, one_dimensional),
+                                 kind, rule)
+        except CannotProtect:
+            # A hidden cell is pinned whatever else is hidden (by published zeros): the
+            # table says nothing then, rather than stopping the page.
+            withheld = True
+            reason[(reason == "") & (n > 0)] = SECONDARY
     reason_frame = pd.DataFrame(reason.reshape(values.shape), index=values.index,
                                 columns=values.columns)
     return ProtectedTable(values=values, counts=counts, reason=reason_frame, kind=kind,
-                          rule=rule, total_label=total_label, one_dimensional=one_dimensional)
+                          rule=rule, total_label=total_label, one_dimensional=one_dimensional,
+                          withheld=withheld)
 
 
 # --- helpers ---------------------------------------------------------------------------

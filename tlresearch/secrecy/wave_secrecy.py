@@ -93,6 +93,8 @@ class WaveSecrecy:
     merged_types: tuple[str, ...] = ()
     #: Sums printed only by territory (key figures): one-dimensional, département → region.
     margins: dict[str, ProtectedTable] = field(default_factory=dict)
+    #: Sums no pattern of « s » could protect, even as totals only: every cell hidden.
+    withheld: tuple[str, ...] = ()
 
     @property
     def total(self) -> str:
@@ -231,15 +233,21 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), margin_sums=(),
             sums_tables = _protect_jointly(data, present, rule, departement, typology,
                                            start=few.suppressed)
             first = next(iter(sums_tables.values()), None)
-            if first is None or table_loss(first)["hidden_share"] <= max_hidden_share \
-                    or len(types) <= 2:
+            # A table no pattern of « s » protects (withheld) is made coarser down to
+            # the départements' totals; if even those cannot be protected, it stays
+            # withheld and the page says why (:attr:`WaveSecrecy.withheld`).
+            withheld = any(t.withheld for t in sums_tables.values())
+            if len(types) <= 1 or not withheld and (
+                    first is None or table_loss(first)["hidden_share"] <= max_hidden_share
+                    or len(types) <= 2):
                 break
         totals = few.values.loc[few.total_label, types].drop(OTHER_TYPES, errors="ignore")
         rarest = str(totals.sort_values(kind="stable").index[0])
         merged.append(rarest)
         micro[typology] = micro[typology].mask(micro[typology].eq(rarest), OTHER_TYPES)
-    return WaveSecrecy(counts, sums_tables, tuple(merged),
-                       _margins(responses, margin_sums, rule, departement))
+    margins = _margins(responses, margin_sums, rule, departement)
+    withheld = tuple(v for v, t in {**sums_tables, **margins}.items() if t.withheld)
+    return WaveSecrecy(counts, sums_tables, tuple(merged), margins, withheld)
 
 
 def _count_table(micro: pd.DataFrame, departement: str, typology: str,
@@ -276,7 +284,7 @@ def _margins(responses: pd.DataFrame, variables, rule, departement: str,
 def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(), *,
                  sums=("etp",), margin_sums=(), margins_hidden: dict | None = None,
                  rule: SecrecyRule | None = None, departement: str = "departement_code",
-                 typology: str = "typology") -> WaveSecrecy:
+                 typology: str = "typology", withheld=()) -> WaveSecrecy:
     """The grid of :func:`protect_wave` from its pattern of hidden cells, without solving.
 
     ``hidden`` and ``merged_types`` are what :func:`protect_wave` decided (kept by
@@ -300,7 +308,13 @@ def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(),
             raise UsageError(f"the cached secrecy pattern does not fit these responses "
                              f"({variable})")
     margins = _margins(responses, margin_sums, rule, departement, margins_hidden or {})
-    return WaveSecrecy(counts, sums_tables, tuple(merged_types), margins)
+    tables = {**sums_tables, **margins}
+    for variable in withheld:
+        if variable in tables:
+            tables[variable] = dataclasses.replace(tables[variable], withheld=True)
+    sums_tables = {v: tables[v] for v in sums_tables}
+    margins = {v: tables[v] for v in margins}
+    return WaveSecrecy(counts, sums_tables, tuple(merged_types), margins, tuple(withheld))
 
 
 def _micro(responses: pd.DataFrame, sums, departement: str,

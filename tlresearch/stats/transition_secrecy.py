@@ -29,7 +29,7 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
-from tlresearch.secrecy.cell_suppression import audit_arrays, complete_suppression
+from tlresearch.secrecy.cell_suppression import CannotProtect, audit_arrays, complete_suppression
 from tlresearch.secrecy.rules import COUNT, PRIMARY_COUNT, SECRET, TOTAL_LABEL, SecrecyRule
 from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
 from tlresearch.stats.indicator_catalogue import indicator_settings
@@ -41,6 +41,11 @@ GROUPS = ("linked_places", "stopped_answering", "new_respondents")
 DEPARTEMENT_NOTE = ("Les parcours des lieux entre deux vagues ne sont publiés que pour la région : "
                     "par département, ils reposent presque tous sur moins de trois lieux et "
                     "relèveraient du secret statistique (voir la page de la région).")
+#: Why the pairs are not printed when no pattern of « s » protects them.
+WITHHELD_NOTE = ("Le détail des parcours (employeur, bénévoles uniquement...) n'est pas publié "
+                 "pour ces deux vagues : trop peu de lieux ont changé de situation, et les "
+                 "sous-totaux, publics, permettraient de retrouver la situation de chacun. "
+                 "Seuls les sous-totaux sont donnés.")
 #: Whether the départements' rows are printed (see the module's docstring).
 DEPARTEMENT_ROWS = False
 #: Respondents of each wave by territory: printed by the Panorama, sums of sub-totals.
@@ -59,6 +64,8 @@ class ProtectedTransitions:
     hidden: np.ndarray
     lines: list
     rule: SecrecyRule
+    #: The pairs cannot be protected (a sub-total, public, pins one): none is printed.
+    withheld: bool = False
 
     def _row(self, departement: str | None) -> int:
         key = TOTAL_LABEL if departement is None else str(departement)
@@ -84,7 +91,7 @@ class ProtectedTransitions:
                 continue  # printed by the Panorama, not here
             if col in GROUPS or col == TOTAL_LABEL:
                 label = _group_label(col, self.from_wave, self.to_wave)
-            elif region[j] == 0 or departement is not None:
+            elif region[j] == 0 or departement is not None or self.withheld:
                 continue  # pairs: on the region's page only, and only those that occur
             else:
                 a, b = col.split("→")
@@ -96,7 +103,14 @@ class ProtectedTransitions:
                              "code_parcours": codes})
 
     def audit(self) -> pd.DataFrame:
-        """The LP audit of the grid: one row per hidden cell, its interval, recoverable."""
+        """The LP audit of the grid: one row per hidden cell, its interval, recoverable.
+
+        Withheld pairs are printed nowhere, not even as « s » or as absent zeros: a
+        reader knows only the sub-totals, which are public. Nothing to audit.
+        """
+        if self.withheld:
+            return pd.DataFrame(columns=["departement", "parcours", "value", "lower",
+                                         "upper", "recoverable"])
         lower, upper, recoverable = audit_arrays(self.values.ravel().astype(float),
                                                  self.hidden.ravel(), self.lines, COUNT,
                                                  self.rule)
@@ -208,7 +222,16 @@ def protect_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
     for j in public:
         reason[j::len(cols)] = ""
         n[j::len(cols)] = 0
-    complete_suppression(v, n, reason, lines, COUNT, rule)
+    try:
+        complete_suppression(v, n, reason, lines, COUNT, rule)
+    except CannotProtect:
+        # A public sub-total pins a pair (e.g. one new respondent, an employer: the
+        # sub-total « nouveaux répondants » is 1 and the other new pairs are 0). No
+        # pattern of « s » hides it: the pairs are withheld, the sub-totals printed.
+        hidden = np.zeros(values.shape, bool)
+        hidden[:, :len(pairs)] = values[:, :len(pairs)] > 0
+        return ProtectedTransitions(int(from_wave), int(to_wave), rows, cols, values, hidden,
+                                    lines, rule, withheld=True)
     hidden = (reason != "").reshape(values.shape)
     return ProtectedTransitions(int(from_wave), int(to_wave), rows, cols, values, hidden,
                                 lines, rule)
