@@ -166,7 +166,7 @@ def speed(responses: pd.DataFrame) -> None:
         problem = cs._Intruder(v, hidden, lines, kind)
         for k, cell in enumerate(problem.unknown):
             low, high = problem.interval(k)
-            if cs._too_narrow(np.array([low]), np.array([high]), v[[cell]], v, rule)[0]:
+            if cs.too_narrow(np.array([low]), np.array([high]), v[[cell]], v, rule)[0]:
                 return int(cell)
         return None
 

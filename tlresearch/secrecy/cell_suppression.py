@@ -102,7 +102,8 @@ def audit_arrays(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray
     bounds = [problem.interval(k) for k in range(problem.unknown.size)]
     lower = np.array([b[0] for b in bounds], dtype=float)
     upper = np.array([b[1] for b in bounds], dtype=float)
-    return lower, upper, _too_narrow(lower, upper, v[problem.unknown], v, rule)
+    return lower, upper, too_narrow(lower, upper, v[problem.unknown], v, rule,
+                                      problem.floor)
 
 
 def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
@@ -138,11 +139,12 @@ def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.nd
             see(point)
     for k in todo:
         cell = int(problem.unknown[k])
-        if not _too_narrow(seen_low[[k]], seen_high[[k]], truth[[k]], v, rule)[0]:
+        if not too_narrow(seen_low[[k]], seen_high[[k]], truth[[k]], v, rule, problem.floor)[0]:
             safe.add(cell)
             continue
         low, high = problem.interval(k, seen=see)
-        if _too_narrow(np.array([low]), np.array([high]), truth[[k]], v, rule)[0]:
+        if too_narrow(np.array([low]), np.array([high]), truth[[k]], v, rule,
+                       problem.floor)[0]:
             return cell
         safe.add(cell)
     return None
@@ -229,11 +231,31 @@ class _Intruder:
         return out[0], out[1]
 
 
-def _too_narrow(lower: np.ndarray, upper: np.ndarray, value: np.ndarray, v: np.ndarray,
-                rule: SecrecyRule) -> np.ndarray:
+def too_narrow(lower: np.ndarray, upper: np.ndarray, value: np.ndarray, v: np.ndarray,
+                rule: SecrecyRule, floor: float = 0.0,
+                protection: float | None = None) -> np.ndarray:
+    """Whether each interval pins its cell: narrower than ``rule.min_width``, or not
+    reaching ``value × (1 ± protection)`` on both sides (default ``rule.protection``).
+
+    A lower bound at ``floor`` (1 for a hidden count: zeros are printed, so « s » already
+    says "at least one place") tells the reader nothing « s » did not: a hidden count of
+    1 is protected when it may be 2 or more, as τ-Argus's frequency tables count it.
+    """
     tolerance = 1e-7 * max(1.0, float(np.abs(v).max()))
+    protection = rule.protection if protection is None else protection
     recoverable = (upper - lower) < rule.min_width - tolerance
-    if rule.protection > 0:
-        recoverable |= (upper < value * (1 + rule.protection) - tolerance)
-        recoverable |= (lower > value * (1 - rule.protection) + tolerance)
+    if protection > 0:
+        recoverable |= (upper < value * (1 + protection) - tolerance)
+        recoverable |= ((lower > value * (1 - protection) + tolerance)
+                        & (lower > floor + tolerance))
     return recoverable
+
+
+def bounded_within(lower: np.ndarray, upper: np.ndarray, value: np.ndarray,
+                   protection: float, kind: str) -> np.ndarray:
+    """Whether an intruder bounds each hidden cell within ±``protection`` of its value
+    (what an audit reports at ±30 % beside the ±10 % it forbids)."""
+    lower, upper, value = (np.asarray(x, dtype=float) for x in (lower, upper, value))
+    rule = SecrecyRule(min_width=0.0, protection=protection)
+    scale = np.concatenate([np.abs(value), [1.0]])
+    return too_narrow(lower, upper, value, scale, rule, 1.0 if kind == COUNT else 0.0)

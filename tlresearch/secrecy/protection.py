@@ -76,6 +76,7 @@ from tlresearch.secrecy.cell_suppression import (
     CannotProtect,
     additive_lines,
     audit_arrays,
+    bounded_within,
     complete_suppression,
 )
 from tlresearch.secrecy.protected_table import ProtectedTable
@@ -85,6 +86,7 @@ from tlresearch.secrecy.rules import (
     NOT_GIVEN,
     PRIMARY_COUNT,
     PRIMARY_DOMINANCE,
+    REPORTED_PROTECTION,
     SECONDARY,
     TOTAL_LABEL,
     SecrecyRule,
@@ -303,8 +305,9 @@ def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -
     -------
     DataFrame
         One row per hidden cell: row and column labels, ``value`` (true), ``lower``,
-        ``upper``, ``width``, ``reason`` and ``recoverable`` (interval narrower than
-        ``min_width``, or not covering ``value × (1 ± protection)``).
+        ``upper``, ``width``, ``reason``, ``recoverable`` (interval narrower than
+        ``min_width``, or not covering ``value × (1 ± protection)``, ±10 % by default)
+        and ``within_30`` (not covering ±30 %: allowed, reported).
     """
     rule = rule or published.rule
     v = published.values.to_numpy(float).ravel()
@@ -319,6 +322,8 @@ def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -
         published.values.columns.name or "col": published.values.columns[cols_at],
         "value": v[cells], "lower": lower, "upper": upper, "width": upper - lower,
         "reason": published.reason.to_numpy().ravel()[cells], "recoverable": recoverable,
+        "within_30": bounded_within(lower, upper, v[cells], REPORTED_PROTECTION,
+                                    published.kind),
     })
     if published.one_dimensional:
         frame = frame.drop(columns=frame.columns[1])

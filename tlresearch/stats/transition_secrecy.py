@@ -29,8 +29,20 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
-from tlresearch.secrecy.cell_suppression import CannotProtect, audit_arrays, complete_suppression
-from tlresearch.secrecy.rules import COUNT, PRIMARY_COUNT, SECRET, TOTAL_LABEL, SecrecyRule
+from tlresearch.secrecy.cell_suppression import (
+    CannotProtect,
+    audit_arrays,
+    bounded_within,
+    complete_suppression,
+)
+from tlresearch.secrecy.rules import (
+    COUNT,
+    PRIMARY_COUNT,
+    REPORTED_PROTECTION,
+    SECRET,
+    TOTAL_LABEL,
+    SecrecyRule,
+)
 from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
 from tlresearch.stats.indicator_catalogue import indicator_settings
 from tlresearch.stats.trends import place_states
@@ -110,16 +122,19 @@ class ProtectedTransitions:
         """
         if self.withheld:
             return pd.DataFrame(columns=["departement", "parcours", "value", "lower",
-                                         "upper", "recoverable"])
+                                         "upper", "recoverable", "within_30"])
         lower, upper, recoverable = audit_arrays(self.values.ravel().astype(float),
                                                  self.hidden.ravel(), self.lines, COUNT,
                                                  self.rule)
         at = np.flatnonzero(self.hidden.ravel())
         r, c = np.unravel_index(at, self.values.shape)
+        value = self.values.ravel()[at]
         return pd.DataFrame({"departement": [self.rows[k] for k in r],
                              "parcours": [self.cols[k] for k in c],
-                             "value": self.values.ravel()[at], "lower": lower, "upper": upper,
-                             "recoverable": recoverable})
+                             "value": value, "lower": lower, "upper": upper,
+                             "recoverable": recoverable,
+                             "within_30": bounded_within(lower, upper, value,
+                                                         REPORTED_PROTECTION, COUNT)})
 
     def information_loss(self) -> dict:
         """Printed cells that are not totals (the region's pairs, and the départements'
