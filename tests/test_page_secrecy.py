@@ -128,20 +128,42 @@ def test_transitions_are_protected_french_and_on_the_region_page_only(demo_table
     responses, _ = demo_tables
     from tlresearch.stats.transition_secrecy import protect_transitions
 
-    protected = protect_transitions(responses, 2024, 2025)
+    protected = protect_transitions(responses, 2017, 2018)
     audit = protected.audit()
     assert len(audit) > 0 and not audit["recoverable"].any()
     # Sub-totals, respondents and totals are counts of places: printed, never hidden.
     public = [protected.cols.index(c) for c in protected.cols if "→" not in c]
     assert not protected.hidden[:, public].any()
-    page = str(helpers.transitions_block(responses, 2024, 2025, "75", demo_grids,
+    page = str(helpers.transitions_block(responses, 2017, 2018, "75", demo_grids,
                                          caption="Situation", filename="transitions"))
-    assert "Employeur (2024) → Employeur (2025)" in page and ">s<" in page
+    assert "Employeur (2017) → Employeur (2018)" in page and ">s<" in page
     for raw in ("&lt;NA&gt;", "<NA>", "from_state", "to_state", "transition_"):
         assert raw not in page
-    departement = str(helpers.transitions_block(responses, 2024, 2025, "23", demo_grids,
+    departement = str(helpers.transitions_block(responses, 2017, 2018, "23", demo_grids,
                                                 caption="Situation", filename="t"))
     assert "ne sont publiés que pour la région" in departement and "<table" not in departement
+
+
+def test_transitions_are_protected_with_the_key_figures_that_give_their_margins(demo_tables):
+    """The region's share of employers × its base, for both waves, is the number of
+    places that were employers: a margin of the pairs. With those margins, the pairs
+    of 2024 → 2025 cannot be protected (before, 4 of its 7 hidden pairs were recovered
+    from them): they are withheld, the page says why; other waves keep their pairs."""
+    from tlresearch.stats.indicators import compute_indicators
+    from tlresearch.stats.transition_secrecy import protect_transitions
+
+    responses, staff = demo_tables
+    for before, after in ((2017, 2018), (2024, 2025)):
+        protected = protect_transitions(responses, before, after)
+        region = protected.values[-1]
+        for wave, side in ((before, "from"), (after, "to")):
+            cards = compute_indicators(responses, staff, wave, resamples=5,
+                                       indicators=["share_employers"]).iloc[0]
+            employers = round(float(cards["value"]) * int(cards["n"]))
+            assert region[protected.cols.index(f"{side}:employeur")] == employers
+        assert not protected.audit()["recoverable"].astype(bool).any()
+    assert protect_transitions(responses, 2024, 2025).withheld
+    assert not protect_transitions(responses, 2017, 2018).withheld
 
 
 def test_changes_since_the_first_wave_go_through_secrecy(demo_tables, demo_grids):
