@@ -52,6 +52,9 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
     is_total = np.zeros(v.size, bool)
     is_total[[total for _, total in lines]] = True
     hidden = reason != ""
+    # The protection interval (±10 %) is owed to the sensitive cells, those a rule hides,
+    # as in τ-Argus; a complementary cell need only not be pinned to one value.
+    sensitive = hidden & (reason != SECONDARY)
     safe: set[int] = set()  # cells the audit proved safe: hiding more keeps them safe
     known: set[int] = set()  # secondary cells pinned by what is published: shown again
 
@@ -77,7 +80,7 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
                 changed = True
         if not hidden.any():
             return
-        target = first_recoverable(v, hidden, lines, kind, rule, safe)
+        target = first_recoverable(v, hidden, lines, kind, rule, safe, sensitive)
         if target is None:
             return
         could_hide = hidden.copy()
@@ -96,18 +99,25 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
 
 
 def audit_arrays(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
-                 kind: str, rule: SecrecyRule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feasible interval of every hidden cell (in flat order) and whether it is too narrow."""
+                 kind: str, rule: SecrecyRule, sensitive: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feasible interval of every hidden cell (in flat order) and whether it is too narrow.
+
+    ``sensitive`` (flat, default: every hidden cell) names the cells owed the rule's
+    protection interval; the others need only not be pinned (``min_width``).
+    """
     problem = _Intruder(v, hidden, lines, kind)
     bounds = [problem.interval(k) for k in range(problem.unknown.size)]
     lower = np.array([b[0] for b in bounds], dtype=float)
     upper = np.array([b[1] for b in bounds], dtype=float)
+    owed = None if sensitive is None else np.asarray(sensitive, bool)[problem.unknown]
     return lower, upper, too_narrow(lower, upper, v[problem.unknown], v, rule,
-                                      problem.floor)
+                                    problem.floor, sensitive=owed)
 
 
 def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
-                      kind: str, rule: SecrecyRule, safe: set[int] | None = None) -> int | None:
+                      kind: str, rule: SecrecyRule, safe: set[int] | None = None,
+                      sensitive: np.ndarray | None = None) -> int | None:
     """The first hidden cell (flat index) an intruder can pin, or None: the audit of
     :func:`audit_arrays`, stopped at the first finding — what completion needs each round.
 
@@ -139,12 +149,14 @@ def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.nd
             see(point)
     for k in todo:
         cell = int(problem.unknown[k])
-        if not too_narrow(seen_low[[k]], seen_high[[k]], truth[[k]], v, rule, problem.floor)[0]:
+        owed = None if sensitive is None else np.asarray(sensitive, bool)[[cell]]
+        if not too_narrow(seen_low[[k]], seen_high[[k]], truth[[k]], v, rule, problem.floor,
+                          sensitive=owed)[0]:
             safe.add(cell)
             continue
         low, high = problem.interval(k, seen=see)
         if too_narrow(np.array([low]), np.array([high]), truth[[k]], v, rule,
-                       problem.floor)[0]:
+                      problem.floor, sensitive=owed)[0]:
             return cell
         safe.add(cell)
     return None
@@ -232,10 +244,11 @@ class _Intruder:
 
 
 def too_narrow(lower: np.ndarray, upper: np.ndarray, value: np.ndarray, v: np.ndarray,
-                rule: SecrecyRule, floor: float = 0.0,
-                protection: float | None = None) -> np.ndarray:
+                rule: SecrecyRule, floor: float = 0.0, protection: float | None = None,
+                sensitive: np.ndarray | None = None) -> np.ndarray:
     """Whether each interval pins its cell: narrower than ``rule.min_width``, or not
-    reaching ``value × (1 ± protection)`` on both sides (default ``rule.protection``).
+    reaching ``value × (1 ± protection)`` on both sides (default ``rule.protection``)
+    where ``sensitive`` (default: everywhere).
 
     A lower bound at ``floor`` (1 for a hidden count: zeros are printed, so « s » already
     says "at least one place") tells the reader nothing « s » did not: a hidden count of
@@ -245,9 +258,10 @@ def too_narrow(lower: np.ndarray, upper: np.ndarray, value: np.ndarray, v: np.nd
     protection = rule.protection if protection is None else protection
     recoverable = (upper - lower) < rule.min_width - tolerance
     if protection > 0:
-        recoverable |= (upper < value * (1 + protection) - tolerance)
-        recoverable |= ((lower > value * (1 - protection) + tolerance)
-                        & (lower > floor + tolerance))
+        close = (upper < value * (1 + protection) - tolerance)
+        close |= ((lower > value * (1 - protection) + tolerance)
+                  & (lower > floor + tolerance))
+        recoverable |= close if sensitive is None else close & sensitive
     return recoverable
 
 

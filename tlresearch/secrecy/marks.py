@@ -12,6 +12,8 @@ split value, each resting on ``n`` places. The same rules apply to them:
   or a ratio of two sums (facilitator jobs / salaried jobs) — is secret when one of its
   sums has fewer than 3 places with a value above 0, or one place over 85 % of it
   (e.g. one place holding most of a department's ETP, or 1 facilitator job at 1 place);
+* primary (named places): a share of 0 % or 100 %, or a sum or mean of 0, tells the
+  answer of every place of the cell, and the site names them (the map of places);
 * secondary: within one split (e.g. by typology), the figures add up to the
   unsplit one, which is published too; if exactly one split value is secret, the
   next smallest one is hidden as well, so the secret one cannot be recomputed by
@@ -25,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tlresearch.secrecy.rules import SecrecyRule
+from tlresearch.secrecy.rules import PRIMARY_NAMED, SecrecyRule
 
 #: The note of a secret figure (its own note could carry the sums it is made of).
 SECRET_NOTE = "secret statistique"
@@ -59,7 +61,23 @@ def primary_reason(estimate, rule: SecrecyRule) -> str | None:
         return None  # which places answered is public: the map shows each of them
     if estimate.n < rule.threshold:
         return "primary_count"
-    return magnitude_reason(estimate, rule)
+    return named_reason(estimate) or magnitude_reason(estimate, rule)
+
+
+def named_reason(estimate) -> str | None:
+    """``primary_named`` when every place of the figure gave the same answer.
+
+    The site names every respondent (the map of places, with type and commune), so a
+    share of 0 % or 100 % (« 6 employeurs sur 6 coworkings de Charente ») or a sum or
+    mean of 0 tells each named place's answer. Counts and response rates say who
+    answered, which is public: not concerned.
+    """
+    method, value = estimate.indicator.method, float(estimate.value)
+    if method in {"share", "place_role", "job_role"}:
+        return PRIMARY_NAMED if value in (0.0, 1.0) else None
+    if method in {"sum", "mean"}:
+        return PRIMARY_NAMED if value == 0.0 else None
+    return None
 
 
 def magnitude_reason(estimate, rule: SecrecyRule) -> str | None:

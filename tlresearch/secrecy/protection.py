@@ -90,6 +90,7 @@ from tlresearch.secrecy.rules import (
     NOT_GIVEN,
     PRIMARY_COUNT,
     PRIMARY_DOMINANCE,
+    PRIMARY_NAMED,
     REPORTED_PROTECTION,
     SECONDARY,
     TOTAL_LABEL,
@@ -310,14 +311,17 @@ def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -
     DataFrame
         One row per hidden cell: row and column labels, ``value`` (true), ``lower``,
         ``upper``, ``width``, ``reason``, ``recoverable`` (interval narrower than
-        ``min_width``, or not covering ``value × (1 ± protection)``, ±10 % by default)
-        and ``within_30`` (not covering ±30 %: allowed, reported).
+        ``min_width``, or — for a cell a rule hides, not a complementary one, as in
+        τ-Argus — not covering ``value × (1 ± protection)``, ±10 % by default) and
+        ``within_30`` (not covering ±30 %: allowed, reported).
     """
     rule = rule or published.rule
     v = published.values.to_numpy(float).ravel()
     hidden = published.suppressed.to_numpy().ravel()
     lines = additive_lines(published.values.shape, published.one_dimensional)
-    lower, upper, recoverable = audit_arrays(v, hidden, lines, published.kind, rule)
+    reasons = published.reason.to_numpy().ravel()
+    sensitive = (reasons != "") & (reasons != SECONDARY)
+    lower, upper, recoverable = audit_arrays(v, hidden, lines, published.kind, rule, sensitive)
     shape = published.values.shape
     cells = np.flatnonzero(hidden)
     rows_at, cols_at = np.unravel_index(cells, shape)
@@ -351,6 +355,9 @@ def _protect(values: pd.DataFrame, counts: pd.DataFrame, maxc: pd.DataFrame, *, 
         nz = contributors.to_numpy("int64").ravel()
         reason[(reason == "") & (nz > 0) & (nz < rule.threshold)] = PRIMARY_COUNT
     if kind == MAGNITUDE:
+        # A sum of 0 over places the site names (the map lists every respondent) tells
+        # each one's answer: hidden like a cell of too few places.
+        reason[(reason == "") & (n > 0) & (v == 0)] = PRIMARY_NAMED
         m = maxc.to_numpy(float).ravel()
         # Strictly more than the share, with a tolerance for float sums.
         dominated = (v > 0) & (m > rule.dominance * v + 1e-9 * np.maximum(v, 1.0))

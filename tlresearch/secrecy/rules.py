@@ -20,6 +20,9 @@ MAGNITUDE = "magnitude"
 
 PRIMARY_COUNT = "primary_count"
 PRIMARY_DOMINANCE = "primary_dominance"
+#: Every place of the cell gave the same answer (a share of 0 % or 100 %, a sum of 0):
+#: the site names the places that answered, so the figure gives each one's answer.
+PRIMARY_NAMED = "primary_named"
 SECONDARY = "secondary"
 
 #: What a hidden cell reads in a published table.

@@ -11,8 +11,9 @@ those intervals cell by cell (**facts**, one row per printed figure), adds that 
 line of the grid sums to its total, and for every cell the grid hides solves two
 linear programs (scipy's HiGHS): the least and the most it can be. A hidden cell is
 *recovered* when that range is narrower than the rule's ``min_width`` (one place, one
-ETP...), when it does not reach ±10 % of the cell's value on both sides (the protection
-level of τ-Argus and INSEE, :attr:`SecrecyRule.protection`), or when a page prints it in
+ETP...), when — for a cell a rule hides (``primary``), as τ-Argus protects them — it does
+not reach ±10 % of the cell's value on both sides (the protection level of τ-Argus and
+INSEE, :attr:`SecrecyRule.protection`), or when a page prints it in
 clear; a cell bounded within ±30 % is reported (``within_30``), not refused.
 """
 from __future__ import annotations
@@ -22,11 +23,11 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.secrecy.cell_suppression import additive_lines, bounded_within, too_narrow
-from tlresearch.secrecy.rules import COUNT, REPORTED_PROTECTION, SecrecyRule
+from tlresearch.secrecy.rules import COUNT, REPORTED_PROTECTION, SECONDARY, SecrecyRule
 
 #: Columns of the audit: one row per hidden cell and table.
 AUDIT_COLUMNS = ["table", "departement", "typology", "value", "lower", "upper", "printed",
-                 "recoverable", "within_30"]
+                 "recoverable", "primary", "within_30"]
 #: Columns of a table of facts (what a reader knows about one cell of the grid).
 FACT_COLUMNS = ["source", "table", "departement", "typology", "low", "high"]
 
@@ -49,7 +50,8 @@ def audit_site(grid, facts: pd.DataFrame, rule: SecrecyRule | None = None) -> pd
         One row per hidden cell and table: ``table``, ``departement``, ``typology``,
         ``value``, ``lower``, ``upper``, ``printed`` (a page prints it: the interval a
         page gives is narrow), ``recoverable`` (narrower than the rule's ``min_width``,
-        or bounded within ±``protection`` of its value: 10 % by default) and
+        or, for a ``primary`` cell, bounded within ±``protection`` of its value: 10 %
+        by default) and
         ``within_30`` (bounded within ±30 %: allowed, reported).
     """
     rule = rule or grid.counts.rule
@@ -106,12 +108,13 @@ def _audit_table(name: str, table, facts: pd.DataFrame, rule: SecrecyRule) -> pd
         lower, upper = ends
         r, c = divmod(int(k), len(cols))
         floor = 1.0 if table.kind == COUNT else 0.0
+        primary = table.reason.to_numpy().ravel()[k] not in ("", SECONDARY)
         recoverable = too_narrow(np.array([lower]), np.array([upper]), truth[[k]], truth,
-                                  rule, floor)[0]
+                                 rule, floor, sensitive=np.array([primary]))[0]
         result.append({"table": name, "departement": rows[r], "typology": cols[c],
                        "value": truth[k], "lower": lower, "upper": upper,
                        "printed": bool(high[k] - low[k] < rule.min_width),
-                       "recoverable": bool(recoverable),
+                       "recoverable": bool(recoverable), "primary": bool(primary),
                        "within_30": bool(bounded_within([lower], [upper], [truth[k]],
                                                         REPORTED_PROTECTION, table.kind)[0])})
     return pd.DataFrame(result, columns=AUDIT_COLUMNS)

@@ -131,9 +131,10 @@ class ProtectedTransitions:
         if self.withheld:
             return pd.DataFrame(columns=["departement", "parcours", "value", "lower",
                                          "upper", "recoverable", "within_30"])
+        small = (self.values > 0) & (self.values < self.rule.threshold)
         lower, upper, recoverable = audit_arrays(self.values.ravel().astype(float),
                                                  self.hidden.ravel(), self.lines, COUNT,
-                                                 self.rule)
+                                                 self.rule, (self.hidden & small).ravel())
         at = np.flatnonzero(self.hidden.ravel())
         r, c = np.unravel_index(at, self.values.shape)
         value = self.values.ravel()[at]
