@@ -163,6 +163,13 @@ def test_a_secret_ratio_prints_no_note_carrying_its_sums():
     printed = indicator_table(row)
     assert printed["Valeur"].tolist() == ["s"]
     assert "dont" not in printed["Note"].iloc[0]  # ... the published one does not
+    even = compute_indicators(wave, jobs_of(wave, {"TL000": 1, "TL001": 1, "TL002": 1}),
+                              2025, indicators=["facilitator_jobs"], resamples=20)
+    published = indicator_table(even)
+    assert published["Valeur"].tolist() != ["s"]
+    # Nor a published one: Σ départements' sums = the region's would undo a hidden one.
+    assert "postes salariés, dont" not in published["Note"].iloc[0]
+    assert published["Note"].iloc[0].startswith("parmi les répondants")
 
 
 def test_a_mean_whose_sum_has_two_contributors_is_secret():

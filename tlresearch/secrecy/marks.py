@@ -31,6 +31,9 @@ from tlresearch.secrecy.rules import PRIMARY_NAMED, SecrecyRule
 
 #: The note of a secret figure (its own note could carry the sums it is made of).
 SECRET_NOTE = "secret statistique"
+#: The sums a share of job slots puts in its note (:mod:`tlresearch.stats.indicators`,
+#: method ``job_role``): kept for the lab, never published.
+SUMS_IN_NOTE = r" ; \d+ postes salariés, dont \d+ « [^»]* »"
 
 
 def secrecy_marks(estimates: list, split: str | None,
@@ -135,8 +138,10 @@ def publishable(tidy: pd.DataFrame) -> pd.DataFrame:
     out["n"] = out["n"].where(~secret, pd.NA)
     if "note" in out.columns:
         # A note may carry the sums a figure is made of (« 12 postes salariés, dont 1
-        # facilitateur »): a secret figure's note says only why it is secret.
-        note = out["note"].astype("string")
+        # facilitateur »): a secret figure's note says only why it is secret, and a
+        # published one loses them — the region's sums minus the other départements'
+        # would give a hidden département's back.
+        note = out["note"].astype("string").str.replace(SUMS_IN_NOTE, "", regex=True)
         keep = note.str.startswith(SECRET_NOTE).fillna(False)
         out["note"] = note.mask(secret & ~keep, SECRET_NOTE)
     out["display"] = pd.Series(np.where(secret, "s", ""), index=out.index, dtype="string")
