@@ -41,7 +41,7 @@ PAGE_SUMS = ("etp",)
 MARGIN_SUMS = ("staff_total", "cdi", "cdd", "other_contracts", "interns", "civic_service",
                "volunteers", "board_members")
 #: Bumped when the way a grid is solved changes: older files are then not read.
-SCHEME = 6  # 4: counts of places in clear; 5: a sum needs 3 contributors; 6: withheld
+SCHEME = 7  # 4: counts in clear; 5: 3 contributors; 6: withheld; 7: ±10 %, fine types
 
 
 def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None, *,

@@ -27,11 +27,13 @@ Places whose commune is unknown form the row :data:`UNKNOWN_DEPARTEMENT`: they c
 the region's figures (the survey is regional) and in no département's, and the region's
 margins stay sums of rows.
 
-When more than ``max_hidden_share`` of the non-empty inner cells end up hidden, the table
-says little; the type with the fewest places is then merged into « Autres types »
-(:data:`OTHER_TYPES`), again until the share is acceptable or two types remain — a
-coarser table, as INSEE publishes. :attr:`WaveSecrecy.merged_types` records what was
-merged so that the page can say it.
+Every type is kept apart by default: the region's row (the margin) then prints every
+type the primary rules let through, and the complementary « s » fall on the départements'
+cells. When no pattern of « s » protects the table, or when a caller asks for it
+(``max_hidden_share`` below 1: more than that share of non-empty inner cells hidden), the
+type with the fewest places is merged into « Autres types » (:data:`OTHER_TYPES`), again
+until the table is protected — a coarser table, as INSEE publishes.
+:attr:`WaveSecrecy.merged_types` records what was merged so that the page can say it.
 
 Examples
 --------
@@ -73,8 +75,14 @@ OTHER_TYPES = "autres_types"
 #: Column of the places whose type is blank: the code the indicator tables give them
 #: (``tlresearch.stats.indicator_catalogue.MISSING_SPLIT``), so both name one cell.
 MISSING_TYPE = "non_renseigne"
-#: Share of non-empty inner cells above which a table is made coarser.
-MAX_HIDDEN_SHARE = 0.5
+#: Share of non-empty inner cells above which a table is made coarser: none by default.
+#: The region × type row is the margin of the département × type table, protected with
+#: it as one structure; the solver hides inner (département) cells before margins, so
+#: the region shows every type its primary rules let through and the complementary « s »
+#: fall at département level. Merging rare types (0.5 until issue 19) emptied the
+#: region's table by type to two columns; merging now only rescues a table no pattern
+#: protects (:attr:`WaveSecrecy.withheld`).
+MAX_HIDDEN_SHARE = 1.0
 #: French headers of the columns of :meth:`WaveSecrecy.territory_table`.
 COUNT_HEADER = "Lieux répondants"
 #: Indicators that count the respondents: printed in clear, like the grid's counts.
