@@ -94,13 +94,15 @@ def every_wave(responses: pd.DataFrame, staff: pd.DataFrame) -> None:
             primary = int(reasons.isin(PRIMARY).sum())
             secondary = int((reasons == "secondary").sum())
             etp = grid.sums.get("etp")
-            types = 0 if etp is None else len(etp.values.columns) - 1
+            types = "no ETP" if etp is None else (
+                f"{int((~etp.suppressed.loc[etp.total_label]).sum()) - 1} of "
+                f"{len(etp.values.columns) - 1}")
             tau = tau_argus(rows, grid)
             ours = "no ETP asked" if etp is None else (
                 f"{int(etp.suppressed.to_numpy().sum()):3d} "
                 f"({int(etp.reason.isin(PRIMARY).to_numpy().sum()):2d})")
             print(f"{wave}  {len(rows):6d}  {figures:7d}  {primary + secondary:6d} "
-                  f"({primary:3d}/{secondary:3d})  {types:15d}  {int(audit['recoverable'].sum()):5d}"
+                  f"({primary:3d}/{secondary:3d})  {types:>15s}  {int(audit['recoverable'].sum()):5d}"
                   f"  {int(audit['within_30'].sum()):5d}  {protect_seconds:11.2f}  "
                   f"{audit_seconds:9.2f}  | {ours:>30s}  {tau}")
             shares[wave] = grid.information_loss()
