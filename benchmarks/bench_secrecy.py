@@ -1,29 +1,26 @@
-"""Statistical secrecy of one wave: table by table (before) against one grid (after).
+"""Statistical secrecy of every demo wave: what is published, hidden, and how close an
+intruder gets — ours against Tau-Argus's optimal suppression of the same table.
 
-Run: ``.venv/bin/python benchmarks/bench_secrecy.py [--wave 2025]``. Prints, asserts nothing.
+Run: ``.venv/bin/python benchmarks/bench_secrecy.py [--wave 2025] [--history]``. Prints,
+asserts nothing.
 
-On the demo survey (written and ingested in a temporary folder first, not timed), for
-the latest wave:
+On the demo survey (written and ingested in a temporary folder first, not timed):
 
-* **before** — each table protected on its own, as the pages did: the region's
-  département × type count and ETP tables, and each territory's table by type (the
-  region's and every département's);
-* **after** — :func:`tlresearch.secrecy.wave_secrecy.protect_wave`: one grid, counts and
-  ETP hiding the same cells, rare types merged when a table is mostly secret.
-
-Printed per table: non-empty inner cells, hidden ones and their share, share of the
-table's value hidden; then the *leaks* of the before case (a cell hidden in one table
-and printed in another page's table: a reader who has both pages reads it), the
-leaks after (the same count on the pages the grid prints), the time the grid's
-protection and its site-wide audit take, and the number of cells Tau-Argus's optimal
-suppression (pytauargus, HiGHS, FREQ(3,0) + OPT) hides on the same count table.
-
-Then, side by side in this run: the time to protect every wave's grid (the sums the
-pages print) with the audit as it was (two LPs per hidden cell each round) and as it is
-(cells certified by feasible points, and remembered), and to read a solved grid back
-from its cache; the **site-wide audit** of everything the Panorama pages of the wave
-publish (read back from their CSV files and cards), before (each table alone) and
-after (the wave's grid), with its time; and the transitions table of the region.
+* **every wave** — published figures (every figure the wave's Panorama and
+  professionalisation pages print, read back from their CSV files and cards), hidden
+  cells of the grid (primary / secondary, every table), the types of place the region's
+  ETP table shows, hidden cells the audit bounds within ±10 % (forbidden: must be 0)
+  and within ±30 % (reported), the time to protect the wave's grid and to audit it;
+  then Tau-Argus (pytauargus, HiGHS, FREQ(3,0) and NK(1,85), OPT) on the grid's ETP
+  table with the same types: cells it hides (primary), and its pattern audited by ours;
+  and the share of value hidden per table;
+* the **site-wide audit** of the wave (``--wave``): before (each table alone) and after
+  (the wave's grid), from the published figures;
+* **transitions** between consecutive waves, protected with the key figures that give
+  their margins: pairs, hidden, withheld, ±10 % / ±30 %;
+* with ``--history``, the time to protect every wave's grid with the audit as it was
+  (two LPs per hidden cell each round) and as it is, and to read a grid back from its
+  cache.
 """
 from __future__ import annotations
 
@@ -38,18 +35,21 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+#: Reasons of a primary cell.
+PRIMARY = ["primary_count", "primary_dominance", "primary_named"]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--wave", type=int, default=None, help="wave (default: the latest)")
+    parser.add_argument("--wave", type=int, default=None,
+                        help="wave of the site-wide audit (default: the latest)")
+    parser.add_argument("--history", action="store_true",
+                        help="also the comparisons with the solver and audit as they were")
     args = parser.parse_args()
 
     from tlresearch.core.paths import DataPaths
     from tlresearch.demo import write_demo
     from tlresearch.ingest.pipeline import run_ingest
-    from tlresearch.secrecy.protection import apply_secrecy, audit_table, protect_table
-    from tlresearch.secrecy.wave_cache import MARGIN_SUMS, PAGE_SUMS
-    from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT, format_loss, protect_wave, table_loss
 
     with tempfile.TemporaryDirectory() as folder:
         paths = DataPaths(Path(folder) / "data")
@@ -58,101 +58,120 @@ def main() -> None:
         responses = pd.read_parquet(paths.processed_table("responses"))
         staff = pd.read_parquet(paths.processed_table("staff"))
     wave_number = args.wave or int(responses["wave"].max())
-    wave = responses[responses["wave"] == wave_number].copy()
-    wave["departement_code"] = wave["departement_code"].astype("string")
-    print(f"Wave {wave_number}: {len(wave)} respondents, "
-          f"{int(wave['departement_code'].isna().sum())} of unknown commune\n")
-
-    # --- before: every table alone ------------------------------------------------------
-    known = wave.dropna(subset=["departement_code"])
-    before = {"dép. × type (lieux)": protect_table(known, "departement_code", "typology"),
-              "dép. × type (ETP)": protect_table(known, "departement_code", "typology",
-                                                 value="etp")}
-    pages = {"région": protect_table(wave, "typology")}
-    for code in sorted(known["departement_code"].unique()):
-        pages[code] = protect_table(known[known["departement_code"] == code], "typology")
-    rows = [dict(table=name, **table_loss(t)) for name, t in before.items()]
-    rows += [dict(table=f"page {name} par type", **table_loss(t)) for name, t in pages.items()]
-    print("BEFORE (each table alone)")
-    print(format_loss(pd.DataFrame(rows)).to_string(index=False))
-    cross = before["dép. × type (lieux)"]
-    leaks = 0
-    for code, page in pages.items():
-        row = cross.total_label if code == "région" else code
-        for typology in page.values.index[:-1]:
-            if row in cross.suppressed.index and typology in cross.suppressed.columns:
-                shown = not page.suppressed.loc[typology].iloc[0]
-                leaks += int(shown and cross.suppressed.loc[row, typology])
-    print(f"\nleaks before: {leaks} cells hidden in the région's département × type table "
-          "but printed on a territory's page\n")
-
-    # --- after: one grid ------------------------------------------------------------------
-    started = time.perf_counter()
-    grid = protect_wave(wave, sums=PAGE_SUMS, margin_sums=MARGIN_SUMS)
-    protect_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    audit = grid.audit()
-    audit_seconds = time.perf_counter() - started
-    print("AFTER (one grid for the wave)")
-    print(format_loss(grid.information_loss()).to_string(index=False))
-    print(f"types merged into « autres types »: {', '.join(grid.merged_types) or 'none'}")
-    leaks_after = 0
-    for code in [None, *[d for d in grid.counts.values.index[:-1] if d != UNKNOWN_DEPARTEMENT]]:
-        table = grid.territory_table(code).set_index("typology")
-        row = grid.total if code is None else code
-        for typology, text in table["ETP"].items():  # the counts are public: not a leak
-            leaks_after += int(text != "s" and bool(grid.hidden.loc[row, typology]))
-    print(f"leaks after: {leaks_after}; hidden cells recoverable by the audit: "
-          f"{int(audit['recoverable'].sum())} of {len(audit)}")
-    print(f"grid protection {protect_seconds:.2f} s, site-wide audit {audit_seconds:.2f} s")
-    speed(responses)
+    every_wave(responses, staff)
     site_wide(staff, responses, wave_number)
+    transitions_by_wave(responses)
+    if args.history:
+        speed(responses)
 
-    # --- oracle ---------------------------------------------------------------------------
+
+def every_wave(responses: pd.DataFrame, staff: pd.DataFrame) -> None:
+    """Per demo wave: what the pages publish, what the grid hides and why, the audit with
+    protection intervals, and Tau-Argus's optimal suppression of the same ETP table."""
+    from tlresearch.report.page_secrecy import wave_grids
+    from tlresearch.report.published_facts import site_facts
+    from tlresearch.secrecy.wave_cache import MARGIN_SUMS, PAGE_SUMS
+    from tlresearch.secrecy.wave_secrecy import protect_wave
+
+    print("EVERY DEMO WAVE (grid: ETP by département × type; by territory: "
+          + ", ".join(MARGIN_SUMS) + "); audit: no hidden cell within ±10 %, ±30 % reported")
+    print("wave  places  figures  hidden (prim./sec.)  types at region  ±10 %  ±30 %  "
+          "protect (s)  audit (s)  | ETP table: ours hidden (prim.)  Tau OPT hidden (prim.)  "
+          "Tau ±10 %  Tau ±30 %")
+    shares: dict[int, pd.DataFrame] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        grid_for = wave_grids(responses, folder=Path(folder))
+        for wave in sorted(int(w) for w in responses["wave"].unique()):
+            rows = responses[responses["wave"] == wave]
+            started = time.perf_counter()
+            grid = protect_wave(rows, sums=PAGE_SUMS, margin_sums=MARGIN_SUMS)
+            protect_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            audit = grid.audit()
+            audit_seconds = time.perf_counter() - started
+            figures = len(site_facts(responses, staff, wave, grid_for, resamples=5))
+            reasons = pd.concat([t.reason.stack() for t in grid.tables().values()])
+            primary = int(reasons.isin(PRIMARY).sum())
+            secondary = int((reasons == "secondary").sum())
+            etp = grid.sums.get("etp")
+            types = "no ETP" if etp is None else (
+                f"{int((~etp.suppressed.loc[etp.total_label]).sum()) - 1} of "
+                f"{len(etp.values.columns) - 1}")
+            tau = tau_argus(rows, grid)
+            ours = "no ETP asked" if etp is None else (
+                f"{int(etp.suppressed.to_numpy().sum()):3d} "
+                f"({int(etp.reason.isin(PRIMARY).to_numpy().sum()):2d})")
+            print(f"{wave}  {len(rows):6d}  {figures:7d}  {primary + secondary:6d} "
+                  f"({primary:3d}/{secondary:3d})  {types:>15s}  {int(audit['recoverable'].sum()):5d}"
+                  f"  {int(audit['within_30'].sum()):5d}  {protect_seconds:11.2f}  "
+                  f"{audit_seconds:9.2f}  | {ours:>30s}  {tau}")
+            shares[wave] = grid.information_loss()
+    print("\nshare of value hidden per table (%), by wave:")
+    table = pd.DataFrame({w: (100 * loss.set_index("table")["hidden_value_share"]).round(1)
+                          for w, loss in shares.items()})
+    print(table.to_string())
+
+
+def tau_argus(rows: pd.DataFrame, grid) -> str:
+    """Tau-Argus (pytauargus, HiGHS) on the grid's ETP table, same types, FREQ(3,0) and
+    NK(1,85), optimal suppression; its pattern audited by ours (±10 %, ±30 %)."""
     try:
         from pytauargus import protect
     except ImportError:
-        print("pytauargus not installed: no comparison with Tau-Argus")
-        return
+        return "pytauargus not installed"
+    from tlresearch.secrecy.protection import audit_table, protect_table
+    from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
+
+    if "etp" not in grid.sums:
+        return "no ETP asked"
+    data = rows.dropna(subset=["etp"]).assign(
+        departement_code=lambda f: f["departement_code"].astype("string")
+        .fillna(UNKNOWN_DEPARTEMENT).astype(str),
+        typology=lambda f: f["typology"].astype("string").fillna("non_renseigne")
+        .map(grid.type_of).astype(str),
+        etp=lambda f: f["etp"].astype(float))
+    here = os.getcwd()
     with tempfile.TemporaryDirectory() as folder:
         os.chdir(folder)  # the engine writes its logs (CSPlogfile.txt...) into the cwd
-        result = protect(known.assign(un=1.0)[["departement_code", "typology", "un"]],
-                         ["departement_code", "typology"], response="un",
-                         safety_rules="FREQ(3,0)", suppress="OPT(1)", workdir=folder)
+        try:
+            result = protect(data[["departement_code", "typology", "etp"]],
+                             ["departement_code", "typology"], response="etp",
+                             safety_rules="NK(1,85)|FREQ(3,0)", suppress="OPT(1)",
+                             workdir=folder)
+        finally:
+            os.chdir(here)
     cells = result.tables[0].dataframe()
-    cells = cells.assign(hidden=cells["status"].isin(["U", "M"]))
-    ours = before["dép. × type (lieux)"]
-    total = ours.total_label
+    total = grid.sums["etp"].total_label
     for key in ("departement_code", "typology"):
-        cells[key] = cells[key].str.strip().replace({"Total": total})
-    tau_mask = cells.pivot(index="departement_code", columns="typology", values="hidden")
-    inner = known.groupby(["departement_code", "typology"]).size().unstack(fill_value=0)
-    tau_pattern = apply_secrecy(inner, suppressed=tau_mask.astype(bool), secondary=False)
-    completed = apply_secrecy(inner, suppressed=tau_mask.astype(bool), secondary=True)
-    print("\ndép. × type count table, margins included (before case):")
-    print(f"  Tau-Argus OPT hides {int(cells['hidden'].sum())} cells; our audit, which knows that "
-          f"a hidden count is >= 1 (zeros are published), recovers "
-          f"{int(audit_table(tau_pattern)['recoverable'].sum())} of them")
-    print(f"  Tau-Argus OPT completed by our audit: {int(completed.suppressed.to_numpy().sum())} "
-          f"cells; ours: {int(ours.suppressed.to_numpy().sum())} "
-          f"(recoverable: {int(audit_table(ours)['recoverable'].sum())})")
-    # The table the pages protect now: the grid's ETP (magnitude, rare types merged).
-    merged = wave.dropna(subset=["etp"]).assign(
-        departement_code=lambda f: f["departement_code"].fillna(UNKNOWN_DEPARTEMENT),
-        typology=lambda f: f["typology"].map(grid.type_of).astype(str),
-        etp=lambda f: f["etp"].astype(float))
-    with tempfile.TemporaryDirectory() as folder:
-        os.chdir(folder)
-        result = protect(merged[["departement_code", "typology", "etp"]],
-                         ["departement_code", "typology"], response="etp",
-                         safety_rules="NK(1,85)|FREQ(3,0)", suppress="OPT(1)", workdir=folder)
-    status = result.tables[0].dataframe()["status"]
-    etp = grid.sums["etp"]
-    print("\nthe grid's ETP table (after), margins included, same rules (FREQ(3,0), NK(1,85)):")
-    print(f"  Tau-Argus OPT hides {int(status.isin(['U', 'M']).sum())} cells "
-          f"({int((status == 'U').sum())} primary); ours {int(etp.suppressed.to_numpy().sum())} "
-          f"({int(etp.reason.isin(['primary_count', 'primary_dominance']).to_numpy().sum())} "
-          "primary)")
+        cells[key] = cells[key].astype(str).str.strip().replace({"Total": total})
+    hidden = cells.assign(h=cells["status"].isin(["U", "M"])).pivot(
+        index="departement_code", columns="typology", values="h").astype(bool)
+    pattern = protect_table(data, "departement_code", "typology", value="etp",
+                            suppressed=hidden, secondary=False)
+    # Cells Tau leaves in clear but our stricter primary rule (3 contributors) hides are
+    # hidden by the line above too: count Tau's own cells only.
+    audit = audit_table(pattern)
+    audit = audit[[bool(hidden.loc[r, c]) for r, c in zip(audit.iloc[:, 0], audit.iloc[:, 1])]]
+    return (f"{int(hidden.to_numpy().sum()):14d} ({int((cells['status'] == 'U').sum()):2d})"
+            f"  {int(audit['recoverable'].sum()):9d}  {int(audit['within_30'].sum()):9d}")
+
+
+def transitions_by_wave(responses: pd.DataFrame) -> None:
+    """The region's transitions between consecutive waves, protected with the key
+    figures that give their margins."""
+    from tlresearch.stats.transition_secrecy import protect_transitions
+
+    print("\nTRANSITIONS (region; margins: places in each state at each wave, from the key "
+          "figures)")
+    print("waves       pairs  hidden  withheld  value hidden  ±10 %  ±30 %")
+    waves = sorted(int(w) for w in responses["wave"].unique())
+    for before, after in zip(waves, waves[1:]):
+        grid = protect_transitions(responses, before, after)
+        loss, audit = grid.information_loss(), grid.audit()
+        print(f"{before}→{after}  {loss['cells']:5d}  {loss['hidden_cells']:6d}  "
+              f"{str(grid.withheld):8s}  {100 * loss['hidden_value_share']:11.1f} %  "
+              f"{int(audit['recoverable'].astype(bool).sum()):5d}  "
+              f"{int(audit['within_30'].astype(bool).sum()):5d}")
 
 
 def speed(responses: pd.DataFrame) -> None:
@@ -166,7 +185,7 @@ def speed(responses: pd.DataFrame) -> None:
         problem = cs._Intruder(v, hidden, lines, kind)
         for k, cell in enumerate(problem.unknown):
             low, high = problem.interval(k)
-            if cs._too_narrow(np.array([low]), np.array([high]), v[[cell]], v, rule)[0]:
+            if cs.too_narrow(np.array([low]), np.array([high]), v[[cell]], v, rule)[0]:
                 return int(cell)
         return None
 
@@ -203,8 +222,7 @@ def site_wide(staff: pd.DataFrame, responses: pd.DataFrame, wave: int) -> None:
     from tlresearch.report.published_facts import site_facts
     from tlresearch.secrecy.protection import protect_table
     from tlresearch.secrecy.site_audit import audit_site
-    from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT, WaveSecrecy, format_loss
-    from tlresearch.stats.transition_secrecy import protect_transitions
+    from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT, WaveSecrecy
 
     with tempfile.TemporaryDirectory() as folder:
         grid_for = wave_grids(responses, folder=Path(folder))
@@ -233,22 +251,6 @@ def site_wide(staff: pd.DataFrame, responses: pd.DataFrame, wave: int) -> None:
                   f"printed in clear elsewhere {int(audit['printed'].sum())}, recovered "
                   f"{int(audit['recoverable'].sum())}; collecting {collected:.1f} s, "
                   f"LP audit {solved:.1f} s")
-        previous = int(sorted(responses["wave"].unique())[-2])
-        transitions = protect_transitions(responses, previous, wave)
-        loss = pd.DataFrame([dict(**transitions.information_loss())])
-        from tlresearch.stats.trends import transitions as raw_transitions
-
-        small = 0
-        for code in ["75", *sorted(rows["departement_code"].unique())]:
-            if code == UNKNOWN_DEPARTEMENT:
-                continue
-            where = ("region", code) if code == "75" else ("departement", code)
-            table = raw_transitions(responses, previous, wave, territory=where)
-            small += int(table["value"].between(1, 2).sum())
-        print(f"\nTRANSITIONS {previous} → {wave}: before, {small} rows on 1-2 places printed in "
-              "clear across the region's and départements' pages; after (region page only):")
-        print(format_loss(loss).to_string(index=False))
-        print(f"  recovered by the audit: {int(transitions.audit()['recoverable'].sum())}")
 
 
 if __name__ == "__main__":

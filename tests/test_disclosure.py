@@ -178,8 +178,12 @@ def test_one_dimensional_table_with_a_total():
     table = protect_table(micro, "departement")
     assert table.one_dimensional and table.values.columns.tolist() == ["Nombre de lieux"]
     hidden = table.suppressed.iloc[:, 0]
-    assert hidden["64"] and hidden.sum() == 2 and hidden["16"]  # smallest other cell
+    # 64 (1 place) and 16 hidden: 64 may be 1 to 4 (±10 % holds); 16, at most 4 (its own
+    # value), is a complementary cell: owed no interval, only not to be pinned.
+    assert hidden["64"] and hidden["16"] and hidden.sum() == 2
     assert not hidden["Ensemble"]
+    audit = audit_table(table).set_index("departement")
+    assert audit.loc["16", "upper"] == 4 and audit.loc["16", "within_30"]  # reported
     assert not audit_table(table)["recoverable"].any()
     assert "typologie" not in table.tidy().columns
     series = pd.Series({"16": 4, "33": 9, "64": 1, "87": 5}).rename_axis("departement")

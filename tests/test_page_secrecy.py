@@ -92,24 +92,79 @@ def test_everything_the_pages_of_a_wave_publish_recovers_no_hidden_cell(demo_tab
     assert again["recoverable"].sum() >= 1 and again["printed"].sum() == 1
 
 
+def test_every_demo_wave_passes_the_audit_with_protection_intervals(demo_data_dir):
+    """Each wave's grid (every cell its pages print, exactly: the pages print them
+    rounded, which only widens a reader's intervals; the site-wide audit of the pages
+    themselves is the test above) and each pair of waves' transitions: no hidden cell
+    a rule hides bounded within ±10 % of its value (τ-Argus's and INSEE's protection
+    level), none pinned. Those within ±30 % are reported, not refused. The grids are those the session's demo
+    site reads (kept in its data folder: solved once for both)."""
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.stats.transition_secrecy import protect_transitions
+
+    responses = pd.read_parquet(DataPaths(demo_data_dir).processed_table("responses"))
+    grid_for = helpers.wave_grids(responses, str(demo_data_dir))
+    waves = sorted(int(w) for w in responses["wave"].unique())
+    audited = 0
+    for wave in waves:
+        grid = grid_for(wave)
+        assert grid.counts.rule.protection == 0.10
+        audit = grid.audit()
+        assert not audit["recoverable"].any(), (wave, audit[audit["recoverable"]])
+        close = audit[audit["within_30"]]
+        assert ((close["upper"] < close["value"] * 1.3 + 1e-6)
+                | (close["lower"] > close["value"] * 0.7 - 1e-6)).all()
+        owed = ~audit["reason"].eq("secondary")  # the cells a rule hides, as in τ-Argus
+        safe = audit[owed & (audit["value"] > 0)]
+        assert ((safe["upper"] >= safe["value"] * 1.1 - 1e-6)
+                & ((safe["lower"] <= safe["value"] * 0.9 + 1e-6) | (safe["lower"] <= 1))).all()
+        audited += len(audit)
+    for before, after in zip(waves, waves[1:]):
+        transitions = protect_transitions(responses, before, after).audit()
+        assert not transitions["recoverable"].astype(bool).any(), (before, after)
+    assert audited > len(waves)  # hidden cells in most waves: the audit has work to do
+
+
 def test_transitions_are_protected_french_and_on_the_region_page_only(demo_tables, demo_grids):
     responses, _ = demo_tables
     from tlresearch.stats.transition_secrecy import protect_transitions
 
-    protected = protect_transitions(responses, 2024, 2025)
+    protected = protect_transitions(responses, 2017, 2018)
     audit = protected.audit()
     assert len(audit) > 0 and not audit["recoverable"].any()
     # Sub-totals, respondents and totals are counts of places: printed, never hidden.
     public = [protected.cols.index(c) for c in protected.cols if "→" not in c]
     assert not protected.hidden[:, public].any()
-    page = str(helpers.transitions_block(responses, 2024, 2025, "75", demo_grids,
+    page = str(helpers.transitions_block(responses, 2017, 2018, "75", demo_grids,
                                          caption="Situation", filename="transitions"))
-    assert "Employeur (2024) → Employeur (2025)" in page and ">s<" in page
+    assert "Employeur (2017) → Employeur (2018)" in page and ">s<" in page
     for raw in ("&lt;NA&gt;", "<NA>", "from_state", "to_state", "transition_"):
         assert raw not in page
-    departement = str(helpers.transitions_block(responses, 2024, 2025, "23", demo_grids,
+    departement = str(helpers.transitions_block(responses, 2017, 2018, "23", demo_grids,
                                                 caption="Situation", filename="t"))
     assert "ne sont publiés que pour la région" in departement and "<table" not in departement
+
+
+def test_transitions_are_protected_with_the_key_figures_that_give_their_margins(demo_tables):
+    """The region's share of employers × its base, for both waves, is the number of
+    places that were employers: a margin of the pairs. With those margins, the pairs
+    of 2024 → 2025 cannot be protected (before, 4 of its 7 hidden pairs were recovered
+    from them): they are withheld, the page says why; other waves keep their pairs."""
+    from tlresearch.stats.indicators import compute_indicators
+    from tlresearch.stats.transition_secrecy import protect_transitions
+
+    responses, staff = demo_tables
+    for before, after in ((2017, 2018), (2024, 2025)):
+        protected = protect_transitions(responses, before, after)
+        region = protected.values[-1]
+        for wave, side in ((before, "from"), (after, "to")):
+            cards = compute_indicators(responses, staff, wave, resamples=5,
+                                       indicators=["share_employers"]).iloc[0]
+            employers = round(float(cards["value"]) * int(cards["n"]))
+            assert region[protected.cols.index(f"{side}:employeur")] == employers
+        assert not protected.audit()["recoverable"].astype(bool).any()
+    assert protect_transitions(responses, 2024, 2025).withheld
+    assert not protect_transitions(responses, 2017, 2018).withheld
 
 
 def test_changes_since_the_first_wave_go_through_secrecy(demo_tables, demo_grids):
@@ -129,7 +184,8 @@ def test_changes_since_the_first_wave_go_through_secrecy(demo_tables, demo_grids
                                        territory=("departement", code),
                                        indicators=["respondents", "share_employers", *sums])
     marked = helpers.changes_through_secrecy(changes, demo_grids, code)
-    few = (changes["n_from"] < 3) | (changes["n_to"] < 3)
+    few = (changes["n_from"] < 3) | (changes["n_to"] < 3) | changes["secret_from"] \
+        | changes["secret_to"]
     hidden = changes["indicator"].map(lambda i: secret(code, 2017, i) or secret(code, 2025, i))
     public = changes["indicator"].eq("respondents")  # a count of places: in clear
     expected = (few | hidden) & changes["value"].notna() & ~public

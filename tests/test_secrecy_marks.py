@@ -47,7 +47,8 @@ def test_one_dominant_place_makes_a_sum_secret():
     table = compute_indicators(panel(rows), None, 2024, indicators=["cdi_sum", "share_employers"])
     reasons = table.set_index("indicator")["suppression_reason"]
     assert reasons["cdi_sum"] == "primary_dominance"
-    assert pd.isna(reasons["share_employers"])  # a share is not a magnitude
+    # A share is not a magnitude; but 6 employers of 6 named places is each one's answer.
+    assert reasons["share_employers"] == "primary_named"
 
 
 def test_publishable_blanks_secret_figures():
@@ -59,3 +60,20 @@ def test_publishable_blanks_secret_figures():
     assert pd.isna(published.loc["fablab", "n"])
     assert published.loc["coworking", "value"] == 6
     assert "suppression_reason" not in published
+
+
+def test_an_answer_shared_by_every_named_place_is_secret():
+    """The site names every respondent: « 6 employeurs sur 6 coworkings » or a sum of 0
+    gives each place's answer (Charente coworking 2025, Dordogne « Autres types » 2017)."""
+    rows = [("coworking", 1, 1.0)] * 4 + [("fablab", 0, 0.0)] * 4 + [("hybride", 1, 0.0)] \
+        + [("hybride", 0, 2.0)] * 3
+    table = compute_indicators(panel(rows), None, 2024, split="typology",
+                               indicators=["share_employers", "cdi_sum", "etp_mean"])
+    assert marks(table, "share_employers")["coworking"] == "primary_named"   # 100 %
+    assert marks(table, "share_employers")["fablab"] == "primary_named"      # 0 %
+    assert marks(table, "cdi_sum")["fablab"] == "primary_named"              # a sum of 0
+    assert marks(table, "etp_mean")["fablab"] == "primary_named"
+    # 1 of 4 hybrids: printed; the 4 employers of the 8 others do not say which they are.
+    assert marks(table, "share_employers")["hybride"] == ""
+    whole = compute_indicators(panel(rows), None, 2024, indicators=["share_employers"])
+    assert not whole["suppressed"].iloc[0]  # 5 of 12: no place's answer

@@ -117,6 +117,22 @@ def test_one_place_with_ninety_percent_of_the_etp_hides_the_etp_not_the_count():
     assert not secrecy.audit()["recoverable"].any()
 
 
+@pytest.mark.parametrize("seed", [1, 3])
+def test_the_region_shows_every_type_its_primary_rules_let_through(seed):
+    """Région × type is the margin of département × type, protected with it: the region
+    hides a type only when a rule hides it there, or to pair with one that does; the
+    complementary « s » fall on the départements' cells."""
+    secrecy = protect_wave(a_wave(seed))
+    etp = secrecy.sums["etp"]
+    assert not secrecy.merged_types
+    region = etp.reason.loc[etp.total_label].drop(etp.total_label)
+    primary = region.isin(["primary_count", "primary_dominance", "primary_named"])
+    assert (region.eq("") | primary).sum() >= len(region) - max(1, int(primary.sum()))
+    inner = etp.reason.iloc[:-1, :-1]
+    assert (inner == "secondary").to_numpy().sum() > (region == "secondary").sum()
+    assert not secrecy.audit()["recoverable"].any()
+
+
 def test_a_mostly_secret_table_gets_coarser_types_and_says_which():
     rng = np.random.default_rng(5)
     n = 60
@@ -124,7 +140,8 @@ def test_a_mostly_secret_table_gets_coarser_types_and_says_which():
                          "typology": rng.choice(TYPES, n), "etp": 1.0})
     fine = protect_table(wave, "departement_code", "typology")
     assert fine.suppressed.iloc[:-1, :-1].to_numpy()[fine.counts.iloc[:-1, :-1] > 0].mean() > .5
-    secrecy = protect_wave(wave)
+    assert not protect_wave(wave).merged_types  # the default keeps every type apart
+    secrecy = protect_wave(wave, max_hidden_share=0.5)
     assert secrecy.merged_types, "rare types should have been merged"
     etp = secrecy.sums["etp"].values.columns
     assert OTHER_TYPES in etp and all(t not in etp for t in secrecy.merged_types)
@@ -207,7 +224,8 @@ def test_the_grids_etp_table_is_close_to_tau_argus_optimal(seed, tmp_path, monke
     status = result.tables[0].dataframe()["status"]
     primary, tau_hidden = int((status == "U").sum()), int(status.isin(["U", "M"]).sum())
     ours = secrecy.sums["etp"]
-    assert primary <= int(ours.reason.isin(["primary_count", "primary_dominance"]).to_numpy().sum())
+    assert primary <= int(ours.reason.isin(["primary_count", "primary_dominance",
+                                                 "primary_named"]).to_numpy().sum())
     assert tau_hidden <= int(ours.suppressed.to_numpy().sum()) <= 1.5 * tau_hidden
     assert not secrecy.audit()["recoverable"].any()
 

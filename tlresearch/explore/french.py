@@ -21,6 +21,7 @@ CODE_COLUMNS = ["indicator", "label", "territory_level", "territory", "wave", "s
 #: Why a figure is secret, in French.
 SECRET_REASONS = {"primary_count": "moins de 3 lieux",
                   "primary_dominance": "un lieu fait plus de 85 % du total",
+                  "primary_named": "même réponse de tous les lieux, nommés sur la carte",
                   "secondary": "secret secondaire (recalcul par différence)"}
 
 

@@ -68,9 +68,17 @@ def coarser_types(responses: "pd.DataFrame", grid: "WaveSecrecy") -> "pd.DataFra
 
 
 def merged_types_notice(grid: "WaveSecrecy") -> HTMLBlock:
-    """What the page says when the grid merged rare types (nothing otherwise)."""
+    """What the page says when the grid merged rare types, or withheld a sum no pattern
+    of « s » could protect (nothing otherwise)."""
+    from tlresearch.secrecy.wave_secrecy import SUM_HEADERS
     from tlresearch.stats.indicator_catalogue import split_label
 
+    withheld = [SUM_HEADERS.get(v, v) for v in grid.withheld if v in grid.sums]
+    if withheld:
+        return notice(f"{' et '.join(withheld)} : pas de chiffre par département ni par type "
+                      "de lieu pour cette vague (secret statistique) : même réduit aux totaux "
+                      "par département, le tableau aurait permis de retrouver la réponse d'un "
+                      "lieu.")
     if not grid.merged_types:
         return HTMLBlock("")
     names = ", ".join(split_label("typology", t) for t in grid.merged_types)
@@ -103,8 +111,10 @@ def changes_through_secrecy(changes: "pd.DataFrame", grid_for: Callable[[int], "
     """Changes between two waves (:func:`tlresearch.stats.trends.compare_waves`) after secrecy.
 
     A change is secret when either wave's figure rests on fewer places than the
-    threshold, or when either wave's grid hides the territory's cell (then the change
-    and the other wave's published figure would give the hidden one back). The change
+    threshold or is secret by itself (a sum it is made of has fewer than 3 places with
+    a value above 0, or one dominant place: :mod:`tlresearch.secrecy.marks`), or when
+    either wave's grid hides the territory's cell (then the change and the other
+    wave's published figure would give the hidden one back). The change
     in the number of respondents is a count of places: printed in clear.
     """
     import pandas as pd
@@ -117,6 +127,9 @@ def changes_through_secrecy(changes: "pd.DataFrame", grid_for: Callable[[int], "
     row = grid_row(territory, region)
     few = (out["n_from"].fillna(0).lt(rule.threshold) | out["n_to"].fillna(0).lt(rule.threshold))
     public = out["indicator"].astype("string").isin(PUBLIC_INDICATORS).fillna(False)
+    for column in ("secret_from", "secret_to"):  # a ratio of sums with too few contributors
+        if column in out.columns:
+            few |= out[column].fillna(False).astype(bool)
     few &= out["value"].notna() & ~public
     by_type = out["split"].astype("string").eq("typology").fillna(False)
     grid_hidden = []
@@ -152,9 +165,14 @@ def transitions_block(responses: "pd.DataFrame", from_wave: int, to_wave: int, t
     grid = protect_transitions(responses, from_wave, to_wave)
     table = grid.territory_table()
     codes = table[["code_parcours"]]
-    return publish_table(table.drop(columns=["code_parcours"]), caption=caption,
-                         filename=filename, year=to_wave, stub="Parcours des lieux",
-                         codes=codes)
+    block = publish_table(table.drop(columns=["code_parcours"]), caption=caption,
+                          filename=filename, year=to_wave, stub="Parcours des lieux",
+                          codes=codes)
+    if grid.withheld:
+        from tlresearch.stats.transition_secrecy import WITHHELD_NOTE
+
+        return HTMLBlock(str(notice(WITHHELD_NOTE)) + str(block))
+    return block
 
 
 __all__ = ["wave_grids", "grid_row", "coarser_types", "merged_types_notice", "through_grid",

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from tlresearch.core.errors import TLResearchError
 from tlresearch.secrecy.rules import COUNT, SECONDARY, SecrecyRule
+
+
+class CannotProtect(TLResearchError, RuntimeError):
+    """No pattern of hidden cells protects the table as it is: a hidden cell is pinned by
+    what must be printed (a published sub-total whose other parts are zeros...). The
+    caller makes the table coarser (merged categories, totals only) or withholds it."""
 
 
 def additive_lines(shape: tuple[int, int], one_dimensional: bool) -> list[tuple[np.ndarray, int]]:
@@ -28,6 +35,9 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
               lines: list[tuple[np.ndarray, int]], kind: str, rule: SecrecyRule) -> None:
     """Secondary suppression: line heuristic, then audit-driven additions, until safe.
 
+    Raises :class:`CannotProtect` when a hidden cell stays pinned with every cell that
+    may be hidden hidden.
+
     A *secondary* cell that the audit pins to one value whatever else is hidden (the
     published cells fix it: e.g. a sub-total whose other parts are published zeros) is
     no secret: it is published again rather than protected by hiding more, and never
@@ -42,6 +52,9 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
     is_total = np.zeros(v.size, bool)
     is_total[[total for _, total in lines]] = True
     hidden = reason != ""
+    # The protection interval (±10 %) is owed to the sensitive cells, those a rule hides,
+    # as in τ-Argus; a complementary cell need only not be pinned to one value.
+    sensitive = hidden & (reason != SECONDARY)
     safe: set[int] = set()  # cells the audit proved safe: hiding more keeps them safe
     known: set[int] = set()  # secondary cells pinned by what is published: shown again
 
@@ -67,7 +80,7 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
                 changed = True
         if not hidden.any():
             return
-        target = first_recoverable(v, hidden, lines, kind, rule, safe)
+        target = first_recoverable(v, hidden, lines, kind, rule, safe, sensitive)
         if target is None:
             return
         could_hide = hidden.copy()
@@ -81,22 +94,30 @@ def complete_suppression(v: np.ndarray, n: np.ndarray, reason: np.ndarray,
         visible = [c for c in range(v.size) if not hidden[c] and n[c] > 0 and c not in known]
         candidates = [c for c in visible if c in near] or visible
         if not candidates:  # everything is hidden: nothing can be pinned any more
-            raise RuntimeError("secondary suppression cannot protect the table")
+            raise CannotProtect("secondary suppression cannot protect the table")
         hide(min(candidates, key=lambda c: (is_total[c], v[c], c)))
 
 
 def audit_arrays(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
-                 kind: str, rule: SecrecyRule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feasible interval of every hidden cell (in flat order) and whether it is too narrow."""
+                 kind: str, rule: SecrecyRule, sensitive: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feasible interval of every hidden cell (in flat order) and whether it is too narrow.
+
+    ``sensitive`` (flat, default: every hidden cell) names the cells owed the rule's
+    protection interval; the others need only not be pinned (``min_width``).
+    """
     problem = _Intruder(v, hidden, lines, kind)
     bounds = [problem.interval(k) for k in range(problem.unknown.size)]
     lower = np.array([b[0] for b in bounds], dtype=float)
     upper = np.array([b[1] for b in bounds], dtype=float)
-    return lower, upper, _too_narrow(lower, upper, v[problem.unknown], v, rule)
+    owed = None if sensitive is None else np.asarray(sensitive, bool)[problem.unknown]
+    return lower, upper, too_narrow(lower, upper, v[problem.unknown], v, rule,
+                                    problem.floor, sensitive=owed)
 
 
 def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.ndarray, int]],
-                      kind: str, rule: SecrecyRule, safe: set[int] | None = None) -> int | None:
+                      kind: str, rule: SecrecyRule, safe: set[int] | None = None,
+                      sensitive: np.ndarray | None = None) -> int | None:
     """The first hidden cell (flat index) an intruder can pin, or None: the audit of
     :func:`audit_arrays`, stopped at the first finding — what completion needs each round.
 
@@ -128,11 +149,14 @@ def first_recoverable(v: np.ndarray, hidden: np.ndarray, lines: list[tuple[np.nd
             see(point)
     for k in todo:
         cell = int(problem.unknown[k])
-        if not _too_narrow(seen_low[[k]], seen_high[[k]], truth[[k]], v, rule)[0]:
+        owed = None if sensitive is None else np.asarray(sensitive, bool)[[cell]]
+        if not too_narrow(seen_low[[k]], seen_high[[k]], truth[[k]], v, rule, problem.floor,
+                          sensitive=owed)[0]:
             safe.add(cell)
             continue
         low, high = problem.interval(k, seen=see)
-        if _too_narrow(np.array([low]), np.array([high]), truth[[k]], v, rule)[0]:
+        if too_narrow(np.array([low]), np.array([high]), truth[[k]], v, rule,
+                      problem.floor, sensitive=owed)[0]:
             return cell
         safe.add(cell)
     return None
@@ -219,11 +243,33 @@ class _Intruder:
         return out[0], out[1]
 
 
-def _too_narrow(lower: np.ndarray, upper: np.ndarray, value: np.ndarray, v: np.ndarray,
-                rule: SecrecyRule) -> np.ndarray:
+def too_narrow(lower: np.ndarray, upper: np.ndarray, value: np.ndarray, v: np.ndarray,
+                rule: SecrecyRule, floor: float = 0.0, protection: float | None = None,
+                sensitive: np.ndarray | None = None) -> np.ndarray:
+    """Whether each interval pins its cell: narrower than ``rule.min_width``, or not
+    reaching ``value × (1 ± protection)`` on both sides (default ``rule.protection``)
+    where ``sensitive`` (default: everywhere).
+
+    A lower bound at ``floor`` (1 for a hidden count: zeros are printed, so « s » already
+    says "at least one place") tells the reader nothing « s » did not: a hidden count of
+    1 is protected when it may be 2 or more, as τ-Argus's frequency tables count it.
+    """
     tolerance = 1e-7 * max(1.0, float(np.abs(v).max()))
+    protection = rule.protection if protection is None else protection
     recoverable = (upper - lower) < rule.min_width - tolerance
-    if rule.protection > 0:
-        recoverable |= (upper < value * (1 + rule.protection) - tolerance)
-        recoverable |= (lower > value * (1 - rule.protection) + tolerance)
+    if protection > 0:
+        close = (upper < value * (1 + protection) - tolerance)
+        close |= ((lower > value * (1 - protection) + tolerance)
+                  & (lower > floor + tolerance))
+        recoverable |= close if sensitive is None else close & sensitive
     return recoverable
+
+
+def bounded_within(lower: np.ndarray, upper: np.ndarray, value: np.ndarray,
+                   protection: float, kind: str) -> np.ndarray:
+    """Whether an intruder bounds each hidden cell within ±``protection`` of its value
+    (what an audit reports at ±30 % beside the ±10 % it forbids)."""
+    lower, upper, value = (np.asarray(x, dtype=float) for x in (lower, upper, value))
+    rule = SecrecyRule(min_width=0.0, protection=protection)
+    scale = np.concatenate([np.abs(value), [1.0]])
+    return too_narrow(lower, upper, value, scale, rule, 1.0 if kind == COUNT else 0.0)

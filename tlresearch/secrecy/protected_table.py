@@ -36,6 +36,9 @@ class ProtectedTable:
     rule: SecrecyRule
     total_label: str = TOTAL_LABEL
     one_dimensional: bool = False
+    #: No pattern of « s » protected the table as it is: every non-empty cell is hidden
+    #: (the caller makes it coarser, or says why it prints nothing).
+    withheld: bool = False
 
     @property
     def suppressed(self) -> pd.DataFrame:

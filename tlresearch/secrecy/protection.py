@@ -28,6 +28,7 @@ Method
 
 Audit criterion
 ---------------
+(See the rule's ``protection``: 10 % by default, the protection level of τ-Argus.)
 An intruder knows every published cell and total, that cells are non-negative and -
 in a count table, since zero cells are published - that a hidden count is at least 1.
 For each hidden cell, the minimum and the maximum of the cell under those constraints
@@ -61,7 +62,10 @@ Examples
 ...                       "typo": ["cowork", "cowork", "cowork", "fablab",
 ...                                "cowork", "cowork", "fablab", "fablab"]})
 >>> table = protect_table(micro, "dep", "typo")
->>> table.display().loc["33"].tolist()
+>>> table.display().loc["33"].tolist()   # with 4 printed, 33 × cowork is 2 or 3: too close
+['s', 's', 's']
+>>> lax = protect_table(micro, "dep", "typo", rule=SecrecyRule(protection=0.0))
+>>> lax.display().loc["33"].tolist()     # the old criterion: only pinned to one value
 ['s', 's', '4']
 >>> audit_table(table)["recoverable"].any()
 np.False_
@@ -72,7 +76,13 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
-from tlresearch.secrecy.cell_suppression import additive_lines, audit_arrays, complete_suppression
+from tlresearch.secrecy.cell_suppression import (
+    CannotProtect,
+    additive_lines,
+    audit_arrays,
+    bounded_within,
+    complete_suppression,
+)
 from tlresearch.secrecy.protected_table import ProtectedTable
 from tlresearch.secrecy.rules import (
     COUNT,
@@ -80,6 +90,8 @@ from tlresearch.secrecy.rules import (
     NOT_GIVEN,
     PRIMARY_COUNT,
     PRIMARY_DOMINANCE,
+    PRIMARY_NAMED,
+    REPORTED_PROTECTION,
     SECONDARY,
     TOTAL_LABEL,
     SecrecyRule,
@@ -298,14 +310,18 @@ def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -
     -------
     DataFrame
         One row per hidden cell: row and column labels, ``value`` (true), ``lower``,
-        ``upper``, ``width``, ``reason`` and ``recoverable`` (interval narrower than
-        ``min_width``, or not covering ``value × (1 ± protection)``).
+        ``upper``, ``width``, ``reason``, ``recoverable`` (interval narrower than
+        ``min_width``, or — for a cell a rule hides, not a complementary one, as in
+        τ-Argus — not covering ``value × (1 ± protection)``, ±10 % by default) and
+        ``within_30`` (not covering ±30 %: allowed, reported).
     """
     rule = rule or published.rule
     v = published.values.to_numpy(float).ravel()
     hidden = published.suppressed.to_numpy().ravel()
     lines = additive_lines(published.values.shape, published.one_dimensional)
-    lower, upper, recoverable = audit_arrays(v, hidden, lines, published.kind, rule)
+    reasons = published.reason.to_numpy().ravel()
+    sensitive = (reasons != "") & (reasons != SECONDARY)
+    lower, upper, recoverable = audit_arrays(v, hidden, lines, published.kind, rule, sensitive)
     shape = published.values.shape
     cells = np.flatnonzero(hidden)
     rows_at, cols_at = np.unravel_index(cells, shape)
@@ -314,6 +330,8 @@ def audit_table(published: ProtectedTable, *, rule: SecrecyRule | None = None) -
         published.values.columns.name or "col": published.values.columns[cols_at],
         "value": v[cells], "lower": lower, "upper": upper, "width": upper - lower,
         "reason": published.reason.to_numpy().ravel()[cells], "recoverable": recoverable,
+        "within_30": bounded_within(lower, upper, v[cells], REPORTED_PROTECTION,
+                                    published.kind),
     })
     if published.one_dimensional:
         frame = frame.drop(columns=frame.columns[1])
@@ -337,18 +355,30 @@ def _protect(values: pd.DataFrame, counts: pd.DataFrame, maxc: pd.DataFrame, *, 
         nz = contributors.to_numpy("int64").ravel()
         reason[(reason == "") & (nz > 0) & (nz < rule.threshold)] = PRIMARY_COUNT
     if kind == MAGNITUDE:
+        # A sum of 0 over places the site names (the map lists every respondent) tells
+        # each one's answer: hidden like a cell of too few places.
+        reason[(reason == "") & (n > 0) & (v == 0)] = PRIMARY_NAMED
         m = maxc.to_numpy(float).ravel()
         # Strictly more than the share, with a tolerance for float sums.
         dominated = (v > 0) & (m > rule.dominance * v + 1e-9 * np.maximum(v, 1.0))
         reason[(reason == "") & dominated] = PRIMARY_DOMINANCE
     if extra is not None:
         reason[(reason == "") & extra.to_numpy(bool).ravel()] = SECONDARY
+    withheld = False
     if secondary:
-        complete_suppression(v, n, reason, additive_lines(values.shape, one_dimensional), kind, rule)
+        try:
+            complete_suppression(v, n, reason, additive_lines(values.shape, one_dimensional),
+                                 kind, rule)
+        except CannotProtect:
+            # A hidden cell is pinned whatever else is hidden (by published zeros): the
+            # table says nothing then, rather than stopping the page.
+            withheld = True
+            reason[(reason == "") & (n > 0)] = SECONDARY
     reason_frame = pd.DataFrame(reason.reshape(values.shape), index=values.index,
                                 columns=values.columns)
     return ProtectedTable(values=values, counts=counts, reason=reason_frame, kind=kind,
-                          rule=rule, total_label=total_label, one_dimensional=one_dimensional)
+                          rule=rule, total_label=total_label, one_dimensional=one_dimensional,
+                          withheld=withheld)
 
 
 # --- helpers ---------------------------------------------------------------------------

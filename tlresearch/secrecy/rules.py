@@ -20,6 +20,9 @@ MAGNITUDE = "magnitude"
 
 PRIMARY_COUNT = "primary_count"
 PRIMARY_DOMINANCE = "primary_dominance"
+#: Every place of the cell gave the same answer (a share of 0 % or 100 %, a sum of 0):
+#: the site names the places that answered, so the figure gives each one's answer.
+PRIMARY_NAMED = "primary_named"
 SECONDARY = "secondary"
 
 #: What a hidden cell reads in a published table.
@@ -42,14 +45,15 @@ class SecrecyRule:
         The audit calls a hidden cell recoverable when its feasible interval is
         narrower than this, in the table's unit (1 place, 1 ETP...).
     protection : float
-        If > 0, the feasible interval must also reach ``value × (1 ± protection)``
-        (e.g. 0.1 for ±10 %).
+        If > 0, the feasible interval must also reach ``value × (1 ± protection)``:
+        10 % by default, the protection level τ-Argus and INSEE use (no hidden cell
+        may be bounded within ±10 % of its value).
     """
 
     threshold: int = 3
     dominance: float = 0.85
     min_width: float = 1.0
-    protection: float = 0.0
+    protection: float = 0.10
 
     def __post_init__(self) -> None:
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, (int, np.integer)) \
@@ -60,6 +64,10 @@ class SecrecyRule:
         if self.min_width < 0 or self.protection < 0:
             raise UsageError("min_width and protection must be >= 0")
 
+
+#: The audit also reports the hidden cells bounded within ±30 % of their value: allowed,
+#: but close (a reader knows them to within a third).
+REPORTED_PROTECTION = 0.30
 
 #: Label of the rows whose category is blank.
 NOT_GIVEN = "Non renseigné"

@@ -11,7 +11,10 @@ those intervals cell by cell (**facts**, one row per printed figure), adds that 
 line of the grid sums to its total, and for every cell the grid hides solves two
 linear programs (scipy's HiGHS): the least and the most it can be. A hidden cell is
 *recovered* when that range is narrower than the rule's ``min_width`` (one place, one
-ETP...), or when a page prints it in clear.
+ETP...), when — for a cell a rule hides (``primary``), as τ-Argus protects them — it does
+not reach ±10 % of the cell's value on both sides (the protection level of τ-Argus and
+INSEE, :attr:`SecrecyRule.protection`), or when a page prints it in
+clear; a cell bounded within ±30 % is reported (``within_30``), not refused.
 """
 from __future__ import annotations
 
@@ -19,9 +22,12 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import UsageError
-from tlresearch.secrecy.cell_suppression import additive_lines
-from tlresearch.secrecy.rules import COUNT, SecrecyRule
+from tlresearch.secrecy.cell_suppression import additive_lines, bounded_within, too_narrow
+from tlresearch.secrecy.rules import COUNT, REPORTED_PROTECTION, SECONDARY, SecrecyRule
 
+#: Columns of the audit: one row per hidden cell and table.
+AUDIT_COLUMNS = ["table", "departement", "typology", "value", "lower", "upper", "printed",
+                 "recoverable", "primary", "within_30"]
 #: Columns of a table of facts (what a reader knows about one cell of the grid).
 FACT_COLUMNS = ["source", "table", "departement", "typology", "low", "high"]
 
@@ -43,7 +49,10 @@ def audit_site(grid, facts: pd.DataFrame, rule: SecrecyRule | None = None) -> pd
     DataFrame
         One row per hidden cell and table: ``table``, ``departement``, ``typology``,
         ``value``, ``lower``, ``upper``, ``printed`` (a page prints it: the interval a
-        page gives is narrow), ``recoverable``.
+        page gives is narrow), ``recoverable`` (narrower than the rule's ``min_width``,
+        or, for a ``primary`` cell, bounded within ±``protection`` of its value: 10 %
+        by default) and
+        ``within_30`` (bounded within ±30 %: allowed, reported).
     """
     rule = rule or grid.counts.rule
     missing = [c for c in FACT_COLUMNS if c not in facts.columns]
@@ -98,18 +107,17 @@ def _audit_table(name: str, table, facts: pd.DataFrame, rule: SecrecyRule) -> pd
             ends.append(sign * solved.fun if solved.status == 0 else -sign * np.inf)
         lower, upper = ends
         r, c = divmod(int(k), len(cols))
-        width = upper - lower
-        tolerance = 1e-7 * max(1.0, float(np.abs(truth).max()))
-        recoverable = width < rule.min_width - tolerance
-        if rule.protection > 0:
-            recoverable |= upper < truth[k] * (1 + rule.protection) - tolerance
-            recoverable |= lower > truth[k] * (1 - rule.protection) + tolerance
+        floor = 1.0 if table.kind == COUNT else 0.0
+        primary = table.reason.to_numpy().ravel()[k] not in ("", SECONDARY)
+        recoverable = too_narrow(np.array([lower]), np.array([upper]), truth[[k]], truth,
+                                 rule, floor, sensitive=np.array([primary]))[0]
         result.append({"table": name, "departement": rows[r], "typology": cols[c],
                        "value": truth[k], "lower": lower, "upper": upper,
                        "printed": bool(high[k] - low[k] < rule.min_width),
-                       "recoverable": bool(recoverable)})
-    return pd.DataFrame(result, columns=["table", "departement", "typology", "value", "lower",
-                                         "upper", "printed", "recoverable"])
+                       "recoverable": bool(recoverable), "primary": bool(primary),
+                       "within_30": bool(bounded_within([lower], [upper], [truth[k]],
+                                                        REPORTED_PROTECTION, table.kind)[0])})
+    return pd.DataFrame(result, columns=AUDIT_COLUMNS)
 
 
 def printed_interval(text: str, kind: str = COUNT) -> tuple[float, float]:

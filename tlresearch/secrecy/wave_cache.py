@@ -41,7 +41,7 @@ PAGE_SUMS = ("etp",)
 MARGIN_SUMS = ("staff_total", "cdi", "cdd", "other_contracts", "interns", "civic_service",
                "volunteers", "board_members")
 #: Bumped when the way a grid is solved changes: older files are then not read.
-SCHEME = 5  # 4: counts of places in clear; 5: a sum needs 3 contributors
+SCHEME = 7  # 4: counts in clear; 5: 3 contributors; 6: withheld; 7: ±10 %, fine types
 
 
 def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None, *,
@@ -105,7 +105,8 @@ def _pattern_json(grid: WaveSecrecy) -> str:
     margins = {v: [str(r) for r in t.suppressed.index if bool(t.suppressed.loc[r].iloc[0])]
                for v, t in grid.margins.items()}
     return json.dumps({"merged_types": list(grid.merged_types), "hidden": cells,
-                       "margins": margins}, ensure_ascii=False, indent=1) + "\n"
+                       "margins": margins, "withheld": list(grid.withheld)},
+                      ensure_ascii=False, indent=1) + "\n"
 
 
 def _read(path: Path, rows: pd.DataFrame, sums, margin_sums,
@@ -119,7 +120,8 @@ def _read(path: Path, rows: pd.DataFrame, sums, margin_sums,
     margins = {v: pd.DataFrame({v: True}, index=pd.Index(hidden_rows, dtype=object))
                for v, hidden_rows in pattern["margins"].items()}
     return rebuild_wave(rows, hidden, tuple(pattern["merged_types"]), sums=sums,
-                        margin_sums=margin_sums, margins_hidden=margins, rule=rule)
+                        margin_sums=margin_sums, margins_hidden=margins, rule=rule,
+                        withheld=tuple(pattern["withheld"]))
 
 
 __all__ = ["wave_secrecy", "grid_key", "PAGE_SUMS", "MARGIN_SUMS"]

@@ -27,11 +27,13 @@ Places whose commune is unknown form the row :data:`UNKNOWN_DEPARTEMENT`: they c
 the region's figures (the survey is regional) and in no département's, and the region's
 margins stay sums of rows.
 
-When more than ``max_hidden_share`` of the non-empty inner cells end up hidden, the table
-says little; the type with the fewest places is then merged into « Autres types »
-(:data:`OTHER_TYPES`), again until the share is acceptable or two types remain — a
-coarser table, as INSEE publishes. :attr:`WaveSecrecy.merged_types` records what was
-merged so that the page can say it.
+Every type is kept apart by default: the region's row (the margin) then prints every
+type the primary rules let through, and the complementary « s » fall on the départements'
+cells. When no pattern of « s » protects the table, or when a caller asks for it
+(``max_hidden_share`` below 1: more than that share of non-empty inner cells hidden), the
+type with the fewest places is merged into « Autres types » (:data:`OTHER_TYPES`), again
+until the table is protected — a coarser table, as INSEE publishes.
+:attr:`WaveSecrecy.merged_types` records what was merged so that the page can say it.
 
 Examples
 --------
@@ -73,8 +75,14 @@ OTHER_TYPES = "autres_types"
 #: Column of the places whose type is blank: the code the indicator tables give them
 #: (``tlresearch.stats.indicator_catalogue.MISSING_SPLIT``), so both name one cell.
 MISSING_TYPE = "non_renseigne"
-#: Share of non-empty inner cells above which a table is made coarser.
-MAX_HIDDEN_SHARE = 0.5
+#: Share of non-empty inner cells above which a table is made coarser: none by default.
+#: The region × type row is the margin of the département × type table, protected with
+#: it as one structure; the solver hides inner (département) cells before margins, so
+#: the region shows every type its primary rules let through and the complementary « s »
+#: fall at département level. Merging rare types (0.5 until issue 19) emptied the
+#: region's table by type to two columns; merging now only rescues a table no pattern
+#: protects (:attr:`WaveSecrecy.withheld`).
+MAX_HIDDEN_SHARE = 1.0
 #: French headers of the columns of :meth:`WaveSecrecy.territory_table`.
 COUNT_HEADER = "Lieux répondants"
 #: Indicators that count the respondents: printed in clear, like the grid's counts.
@@ -93,6 +101,8 @@ class WaveSecrecy:
     merged_types: tuple[str, ...] = ()
     #: Sums printed only by territory (key figures): one-dimensional, département → region.
     margins: dict[str, ProtectedTable] = field(default_factory=dict)
+    #: Sums no pattern of « s » could protect, even as totals only: every cell hidden.
+    withheld: tuple[str, ...] = ()
 
     @property
     def total(self) -> str:
@@ -231,15 +241,21 @@ def protect_wave(responses: pd.DataFrame, *, sums=("etp",), margin_sums=(),
             sums_tables = _protect_jointly(data, present, rule, departement, typology,
                                            start=few.suppressed)
             first = next(iter(sums_tables.values()), None)
-            if first is None or table_loss(first)["hidden_share"] <= max_hidden_share \
-                    or len(types) <= 2:
+            # A table no pattern of « s » protects (withheld) is made coarser down to
+            # the départements' totals; if even those cannot be protected, it stays
+            # withheld and the page says why (:attr:`WaveSecrecy.withheld`).
+            withheld = any(t.withheld for t in sums_tables.values())
+            if len(types) <= 1 or not withheld and (
+                    first is None or table_loss(first)["hidden_share"] <= max_hidden_share
+                    or len(types) <= 2):
                 break
         totals = few.values.loc[few.total_label, types].drop(OTHER_TYPES, errors="ignore")
         rarest = str(totals.sort_values(kind="stable").index[0])
         merged.append(rarest)
         micro[typology] = micro[typology].mask(micro[typology].eq(rarest), OTHER_TYPES)
-    return WaveSecrecy(counts, sums_tables, tuple(merged),
-                       _margins(responses, margin_sums, rule, departement))
+    margins = _margins(responses, margin_sums, rule, departement)
+    withheld = tuple(v for v, t in {**sums_tables, **margins}.items() if t.withheld)
+    return WaveSecrecy(counts, sums_tables, tuple(merged), margins, withheld)
 
 
 def _count_table(micro: pd.DataFrame, departement: str, typology: str,
@@ -276,7 +292,7 @@ def _margins(responses: pd.DataFrame, variables, rule, departement: str,
 def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(), *,
                  sums=("etp",), margin_sums=(), margins_hidden: dict | None = None,
                  rule: SecrecyRule | None = None, departement: str = "departement_code",
-                 typology: str = "typology") -> WaveSecrecy:
+                 typology: str = "typology", withheld=()) -> WaveSecrecy:
     """The grid of :func:`protect_wave` from its pattern of hidden cells, without solving.
 
     ``hidden`` and ``merged_types`` are what :func:`protect_wave` decided (kept by
@@ -300,7 +316,13 @@ def rebuild_wave(responses: pd.DataFrame, hidden: pd.DataFrame, merged_types=(),
             raise UsageError(f"the cached secrecy pattern does not fit these responses "
                              f"({variable})")
     margins = _margins(responses, margin_sums, rule, departement, margins_hidden or {})
-    return WaveSecrecy(counts, sums_tables, tuple(merged_types), margins)
+    tables = {**sums_tables, **margins}
+    for variable in withheld:
+        if variable in tables:
+            tables[variable] = dataclasses.replace(tables[variable], withheld=True)
+    sums_tables = {v: tables[v] for v in sums_tables}
+    margins = {v: tables[v] for v in margins}
+    return WaveSecrecy(counts, sums_tables, tuple(merged_types), margins, tuple(withheld))
 
 
 def _micro(responses: pd.DataFrame, sums, departement: str,

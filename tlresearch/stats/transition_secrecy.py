@@ -8,6 +8,13 @@ and the total say only which places answered which wave, which the map of places
 for each place: they are counts of places, printed in clear like the waves' grids
 (:mod:`tlresearch.secrecy.wave_secrecy`) print theirs, and never chosen to hide.
 
+The region's key figures of both waves print, as a share × its base, how many places
+were employers, volunteer-run... at each wave: the margins of the from-state × to-state
+table (:func:`state_margins`). They are relations of the grid like the sub-totals, fixed
+as printed, so that no pair can be worked out from them (before, 4 of the 7 hidden pairs
+of 2024 → 2025 were). When no pattern of « s » protects the pairs, they are withheld and
+the page prints the sub-totals with :data:`WITHHELD_NOTE`.
+
 By département the pairs rest almost all on fewer than 3 places (84 of 84 hidden on the
 demo survey when they were tried), so the pairs are published **for the region only**,
 and a département's page says why it shows none (:data:`DEPARTEMENT_NOTE`). The region's
@@ -29,8 +36,20 @@ import pandas as pd
 
 from tlresearch.core.errors import UsageError
 from tlresearch.core.formats import format_count
-from tlresearch.secrecy.cell_suppression import audit_arrays, complete_suppression
-from tlresearch.secrecy.rules import COUNT, PRIMARY_COUNT, SECRET, TOTAL_LABEL, SecrecyRule
+from tlresearch.secrecy.cell_suppression import (
+    CannotProtect,
+    audit_arrays,
+    bounded_within,
+    complete_suppression,
+)
+from tlresearch.secrecy.rules import (
+    COUNT,
+    PRIMARY_COUNT,
+    REPORTED_PROTECTION,
+    SECRET,
+    TOTAL_LABEL,
+    SecrecyRule,
+)
 from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
 from tlresearch.stats.indicator_catalogue import indicator_settings
 from tlresearch.stats.trends import place_states
@@ -41,6 +60,12 @@ GROUPS = ("linked_places", "stopped_answering", "new_respondents")
 DEPARTEMENT_NOTE = ("Les parcours des lieux entre deux vagues ne sont publiés que pour la région : "
                     "par département, ils reposent presque tous sur moins de trois lieux et "
                     "relèveraient du secret statistique (voir la page de la région).")
+#: Why the pairs are not printed when no pattern of « s » protects them.
+WITHHELD_NOTE = ("Le détail des parcours (employeur, bénévoles uniquement...) n'est pas publié "
+                 "pour ces deux vagues : trop peu de lieux ont changé de situation, et les "
+                 "sous-totaux et chiffres clés des deux vagues (parts d'employeurs et de lieux "
+                 "bénévoles), publics, permettraient de retrouver la situation de chacun. "
+                 "Seuls les sous-totaux sont donnés.")
 #: Whether the départements' rows are printed (see the module's docstring).
 DEPARTEMENT_ROWS = False
 #: Respondents of each wave by territory: printed by the Panorama, sums of sub-totals.
@@ -59,6 +84,8 @@ class ProtectedTransitions:
     hidden: np.ndarray
     lines: list
     rule: SecrecyRule
+    #: The pairs cannot be protected (a sub-total, public, pins one): none is printed.
+    withheld: bool = False
 
     def _row(self, departement: str | None) -> int:
         key = TOTAL_LABEL if departement is None else str(departement)
@@ -80,11 +107,11 @@ class ProtectedTransitions:
         region = self.values[self.rows.index(TOTAL_LABEL)]
         labels, texts, codes = [], [], []
         for j, col in enumerate(self.cols):
-            if col in WAVE_MARGINS:
-                continue  # printed by the Panorama, not here
+            if col in WAVE_MARGINS or col.startswith(("from:", "to:")):
+                continue  # printed by the Panorama (respondents, key figures), not here
             if col in GROUPS or col == TOTAL_LABEL:
                 label = _group_label(col, self.from_wave, self.to_wave)
-            elif region[j] == 0 or departement is not None:
+            elif region[j] == 0 or departement is not None or self.withheld:
                 continue  # pairs: on the region's page only, and only those that occur
             else:
                 a, b = col.split("→")
@@ -96,22 +123,32 @@ class ProtectedTransitions:
                              "code_parcours": codes})
 
     def audit(self) -> pd.DataFrame:
-        """The LP audit of the grid: one row per hidden cell, its interval, recoverable."""
+        """The LP audit of the grid: one row per hidden cell, its interval, recoverable.
+
+        Withheld pairs are printed nowhere, not even as « s » or as absent zeros: a
+        reader knows only the sub-totals, which are public. Nothing to audit.
+        """
+        if self.withheld:
+            return pd.DataFrame(columns=["departement", "parcours", "value", "lower",
+                                         "upper", "recoverable", "within_30"])
+        small = (self.values > 0) & (self.values < self.rule.threshold)
         lower, upper, recoverable = audit_arrays(self.values.ravel().astype(float),
                                                  self.hidden.ravel(), self.lines, COUNT,
-                                                 self.rule)
+                                                 self.rule, (self.hidden & small).ravel())
         at = np.flatnonzero(self.hidden.ravel())
         r, c = np.unravel_index(at, self.values.shape)
+        value = self.values.ravel()[at]
         return pd.DataFrame({"departement": [self.rows[k] for k in r],
                              "parcours": [self.cols[k] for k in c],
-                             "value": self.values.ravel()[at], "lower": lower, "upper": upper,
-                             "recoverable": recoverable})
+                             "value": value, "lower": lower, "upper": upper,
+                             "recoverable": recoverable,
+                             "within_30": bounded_within(lower, upper, value,
+                                                         REPORTED_PROTECTION, COUNT)})
 
     def information_loss(self) -> dict:
         """Printed cells that are not totals (the region's pairs, and the départements'
         sub-totals when printed), hidden ones, and the share of places they hold."""
-        pairs = [j for j, c in enumerate(self.cols) if c not in GROUPS
-                 and c not in WAVE_MARGINS and c != TOTAL_LABEL]
+        pairs = [j for j, c in enumerate(self.cols) if "→" in c]
         groups = [self.cols.index(g) for g in GROUPS] if DEPARTEMENT_ROWS else []
         inner = np.concatenate([self.values[:-1][:, groups].ravel(), self.values[-1, pairs]])
         hidden = np.concatenate([self.hidden[:-1][:, groups].ravel(), self.hidden[-1, pairs]])
@@ -128,6 +165,20 @@ def _group_label(code: str, a: int, b: int) -> str:
             "stopped_answering": f"Sous-total : lieux répondant en {a} mais plus en {b}",
             "new_respondents": f"Sous-total : nouveaux répondants en {b}",
             TOTAL_LABEL: f"Ensemble des lieux répondant en {a} ou en {b}"}[code]
+
+
+def state_margins(states) -> list[str]:
+    """The places in each state at each wave (``from:employeur``, ``to:benevole``...):
+    the region's key figures print them, as a share of employers (or of volunteer-run
+    places) × its base, both waves; the bases and the respondents give the rest."""
+    return [f"{side}:{state}" for side in ("from", "to") for state in states
+            if state != "absent"]
+
+
+def _in_margin(pair: str, margin: str) -> bool:
+    side, state = margin.split(":")
+    a, b = pair.split("→")
+    return (a if side == "from" else b) == state
 
 
 def _group_of(pair: str) -> str:
@@ -168,15 +219,16 @@ def protect_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
     ...                   "staff_total": [1] * 8 + [1, 1, 1, 0, 1, 1, 1, 1],
     ...                   "volunteers": [0] * 8 + [0, 0, 0, 2, 0, 0, 0, 0]})
     >>> grid = protect_transitions(r, 2024, 2025)
-    >>> grid.territory_table()["Nombre de lieux"].tolist()  # pairs, sub-totals, total
-    ['s', 's', '8', '0', '0', '8']
-    >>> bool(grid.audit()["recoverable"].any())
-    False
+    >>> grid.withheld   # 8 employers in 2024, 7 in 2025 (key figures): 1 employer → none
+    True
+    >>> grid.territory_table()["Nombre de lieux"].tolist()  # sub-totals and total only
+    ['8', '0', '0', '8']
     """
     rule = rule or SecrecyRule()
     states = list(indicator_settings()["transition_states"])
     pairs = [f"{a}→{b}" for a in states for b in states if not a == b == "absent"]
-    cols = pairs + list(GROUPS) + list(WAVE_MARGINS) + [TOTAL_LABEL]
+    margins = state_margins(states)
+    cols = pairs + list(GROUPS) + list(WAVE_MARGINS) + margins + [TOTAL_LABEL]
     micro = place_transitions(responses, from_wave, to_wave)
     rows = sorted(micro["departement"].unique()) + [TOTAL_LABEL]
     inner = (micro.groupby(["departement", "pair"]).size().unstack(fill_value=0)
@@ -189,6 +241,9 @@ def protect_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
     linked, stopped, new = (cols.index(g) for g in GROUPS)
     values[:-1, cols.index("respondents_from")] = values[:-1, linked] + values[:-1, stopped]
     values[:-1, cols.index("respondents_to")] = values[:-1, linked] + values[:-1, new]
+    for margin in margins:
+        members = [j for j, p in enumerate(pairs) if _in_margin(p, margin)]
+        values[:-1, cols.index(margin)] = values[:-1, members].sum(axis=1)
     values[:-1, -1] = values[:-1, :len(pairs)].sum(axis=1)
     values[-1] = values[:-1].sum(axis=0)
     lines = _lines(len(rows), cols, pairs, DEPARTEMENT_ROWS)
@@ -204,11 +259,20 @@ def protect_transitions(responses: pd.DataFrame, from_wave: int, to_wave: int,
     # place, the waves it answered): sub-totals, respondents and totals are printed as
     # they are and never chosen to hide; only the pairs of states, which are answers,
     # are protected.
-    public = [cols.index(c) for c in (*GROUPS, *WAVE_MARGINS, TOTAL_LABEL)]
+    public = [cols.index(c) for c in (*GROUPS, *WAVE_MARGINS, *margins, TOTAL_LABEL)]
     for j in public:
         reason[j::len(cols)] = ""
         n[j::len(cols)] = 0
-    complete_suppression(v, n, reason, lines, COUNT, rule)
+    try:
+        complete_suppression(v, n, reason, lines, COUNT, rule)
+    except CannotProtect:
+        # A public sub-total pins a pair (e.g. one new respondent, an employer: the
+        # sub-total « nouveaux répondants » is 1 and the other new pairs are 0). No
+        # pattern of « s » hides it: the pairs are withheld, the sub-totals printed.
+        hidden = np.zeros(values.shape, bool)
+        hidden[:, :len(pairs)] = values[:, :len(pairs)] > 0
+        return ProtectedTransitions(int(from_wave), int(to_wave), rows, cols, values, hidden,
+                                    lines, rule, withheld=True)
     hidden = (reason != "").reshape(values.shape)
     return ProtectedTransitions(int(from_wave), int(to_wave), rows, cols, values, hidden,
                                 lines, rule)
@@ -227,6 +291,9 @@ def _lines(n_rows: int, cols: list[str], pairs: list[str],
     for g, group in zip(groups, GROUPS):
         members = [j for j, p in enumerate(pairs) if _group_of(p) == group]
         lines.append((grid[-1, members], int(grid[-1, g])))
+    for margin in [c for c in cols if c.startswith(("from:", "to:"))]:
+        members = [j for j, p in enumerate(pairs) if _in_margin(p, margin)]
+        lines.append((grid[-1, members], int(grid[-1, cols.index(margin)])))
     for i in range(n_rows) if departements else [n_rows - 1]:
         lines.append((grid[i, groups], int(grid[i, -1])))
         lines.append((grid[i, groups[:2]], int(grid[i, margins[0]])))    # linked + stopped

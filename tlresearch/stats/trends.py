@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from tlresearch.core.errors import DataError, UsageError
+from tlresearch.secrecy.marks import primary_reason
+from tlresearch.secrecy.rules import SecrecyRule
 from tlresearch.stats import intervals as iv
 from tlresearch.stats.indicator_catalogue import (
     AMONG_RESPONDENTS,
@@ -43,7 +45,8 @@ from tlresearch.stats.indicators import (
 )
 
 #: Extra columns of :func:`compare_waves`.
-CHANGE_COLUMNS = ["from_wave", "value_from", "value_to", "n_from", "n_to"]
+CHANGE_COLUMNS = ["from_wave", "value_from", "value_to", "n_from", "n_to", "secret_from",
+                  "secret_to"]
 #: Extra columns of :func:`transitions`.
 TRANSITION_COLUMNS = ["from_wave", "from_state", "to_state"]
 #: Unit of the change of a share: a difference of proportions (0.05 = 5 points).
@@ -141,10 +144,13 @@ def compare_waves(responses: pd.DataFrame, staff: pd.DataFrame | None, from_wave
     -------
     Tidy table with :data:`~tlresearch.stats.indicator_catalogue.COLUMNS` and
     :data:`CHANGE_COLUMNS` (``from_wave``, ``value_from``, ``value_to``, ``n_from``,
-    ``n_to``). An indicator not defined at either wave has a NA change and a note
+    ``n_to``, ``secret_from``, ``secret_to``: whether that wave's figure breaks a
+    primary rule of :mod:`tlresearch.secrecy.marks`). An indicator not defined at
+    either wave has a NA change and a note
     naming the wave.
     """
     _several_waves(open_places)
+    rule = SecrecyRule()
     options = dict(indicators=indicators, seed=seed, resamples=resamples, confidence=confidence)
     before = wave_estimates(responses, staff, from_wave, territory, split, open_places, **options)
     after = wave_estimates(responses, staff, to_wave, territory, split, open_places, **options)
@@ -174,11 +180,16 @@ def compare_waves(responses: pd.DataFrame, staff: pd.DataFrame | None, from_wave
             "unit": SHARE_CHANGE_UNIT if indicator.unit == "part" else indicator.unit,
             "note": f"{AMONG_RESPONDENTS} ; évolution {from_wave} → {to_wave} ; {how}",
             "from_wave": from_wave, "value_from": old.value, "value_to": est.value,
-            "n_from": old.n, "n_to": est.n})
+            "n_from": old.n, "n_to": est.n,
+            # Whether either wave's figure is secret by itself (too few places, or a sum
+            # it is made of with too few contributors or one dominant place).
+            "secret_from": primary_reason(old, rule) is not None,
+            "secret_to": primary_reason(est, rule) is not None})
     table = pd.DataFrame(rows, columns=COLUMNS + CHANGE_COLUMNS)
     table = typed(table)
     return table.astype({"from_wave": "Int64", "value_from": "Float64", "value_to": "Float64",
-                         "n_from": "Int64", "n_to": "Int64"})
+                         "n_from": "Int64", "n_to": "Int64", "secret_from": "boolean",
+                         "secret_to": "boolean"})
 
 
 # --- transitions -----------------------------------------------------------------------
