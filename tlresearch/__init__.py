@@ -30,6 +30,8 @@ _LAZY = {
     "indicator": "explore.indicator", "indicator_codes": "explore.indicator",
     "place_history": "explore.places", "places_table": "explore.places",
     "places_map_frame": "explore.places", "panel_status": "explore.panel_status",
+    "coverage": "explore.coverage", "estimate_total": "explore.coverage",
+    "load_directory": "explore.coverage",
 }
 
 
