@@ -52,7 +52,7 @@ def main(root: Path) -> None:
         table = estimate_totals(responses, known, int(wave), VARIABLES)
         true = truth[truth["wave"] == wave]
         for k, row in enumerate(table.itertuples()):
-            head = (f"{wave}  {cov.respondents:4d}  {cov.known_places:5d}  {len(true):4d}  "
+            head = (f"{wave}  {int(cov.respondents):4d}  {int(cov.known_places):5d}  {len(true):4d}  "
                     f"{cov.rate:5.1%}" if k == 0 else " " * 30)
             value = true[row.variable].sum()
             ok = row.low <= value <= row.high

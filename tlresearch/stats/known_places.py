@@ -77,7 +77,9 @@ def match_directory(directory: pd.DataFrame, places: pd.DataFrame,
                      + "|" + frame["commune_code"].astype("string").str.strip().str.zfill(5))
     frame["duplicates"] = frame.groupby("_key")["_key"].transform("size").astype("Int64") - 1
     frame = frame.drop_duplicates("_key").reset_index(drop=True)
-    names = responses[["place_id", "place_name", "commune_code"]].dropna()
+    columns = ["place_id", "place_name", "commune_code"]
+    names = responses[columns + (["opening_year"] if "opening_year" in responses else [])]
+    names = names.dropna(subset=columns)
     keys = (names["place_name"].astype("string").map(fold) + "|"
             + names["commune_code"].astype("string").str.zfill(5))
     lookup = (pd.DataFrame({"_key": keys.to_numpy(), "place_id": names["place_id"].to_numpy()})
@@ -115,6 +117,26 @@ def _match_close_names(linked: pd.DataFrame, names: pd.DataFrame) -> None:
             place = group["place_id"].iloc[best[2]]
             linked.at[row, "place_id"] = place
             taken.add(place)
+    _match_same_opening(linked, names, taken)
+
+
+def _match_same_opening(linked: pd.DataFrame, names: pd.DataFrame, taken: set) -> None:
+    """Still unmatched (renamed while not answering): the one unmatched place of the
+    same commune that gives the same opening year."""
+    if "opening_year" not in names or "opening_year" not in linked:
+        return
+    free = names[~names["place_id"].isin(taken).to_numpy()].assign(
+        _commune=lambda f: f["commune_code"].astype("string").str.zfill(5),
+        _year=lambda f: pd.to_numeric(f["opening_year"], errors="coerce"))
+    free = free.dropna(subset=["_year"]).drop_duplicates(["place_id", "_commune", "_year"])
+    for row in np.flatnonzero(linked["place_id"].isna().to_numpy()):
+        year = pd.to_numeric(pd.Series([linked.at[row, "opening_year"]]), errors="coerce")[0]
+        code = str(linked.at[row, "commune_code"]).strip().zfill(5)
+        candidates = free[(free["_commune"] == code).to_numpy() & (free["_year"] == year).to_numpy()]
+        ids = candidates["place_id"].unique()
+        if len(ids) == 1 and ids[0] not in taken:
+            linked.at[row, "place_id"] = ids[0]
+            taken.add(ids[0])
 
 
 def known_places(responses: pd.DataFrame, directory: pd.DataFrame | None = None, waves=None,
