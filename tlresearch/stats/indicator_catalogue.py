@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from tlresearch.core.errors import DataError, UsageError
-from tlresearch.core.paths import DEFAULT_REGION, VOCAB_DIR
+from tlresearch.core.paths import VOCAB_DIR
 from tlresearch.spec.variables import catalogue as variables
 
 #: Columns of every table this module and :mod:`tlresearch.stats.trends` return.
@@ -115,11 +115,10 @@ def select(indicators) -> list[Indicator]:
 
 def territory_column(territory) -> tuple[str, str, str]:
     """``("departement", "33")`` → ``("departement", "33", "departement_code")``."""
+    from tlresearch.stats.territory_codes import territory_pair
+
     levels = indicator_settings()["territories"]
-    if not (isinstance(territory, (tuple, list)) and len(territory) == 2):
-        raise UsageError(f"territory must be a pair (level, code) such as ('region', "
-                         f"'{DEFAULT_REGION}'), got {territory!r}")
-    level, code = territory
+    level, code = territory_pair(territory)  # "33", "75", an EPCI SIREN, or a pair
     if level not in levels:
         raise UsageError(f"unknown territory level {level!r}; use one of {', '.join(levels)}")
     return level, str(code), levels[level]["column"]
