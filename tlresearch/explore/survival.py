@@ -18,7 +18,7 @@ from tlresearch.stats.survival import EVENTS, closure_spells, first_hire_spells,
 BY = {"opening_period": "Période d'ouverture", "typology": "Type de lieu"}
 
 
-def survival(event: str = "first_hire", by: str | None = None, *,
+def survival(event: str = "first_hire", by: str | None = None, *, until: int | None = None,
              data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Kaplan–Meier curve of ``event`` (« closure » or « first_hire »), by group.
 
@@ -29,6 +29,8 @@ def survival(event: str = "first_hire", by: str | None = None, *,
         ``"first_hire"`` (time from opening to the first wave seen as an employer).
     by
         None, ``"opening_period"`` or ``"typology"``.
+    until
+        Last wave to use (default: the panel's last), e.g. a report's year.
 
     Returns
     -------
@@ -42,15 +44,16 @@ def survival(event: str = "first_hire", by: str | None = None, *,
         raise ExplorerError(f"événement inconnu {event!r} ; choisir parmi : {', '.join(EVENTS)}")
     if by is not None and by not in BY:
         raise ExplorerError(f"ventilation inconnue {by!r} ; choisir parmi : {', '.join(BY)}")
+    last = status.waves[-1] if until is None else int(until)
     if event == "closure":
         directory = load_directory(data_dir=data_dir)
         if directory.empty or "opening_year" not in directory:
             raise ExplorerError("la durée de vie des lieux demande l'annuaire du réseau "
                                 "(raw/annuaire/) avec les années d'ouverture et de fermeture")
-        spells = closure_spells(directory, status.waves[0], status.waves[-1])
+        spells = closure_spells(directory, status.waves[0], last)
     else:
         (responses,) = read_tables(data_dir, "responses")
-        spells = first_hire_spells(responses)
+        spells = first_hire_spells(responses[(responses["wave"] <= last).to_numpy()])
     curve = kaplan_meier(spells, event, by)
     french = pd.DataFrame({
         "Événement": curve["event"].map(EVENTS), "Groupe": curve["group"],

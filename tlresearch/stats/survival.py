@@ -128,4 +128,5 @@ def volunteer_to_employer(responses: pd.DataFrame) -> pd.DataFrame:
         rows.append({"from_wave": before, "to_wave": after, "volunteer_run": base,
                      "became_employer": became, "share": became / base if base else np.nan,
                      "linked_places": len(both)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["from_wave", "to_wave", "volunteer_run",
+                                       "became_employer", "share", "linked_places"])
