@@ -36,7 +36,7 @@ _LAZY = {
     "estimate_totals": "stats.adjusted_totals", "paired_changes": "stats.paired_changes",
     "departement_tests": "stats.paired_changes", "transition_table": "stats.paired_changes",
     "place_statuses": "stats.paired_changes", "place_states": "stats.trends",
-    "volunteer_to_employer": "stats.survival",
+    "volunteer_to_employer": "stats.survival", "compare_departements": "explore.departements",
 }
 
 
