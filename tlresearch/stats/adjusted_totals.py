@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from tlresearch.core.errors import UsageError
 from tlresearch.secrecy.rules import SecrecyRule
 from tlresearch.stats.indicators import asked_variables, employer_flag
 from tlresearch.stats.weighting import (
@@ -90,8 +91,6 @@ def estimate_totals(responses: pd.DataFrame, known: pd.DataFrame, wave: int,
     variables = list(ESTIMABLE) if variables is None else list(variables)
     unknown = [v for v in variables if v not in ESTIMABLE]
     if unknown:
-        from tlresearch.core.errors import UsageError
-
         raise UsageError(f"unknown variable {unknown[0]!r}; one of {', '.join(ESTIMABLE)}")
     rule = rule or SecrecyRule()
     frame = known[(pd.to_numeric(known["wave"]) == wave).to_numpy()].reset_index(drop=True)
