@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tlresearch.core.errors import DataError
 from tlresearch.stats.adjusted_totals import estimate_totals
 from tlresearch.stats.known_places import coverage, known_places, match_directory
 from tlresearch.stats.weighting import WeightingError, calibrate
@@ -43,6 +44,8 @@ def test_known_places_directory_duplicates_never_answered_and_reopening():
         "annee_ouverture": ["2015", "2015", "2016", "2010"],
         "annee_fermeture": ["2024", "2024", "2024", ""]})
     linked = match_directory(directory, None, responses)
+    with pytest.raises(DataError, match="'fermé' is not a year"):
+        match_directory(directory.assign(annee_fermeture=["", "fermé", "", ""]), None, responses)
     assert linked["duplicates"].tolist() == [1, 0, 0]
     assert linked["place_id"].tolist()[:2] == ["TL00", "TL03"] and pd.isna(linked["place_id"][2])
     known = known_places(responses, linked)

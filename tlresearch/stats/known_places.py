@@ -21,6 +21,7 @@ from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.core.text import fold
 from tlresearch.stats.indicators import asked_variables, employer_flag
+from tlresearch.stats.open_places import _years
 
 #: Periods of opening (first year of each), oldest first: labels in French.
 OPENING_PERIODS = {"avant_2013": ("avant 2013", -np.inf), "2013_2017": ("2013-2017", 2013),
@@ -72,7 +73,10 @@ def match_directory(directory: pd.DataFrame, places: pd.DataFrame,
                                       "type_lieu": "typology", "nom_commune": "commune_name"})
     if "place_name" not in frame or "commune_code" not in frame:
         raise UsageError("the directory needs the columns nom_lieu and code_commune")
-    frame = frame.copy()
+    frame = frame.copy().reset_index(drop=True)
+    for column in ("opening_year", "closing_year"):  # a year that is not one stops, with its line
+        if column in frame:
+            _years(frame, column, blank_ok=True)
     frame["_key"] = (frame["place_name"].astype("string").map(fold, na_action="ignore")
                      + "|" + frame["commune_code"].astype("string").str.strip().str.zfill(5))
     frame["duplicates"] = frame.groupby("_key")["_key"].transform("size").astype("Int64") - 1
