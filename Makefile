@@ -40,7 +40,8 @@ reports: $(STAMP)
 		echo "demo survey and panel up to date (same raw exports, codebooks, overrides and code)"; \
 	else $(BIN)/tlresearch demo && $(BIN)/tlresearch ingest && $(INPUTS_HASH) > $(PANEL_INPUTS); fi
 	$(BIN)/tlresearch report --year all --territory all --no-progress \
-		--notebooks notebooks/10-quality.ipynb notebooks/40-panorama.ipynb
+		--notebooks notebooks/10-quality.ipynb notebooks/40-panorama.ipynb \
+		notebooks/60-trajectoires.ipynb
 	$(BIN)/tlresearch report --territory all --no-progress \
 		--notebooks notebooks/20-map.ipynb notebooks/30-professionalisation.ipynb \
 		notebooks/50-certification.ipynb

@@ -164,7 +164,7 @@ def test_payloads_contacts_and_directory(demo):
     assert "E+13" in texts[0]
     directory = (paths.raw / "annuaire/DEMO_annuaire_lieux.csv").read_text(encoding="utf-8")
     header, *rows = directory.splitlines()
-    assert header.split(";") == ["nom_lieu", "code_commune", "nom_commune",
+    assert header.split(";") == ["nom_lieu", "code_commune", "nom_commune", "type_lieu",
                                  "annee_ouverture", "annee_fermeture"]
     assert len(rows) > 330
     readme = (paths.raw / "DEMO_LISEZMOI.txt").read_text(encoding="utf-8")

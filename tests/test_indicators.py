@@ -372,8 +372,11 @@ def test_bad_arguments(panel):
         compute_indicators(responses, staff, 2021, indicators=["share_of_unicorns"])
     with pytest.raises(UsageError, match="unknown territory level"):
         compute_indicators(responses, staff, 2021, ("commune", "33063"))
-    with pytest.raises(UsageError, match="pair"):
-        compute_indicators(responses, staff, 2021, "33")
+    # a bare code names a territory as in tlresearch.indicator (issue 23); a wrong one is refused
+    assert compute_indicators(responses, staff, 2021, "33")["value"].equals(
+        compute_indicators(responses, staff, 2021, ("departement", "33"))["value"])
+    with pytest.raises(UsageError, match="unknown territory '999'"):
+        compute_indicators(responses, staff, 2021, "999")
     with pytest.raises(UsageError, match="open_places"):
         compute_indicators(responses, staff, 2021, open_places="311")
 

@@ -27,7 +27,8 @@ def _code_cells(path: Path):
 
 def test_there_are_notebooks():
     assert NAMES == ["00-explorer.ipynb", "10-quality.ipynb", "20-map.ipynb",
-                     "30-professionalisation.ipynb", "40-panorama.ipynb", "50-certification.ipynb"]
+                     "30-professionalisation.ipynb", "40-panorama.ipynb", "50-certification.ipynb",
+                     "60-trajectoires.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)

@@ -32,6 +32,13 @@ _LAZY = {
     "indicator": "explore.indicator", "indicator_codes": "explore.indicator",
     "place_history": "explore.places", "places_table": "explore.places",
     "places_map_frame": "explore.places", "panel_status": "explore.panel_status",
+    "coverage": "explore.coverage", "estimate_total": "explore.coverage",
+    "load_directory": "explore.coverage", "survival": "explore.survival",
+    "to_xlsx": "explore.xlsx", "known_places": "stats.known_places",
+    "estimate_totals": "stats.adjusted_totals", "paired_changes": "stats.paired_changes",
+    "departement_tests": "stats.paired_changes", "transition_table": "stats.paired_changes",
+    "place_statuses": "stats.paired_changes", "place_states": "stats.trends",
+    "volunteer_to_employer": "stats.survival", "compare_departements": "explore.departements",
 }
 
 
@@ -41,6 +48,11 @@ def __getattr__(name: str):
 
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'tlresearch' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The lazy helpers too, so that ``dir(tlresearch)`` and tab completion show them."""
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [

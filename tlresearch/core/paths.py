@@ -125,5 +125,15 @@ class DataPaths:
         return self.overrides / "roles.csv"
 
     @property
+    def directory_folder(self) -> Path:
+        """The network's directory of known places (``raw/annuaire/*.csv|xlsx``), optional."""
+        return self.raw / "annuaire"
+
+    @property
+    def demo_truth(self) -> Path:
+        """The demo population's true answers, respondents or not (tests only; never published)."""
+        return self.root / "demo_truth" / "DEMO_verite_population.csv"
+
+    @property
     def lock_file(self) -> Path:
         return self.processed / ".ingest.lock"

@@ -110,18 +110,19 @@ def readme_lines(seed: int, scale: float, national: bool = False) -> list[str]:
         "",
         "Contenu : une exportation par vague (outil d'enquête différent selon les années),",
         "l'annuaire des lieux connus du réseau (annuaire/DEMO_annuaire_lieux.csv ;",
-        "année de fermeture = première année où le lieu ne fonctionne plus).",
+        "type principal du lieu ; année de fermeture = première année où le lieu ne",
+        "fonctionne plus).",
     ]
 
 
 def _directory(pop: Population) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(["nom_lieu", "code_commune", "nom_commune", "annee_ouverture",
+    writer.writerow(["nom_lieu", "code_commune", "nom_commune", "type_lieu", "annee_ouverture",
                      "annee_fermeture"])
     for row in pop.places.sort_values("place_id").itertuples(index=False):
         closing = "" if pd.isna(row.closing_year) else str(int(row.closing_year))
-        writer.writerow([row.place_name, row.commune_code, row.commune_name,
+        writer.writerow([row.place_name, row.commune_code, row.commune_name, row.main_type,
                          int(row.opening_year), closing])
     return buffer.getvalue().encode("utf-8")
 
@@ -178,6 +179,8 @@ def write_demo(paths: DataPaths, *, seed: int = DEMO_SEED, scale: float = 1.0,
     raw[paths.raw / README_FILE] = ("\n".join(readme) + "\n").encode("utf-8")
     directory = _directory(pop)
     raw[paths.raw / DIRECTORY_FILE] = directory
+    # What every open place would have answered: tests weigh the estimates against it.
+    raw[paths.demo_truth] = pop.truth.to_csv(index=False, lineterminator="\n").encode("utf-8")
     rows[(paths.raw / DIRECTORY_FILE).relative_to(paths.root).as_posix()] = len(pop.places)
     # The certification's graduates' survey (issue of the indicators): same rules.
     from tlresearch.demo.graduates import DEMO_FILE, demo_graduates_bytes

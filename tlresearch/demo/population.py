@@ -24,6 +24,7 @@ from tlresearch.demo import names, staffing, typology
 from tlresearch.demo.constants import DEMO_SEED, DEMO_WAVES
 from tlresearch.demo.geography import DENSITY_CLASSES, commune_pool
 from tlresearch.demo.questionnaires import job_slot_count, offered_types
+from tlresearch.stats.known_places import opening_period
 
 ALL_TYPES = ["coworking", "fablab", "atelier_partage", "cafe_associatif",
              "mediation_numerique", "tiers_lieu_nourricier", "culturel", "autre"]
@@ -32,6 +33,13 @@ DATE_ONLY_WAVES = frozenset({2017})
 RENAME_RATE = 0.03
 SIRET_SHARE = 0.70
 CLOSURE_RATE = {"urban": 0.07, "periurban": 0.05, "rural": 0.025}
+#: Older places are bigger (more often employers) and answer more often: by period of
+#: opening (:func:`tlresearch.stats.known_places.opening_period`, known for every place
+#: of the directory), an offset of the persistent size and a factor of the odds of
+#: answering. Non-response then depends on something observable, which a weighting
+#: calibrated on the period can correct, and the respondents' sums fall short.
+SIZE_BY_PERIOD = {"avant_2013": 0.45, "2013_2017": 0.15, "2018_2021": -0.15, "depuis_2022": -0.35}
+RESPONSE_BY_PERIOD = {"avant_2013": 2.0, "2013_2017": 1.4, "2018_2021": 1.0, "depuis_2022": 0.65}
 STATUS_CODES = ["association", "sas", "sarl", "ei", "collectivite", "public_autre",
                 "scic", "scop", "autre"]
 STATUS_OLD = [.48, .10, .08, .05, .14, .03, .03, .01, .08]  # places opened by 2017
@@ -49,6 +57,8 @@ class Population:
     ``responses``: one row per place x wave that responded, every variable, unmasked.
     ``jobs``: one row per job slot of a response.
     ``names``: the name and SIRET of each place at each wave it was open.
+    ``truth``: one row per place x wave it was open, respondent or not, with the true
+    staff counts (:func:`tlresearch.demo.truth.population_truth`).
     """
 
     seed: int
@@ -58,6 +68,7 @@ class Population:
     names: pd.DataFrame
     responses: pd.DataFrame
     jobs: pd.DataFrame
+    truth: pd.DataFrame | None = None
 
     def is_open(self, wave: int) -> np.ndarray:
         """Mask of the places open at a wave."""
@@ -146,11 +157,14 @@ def generate_population(seed: int = DEMO_SEED, scale: float = 1.0,
     responses = pd.concat(frames, ignore_index=True)
     jobs = pd.concat(job_rows, ignore_index=True)
     _plant_job_payload(rng, jobs)
+    from tlresearch.demo.truth import population_truth
+
+    truth = population_truth(seed, places, responses, waves)
     directory = places.drop(columns=["size", "propensity", "profile", "status_base"])
     directory["place_name"] = (history.sort_values("wave").groupby("place_id", sort=False)
                                ["place_name"].last().reindex(directory["place_id"]).to_numpy())
     return Population(seed=seed, scale=scale, waves=waves, places=directory,
-                      names=history, responses=responses, jobs=jobs)
+                      names=history, responses=responses, jobs=jobs, truth=truth)
 
 
 def _lifecycle(rng, waves, scale) -> pd.DataFrame:
@@ -212,7 +226,8 @@ def _place_attributes(rng, pool, life: pd.DataFrame, taken: set) -> pd.DataFrame
     draw_old = rng.choice(STATUS_CODES, size=n, p=STATUS_OLD)
     draw_new = rng.choice(STATUS_CODES, size=n, p=STATUS_NEW)
     places["status_base"] = np.where(old, draw_old, draw_new)
-    places["size"] = rng.normal(0.0, 0.7, n)
+    places["size"] = rng.normal(0.0, 0.7, n) + places["opening_year"].map(
+        lambda y: SIZE_BY_PERIOD[opening_period(y)]).to_numpy()
     places["propensity"] = rng.beta(3.0, 1.2, n)
     places["former_code"] = None
     places["former_name"] = None
@@ -227,7 +242,9 @@ def _respondents(rng, places, waves, scale) -> dict[int, np.ndarray]:
     for wave in waves:
         open_ = open_mask(places, wave)
         n = min(round(cal.RESPONDENTS[wave] * scale), int(open_.sum()))
-        weight = places["propensity"].to_numpy() * np.where(last, 2.0, 1.0)
+        weight = (places["propensity"].to_numpy() * np.where(last, 2.0, 1.0)
+                  * places["opening_year"].map(
+                      lambda y: RESPONSE_BY_PERIOD[opening_period(y)]).to_numpy())
         chosen = np.zeros(len(places), dtype=bool)
         for cls, k in zip(DENSITY_CLASSES, typology.split_counts(n, density_shares(wave))):
             cands = np.flatnonzero(open_ & (density == cls))

@@ -41,7 +41,9 @@ def indicator(code: str = "share_employers", territory: str | int | None = None,
         A survey wave, a list of waves, ``"toutes"`` for every wave, or None for the
         last wave of the panel.
     split
-        None, ``"typology"``, ``"legal_status"`` or ``"territorial_class"``.
+        None, ``"typology"``, ``"legal_status"``, ``"territorial_class"``, or
+        ``"departement"``: each département tested against the rest of the region
+        (:func:`~tlresearch.explore.departements.compare_departements`).
     data_dir
         Data folder (default: the checkout's ``data/`` or ``TLRESEARCH_DATA_DIR``).
 
@@ -68,6 +70,10 @@ def indicator(code: str = "share_employers", territory: str | int | None = None,
         tlresearch.indicator("share_employers", "33", 2024, split="typology")
     """
     status = panel_status(data_dir).require()
+    if split == "departement":  # each département against the rest, corrected (issue 23)
+        from tlresearch.explore.departements import compare_departements
+
+        return compare_departements(code, wave, data_dir=data_dir)
     if code not in catalogue():
         raise ExplorerError(f"indicateur inconnu {code!r} ; indicateurs : "
                          f"{', '.join(catalogue())}")

@@ -184,7 +184,27 @@ def _duplicate_key(responses: pd.DataFrame) -> pd.Series:
     """
     parts = [_duplicate_key_chunk(responses.iloc[start:start + CHUNK_ROWS])
              for start in range(0, len(responses), CHUNK_ROWS)]
-    return pd.concat(parts) if len(parts) > 1 else parts[0]
+    keys = pd.concat(parts) if len(parts) > 1 else parts[0]
+    return _join_siret_and_name(responses, keys)
+
+
+def _join_siret_and_name(responses: pd.DataFrame, keys: pd.Series) -> pd.Series:
+    """One key for submissions that share a SIRET *or* a name and commune.
+
+    A place that typed its SIRET once and left it blank the other time is still one
+    place: the name-and-commune key of a row with a SIRET is mapped to its SIRET key,
+    so the row without one joins it.
+    """
+    if "siret" not in responses or not responses["siret"].notna().any():
+        return keys
+    named = _duplicate_key_chunk(responses.drop(columns="siret"))
+    with_siret = responses["siret"].notna().to_numpy()
+    to_siret = (pd.Series(keys[with_siret].to_numpy(), index=named[with_siret].to_numpy())
+                .groupby(level=0).first())
+    joined = named[~with_siret].map(to_siret.astype("string")).astype("string")
+    out = keys.copy()
+    out[~with_siret] = joined.fillna(keys[~with_siret]).to_numpy()
+    return out.astype("string")
 
 
 def _duplicate_key_chunk(responses: pd.DataFrame) -> pd.Series:

@@ -117,15 +117,15 @@ def select(indicators) -> list[Indicator]:
 def territory_column(territory) -> tuple[str, str, str]:
     """``("departement", "33")`` → ``("departement", "33", "departement_code")``.
 
-    ``None`` is the data folder's own region (its settings, :mod:`tlresearch.core.settings`).
+    ``territory`` is ``"33"``, ``"75"``, an EPCI's SIREN or a pair; ``None`` is the data
+    folder's own region (its settings, :mod:`tlresearch.core.settings`).
     """
+    from tlresearch.stats.territory_codes import territory_pair
+
     levels = indicator_settings()["territories"]
     if territory is None:
         territory = ("region", home_region())
-    if not (isinstance(territory, (tuple, list)) and len(territory) == 2):
-        raise UsageError(f"territory must be a pair (level, code) such as ('region', "
-                         f"'{home_region()}'), got {territory!r}")
-    level, code = territory
+    level, code = territory_pair(territory)
     if level not in levels:
         raise UsageError(f"unknown territory level {level!r}; use one of {', '.join(levels)}")
     return level, str(code), levels[level]["column"]
