@@ -66,6 +66,7 @@ def test_an_occitanie_folder_publishes_occitanie_s_site(tmp_path, capsys):
     page = (site / "2026" / "76" / "40-panorama.html").read_text(encoding="utf-8")
     assert "<h1>Panorama annuel des tiers-lieux — Occitanie — 2026</h1>" in page
     assert "Haute-Garonne (31)" in page  # names, never bare codes
+    assert "depuis 2026" not in page and "première vague" in page  # no change from itself
     assert html.escape(PUBLISHER) in page and PUBLISHER not in page  # escaped everywhere
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "<h1>Rapports sur les tiers-lieux d&#x27;Occitanie</h1>" in index

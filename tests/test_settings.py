@@ -116,3 +116,11 @@ def test_the_logo_and_the_licence_of_the_settings_reach_the_index(tmp_path):
     assert '<img class="tl-logo" alt="Logo : Réseau" src="data:image/png;base64,' in page
     assert "CC-BY 4.0." in page and "Licence Ouverte" not in page
     assert "<h1>Rapports sur les tiers-lieux d&#x27;Occitanie</h1>" in page
+
+
+def test_a_first_wave_prints_no_change_from_itself():
+    from tlresearch.report import notebook_helpers as helpers
+
+    block = helpers.changes_block(None, None, 2026, 2026, "76", None, region="76",
+                                  caption="Évolution", filename="evolution")
+    assert "première vague" in str(block) and "tl-notice" in str(block)
