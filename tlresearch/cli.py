@@ -239,6 +239,8 @@ def _run(args: argparse.Namespace) -> int:
     paths = DataPaths.resolve(args.data_dir)
     _check_data_dir(paths, create=args.command in ("demo", "init", "geography", "resolve"))
     if args.command in ("ingest", "resolve", "geography", "report"):
+        from tlresearch.ingest.data_folder import folder_region
+
         args.region = folder_region(paths, args.region, all_too=args.command != "ingest")
     if args.command == "demo":
         from tlresearch.demo import write_demo
@@ -316,31 +318,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{len(places)} places written to {paths.processed_table('register')}")
         return 0
     raise AssertionError(args.command)
-
-
-def folder_region(paths, given: str | None, all_too: bool = True) -> str:
-    """The region a command works on: the data folder's, or ``--region`` when it agrees.
-
-    A folder with settings needs no ``--region``; one that contradicts them is refused
-    (one line, exit 2), since a report titled for one region and built on another's
-    folder would publish the wrong network's figures. ``all`` (every region) is
-    accepted where the command has it: it includes the folder's own region.
-    """
-    from tlresearch.core.errors import UsageError
-    from tlresearch.core.settings import settings_path
-    from tlresearch.geo.names import check_region, checked_settings
-
-    settings = checked_settings(paths.root)
-    if given is None:
-        return settings.region
-    if given == "all" and all_too:
-        return given
-    check_region(given)
-    # A region whose network the settings name too (other_regions) is no contradiction.
-    if settings.explicit and given != settings.region and given not in settings.other_regions:
-        raise UsageError(f"--region {given} contradicts {settings_path(paths.root)} "
-                         f"(region {settings.region}): drop --region, or edit the file")
-    return given
 
 
 def _report(args: argparse.Namespace, paths) -> int:

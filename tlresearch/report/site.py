@@ -172,7 +172,6 @@ def _credits(settings: Settings, regions: list[str]) -> str:
     return f'<p class="tl-credit">{text} Traitement tlresearch.</p>'
 
 
-
 def index_html(summary, out_dir: Path | None = None, package: str | None = None) -> str:
     """The index page of ``summary`` (a :class:`tlresearch.batch.runner.RunSummary`);
     ``package``: the data package's path inside the site, linked when given."""
