@@ -219,6 +219,7 @@ def _data_dir_everywhere(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _notes_to_stdout()
     try:
         return _run(args)
     except TLResearchError as error:
@@ -227,6 +228,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tlresearch {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def _notes_to_stdout() -> None:
+    """Notes such as « this folder has no reseau.yaml » go to stdout, once: stderr holds
+    an error's one line only."""
+    import logging
+
+    class StdoutNotes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"tlresearch: note: {record.getMessage()}", file=sys.stdout)  # now's stdout
+
+    notes = logging.getLogger("tlresearch.settings")
+    if not any(type(h).__name__ == "StdoutNotes" for h in notes.handlers):
+        notes.addHandler(StdoutNotes())
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -57,7 +57,9 @@ _KEYS = ("region", "publisher", "network", "licence", "licence_url", "contact", 
          "other_regions")
 _REGION = re.compile(r"^\d{2}$")
 
-logger = logging.getLogger("tlresearch")
+#: Where the note on a folder without settings goes (the command line sends it to stdout:
+#: stderr carries one line, the error, and nothing else).
+logger = logging.getLogger("tlresearch.settings")
 
 
 class SettingsError(UsageError):
