@@ -56,6 +56,20 @@ def test_an_occitanie_folder_publishes_occitanie_s_site(tmp_path, capsys):
     assert main(data + ["ingest"]) == 0  # no --region: the folder's
     responses = pd.read_parquet(paths.processed_table("responses"))
     assert len(responses) == rows and set(responses["region_code"]) == {"76"}
+    # the explorer and compute_indicators take the folder's region by default
+    import tlresearch
+    from tlresearch.stats.indicators import compute_indicators
+
+    share = tlresearch.indicator("share_employers", "76", 2026, data_dir=paths.root)
+    assert share["Territoire"].tolist() == ["Occitanie"] and share["n"].tolist() == [rows]
+    assert tlresearch.indicator("share_employers", data_dir=paths.root)["territory"][0] == "76"
+    haute_garonne = tlresearch.places_table("31", data_dir=paths.root)
+    assert haute_garonne.attrs["territory"] == "Haute-Garonne (31)" and len(haute_garonne) > 0
+    assert "Occitanie (76)" in str(tlresearch.panel_status(paths.root))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TLRESEARCH_DATA_DIR", str(paths.root))
+        table = compute_indicators(responses, None, 2026, indicators=["respondents"])
+    assert table[["territory_level", "territory"]].values.tolist() == [["region", "76"]]
     site = tmp_path / "site"
     notebooks = [str(ROOT / "notebooks" / n) for n in ("40-panorama.ipynb",
                                                        "50-certification.ipynb")]
