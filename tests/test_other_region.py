@@ -56,6 +56,20 @@ def test_an_occitanie_folder_publishes_occitanie_s_site(tmp_path, capsys):
     assert main(data + ["ingest"]) == 0  # no --region: the folder's
     responses = pd.read_parquet(paths.processed_table("responses"))
     assert len(responses) == rows and set(responses["region_code"]) == {"76"}
+    # the explorer and compute_indicators take the folder's region by default
+    import tlresearch
+    from tlresearch.stats.indicators import compute_indicators
+
+    share = tlresearch.indicator("share_employers", "76", 2026, data_dir=paths.root)
+    assert share["Territoire"].tolist() == ["Occitanie"] and share["n"].tolist() == [rows]
+    assert tlresearch.indicator("share_employers", data_dir=paths.root)["territory"][0] == "76"
+    haute_garonne = tlresearch.places_table("31", data_dir=paths.root)
+    assert haute_garonne.attrs["territory"] == "Haute-Garonne (31)" and len(haute_garonne) > 0
+    assert "Occitanie (76)" in str(tlresearch.panel_status(paths.root))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TLRESEARCH_DATA_DIR", str(paths.root))
+        table = compute_indicators(responses, None, 2026, indicators=["respondents"])
+    assert table[["territory_level", "territory"]].values.tolist() == [["region", "76"]]
     site = tmp_path / "site"
     notebooks = [str(ROOT / "notebooks" / n) for n in ("40-panorama.ipynb",
                                                        "50-certification.ipynb")]
@@ -66,6 +80,7 @@ def test_an_occitanie_folder_publishes_occitanie_s_site(tmp_path, capsys):
     page = (site / "2026" / "76" / "40-panorama.html").read_text(encoding="utf-8")
     assert "<h1>Panorama annuel des tiers-lieux — Occitanie — 2026</h1>" in page
     assert "Haute-Garonne (31)" in page  # names, never bare codes
+    assert "depuis 2026" not in page and "première vague" in page  # no change from itself
     assert html.escape(PUBLISHER) in page and PUBLISHER not in page  # escaped everywhere
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "<h1>Rapports sur les tiers-lieux d&#x27;Occitanie</h1>" in index

@@ -112,9 +112,9 @@ def test_every_extreme_page_is_published(extreme_site):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("territory, n, words", [
-    ("23", 0, "Aucun lieu de Creuse (23) n'a répondu"),
-    ("19", 1, "Un seul lieu de Corrèze (19) a répondu"),
-    ("87", 2, "Deux lieux seulement de Haute-Vienne (87) ont répondu"),
+    ("23", 0, "Aucun lieu de la Creuse (23) n'a répondu"),  # elided: « de la » (issue 22)
+    ("19", 1, "Un seul lieu de la Corrèze (19) a répondu"),
+    ("87", 2, "Deux lieux seulement de la Haute-Vienne (87) ont répondu"),
     ("86", 3, None)])
 def test_tiny_territories_say_what_they_cannot_show(extreme_site, territory, n, words):
     page = _page(extreme_site[0], 2025, territory)

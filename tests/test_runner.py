@@ -230,9 +230,9 @@ def test_summary_json(paths, notebooks, tmp_path):
     assert ok["status"] == "fresh" and ok["output"] == "2025/33/ok.html" and ok["error"] is None
     manifest = json.loads((out / ".state" / "manifest.json").read_text())
     assert set(manifest["reports"]["2025-33-ok"]["inputs"]) == {
-        "source", "notebook", "parameters", "input:responses", "input:places", "input:staff",
-        "input:quality_log", "input:quarantine", "input:conservation", "input:geography",
-        "input:codebooks"}
+        "source", "notebook", "parameters", "settings", "input:responses", "input:places",
+        "input:staff", "input:quality_log", "input:quarantine", "input:conservation",
+        "input:geography", "input:codebooks"}
 
 
 def test_cli_checks_parameters_before_any_kernel(demo_data_dir, tmp_path):

@@ -78,3 +78,49 @@ def test_source_line_credits_each_region_its_own_network():
     assert settings.source_text(2026).endswith("2026, Réseau A ; traitement tlresearch")
     assert "Réseau B" in settings.source_text(2026, "75")
     assert "Réseau" not in settings.source_text(2026, "84")
+
+
+def test_a_site_of_two_regions_names_and_credits_each(tmp_path):
+    from tlresearch.batch.runner import ReportResult, RunSummary
+    from tlresearch.report.site import build_index
+
+    settings = settings_from_mapping({"region": "75", "publisher": "Réseau A & fils",
+                                      "contact": "obs@example.org",
+                                      "other_regions": {"76": {"publisher": "Réseau <B>"}}})
+    reports = [ReportResult(name=f"2025-{r}-{t}", notebook="40-panorama.ipynb", year=2025,
+                            territory=t, region=r, status="fresh", reason="new")
+               for r, t in [("76", "31"), ("75", "33"), ("76", "76"), ("75", "75")]]
+    page = build_index(tmp_path, RunSummary(reports=reports, settings=settings)).read_text(
+        encoding="utf-8")
+    rows = [m for m in ("Nouvelle-Aquitaine</th>", "Gironde (33)</th>", "Occitanie</th>",
+                        "Haute-Garonne (31)</th>")]
+    assert [page.index(r) for r in rows] == sorted(page.index(r) for r in rows)  # own first
+    assert "Occitanie : enquête annuelle des tiers-lieux, Réseau &lt;B&gt;" in page
+    assert "Nouvelle-Aquitaine : enquête annuelle des tiers-lieux, Réseau A &amp; fils" in page
+    assert "Contact : obs@example.org" in page and "<B>" not in page
+
+
+def test_the_logo_and_the_licence_of_the_settings_reach_the_index(tmp_path):
+    import base64
+
+    from tlresearch.batch.runner import RunSummary
+    from tlresearch.report.site import index_html
+
+    folder = tmp_path / "d"
+    assert main(["init", str(folder), "--region", "76", "--publisher", "Réseau",
+                 "--logo", "logo.png", "--licence", "CC-BY 4.0"]) == 0
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+                           "/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==")
+    (folder / "logo.png").write_bytes(png)
+    page = index_html(RunSummary(settings=load_settings(folder)), package="donnees/x.json")
+    assert '<img class="tl-logo" alt="Logo : Réseau" src="data:image/png;base64,' in page
+    assert "CC-BY 4.0." in page and "Licence Ouverte" not in page
+    assert "<h1>Rapports sur les tiers-lieux d&#x27;Occitanie</h1>" in page
+
+
+def test_a_first_wave_prints_no_change_from_itself():
+    from tlresearch.report import notebook_helpers as helpers
+
+    block = helpers.changes_block(None, None, 2026, 2026, "76", None, region="76",
+                                  caption="Évolution", filename="evolution")
+    assert "première vague" in str(block) and "tl-notice" in str(block)

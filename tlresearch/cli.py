@@ -219,6 +219,7 @@ def _data_dir_everywhere(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _notes_to_stdout()
     try:
         return _run(args)
     except TLResearchError as error:
@@ -227,6 +228,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tlresearch {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def _notes_to_stdout() -> None:
+    """Notes such as « this folder has no reseau.yaml » go to stdout, once: stderr holds
+    an error's one line only."""
+    import logging
+
+    class StdoutNotes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"tlresearch: note: {record.getMessage()}", file=sys.stdout)  # now's stdout
+
+    notes = logging.getLogger("tlresearch.settings")
+    if not any(type(h).__name__ == "StdoutNotes" for h in notes.handlers):
+        notes.addHandler(StdoutNotes())
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -239,6 +254,8 @@ def _run(args: argparse.Namespace) -> int:
     paths = DataPaths.resolve(args.data_dir)
     _check_data_dir(paths, create=args.command in ("demo", "init", "geography", "resolve"))
     if args.command in ("ingest", "resolve", "geography", "report"):
+        from tlresearch.ingest.data_folder import folder_region
+
         args.region = folder_region(paths, args.region, all_too=args.command != "ingest")
     if args.command == "demo":
         from tlresearch.demo import write_demo
@@ -316,31 +333,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{len(places)} places written to {paths.processed_table('register')}")
         return 0
     raise AssertionError(args.command)
-
-
-def folder_region(paths, given: str | None, all_too: bool = True) -> str:
-    """The region a command works on: the data folder's, or ``--region`` when it agrees.
-
-    A folder with settings needs no ``--region``; one that contradicts them is refused
-    (one line, exit 2), since a report titled for one region and built on another's
-    folder would publish the wrong network's figures. ``all`` (every region) is
-    accepted where the command has it: it includes the folder's own region.
-    """
-    from tlresearch.core.errors import UsageError
-    from tlresearch.core.settings import settings_path
-    from tlresearch.geo.names import check_region, checked_settings
-
-    settings = checked_settings(paths.root)
-    if given is None:
-        return settings.region
-    if given == "all" and all_too:
-        return given
-    check_region(given)
-    # A region whose network the settings name too (other_regions) is no contradiction.
-    if settings.explicit and given != settings.region and given not in settings.other_regions:
-        raise UsageError(f"--region {given} contradicts {settings_path(paths.root)} "
-                         f"(region {settings.region}): drop --region, or edit the file")
-    return given
 
 
 def _report(args: argparse.Namespace, paths) -> int:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -57,7 +57,9 @@ _KEYS = ("region", "publisher", "network", "licence", "licence_url", "contact", 
          "other_regions")
 _REGION = re.compile(r"^\d{2}$")
 
-logger = logging.getLogger("tlresearch")
+#: Where the note on a folder without settings goes (the command line sends it to stdout:
+#: stderr carries one line, the error, and nothing else).
+logger = logging.getLogger("tlresearch.settings")
 
 
 class SettingsError(UsageError):
@@ -79,6 +81,8 @@ class Settings:
     other_regions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: False for a folder without a settings file (read as the legacy region).
     explicit: bool = True
+    #: The data folder the file was read from (where ``logo`` is found); "" when unknown.
+    folder: str = field(default="", compare=False)
 
     def credit(self, region: str | None = None) -> str:
         """Who is credited for ``region``'s survey; empty when nobody is named."""
@@ -94,6 +98,13 @@ class Settings:
             return self.network or self.publisher
         other = self.other_regions.get(region, {})
         return str(other.get("network") or other.get("publisher") or "")
+
+    def logo_path(self) -> Path | None:
+        """The logo file, when the settings name one that exists in the data folder."""
+        if not self.logo or not self.folder:
+            return None
+        path = Path(self.folder) / self.logo
+        return path if path.is_file() else None
 
     def source_text(self, year: int | str | None = None, region: str | None = None) -> str:
         """The source line under a table, a chart or a printed page."""
@@ -197,7 +208,8 @@ def load_settings(root: str | os.PathLike) -> Settings:
         return legacy_settings()
     except OSError as error:
         raise SettingsError(f"{path}: cannot be read ({error.strerror})") from None
-    return _parse(data, str(path))
+    settings = _parse(data, str(path))
+    return replace(settings, folder=str(Path(root)))
 
 
 def _parse(data: bytes, file: str) -> Settings:

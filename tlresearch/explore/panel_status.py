@@ -22,6 +22,7 @@ from tlresearch.core.formats import format_count
 from tlresearch.core.panel_tables import read_panel_tables
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.storage import read_parquet_metadata
+from tlresearch.geo.names import checked_settings, region_name
 
 #: Tables the explorer needs; the panel is "built" when all of them exist.
 PANEL_TABLES = ("responses", "places", "staff", "quality_log")
@@ -52,6 +53,8 @@ class PanelStatus:
     responses: int = 0
     places: int = 0
     demo: bool = False
+    #: Whose survey the folder holds (its reseau.yaml): « Occitanie (76) ».
+    region: str = ""
 
     @property
     def built(self) -> bool:
@@ -73,7 +76,8 @@ class PanelStatus:
         span = (f"{self.waves[0]}–{self.waves[-1]}" if len(self.waves) > 1
                 else str(self.waves[0]) if self.waves else "aucune vague")
         kind = "enquête de DÉMONSTRATION (fictive)" if self.demo else "données du labo"
-        return (f"Panel de {self.data_dir} : {format_count(len(self.waves))} vague(s) "
+        whose = f" ({self.region})" if self.region else ""
+        return (f"Panel de {self.data_dir}{whose} : {format_count(len(self.waves))} vague(s) "
                 f"({span}), {format_count(self.responses)} réponses, "
                 f"{format_count(self.places)} lieux — {kind}.")
 
@@ -108,8 +112,11 @@ def panel_status(data_dir: str | os.PathLike | None = None) -> PanelStatus:
         return PanelStatus(paths.root, missing)
     metadata = read_parquet_metadata(paths.processed_table("responses"))
     waves = tuple(sorted(int(w) for w in metadata.get("waves", "").split(",") if w))
+    settings = checked_settings(paths.root)
+    region = f"{region_name(settings.region)} ({settings.region})"
     return PanelStatus(paths.root, (), waves, _rows(paths.processed_table("responses")),
-                       _rows(paths.processed_table("places")), metadata.get("demo") == "true")
+                       _rows(paths.processed_table("places")), metadata.get("demo") == "true",
+                       region)
 
 
 def _rows(path: Path) -> int:

@@ -56,8 +56,8 @@ def territory(code: str | int | None, places: pd.DataFrame | None = None,
     Parameters
     ----------
     code
-        The region's code, one of its departments' codes, or an EPCI's SIREN; None:
-        the region.
+        The region's code, one of its departments' codes, or an EPCI's SIREN; None or
+        "": the region.
     places
         The places table, where the name of an EPCI is found (an EPCI code needs it).
     region
@@ -76,7 +76,8 @@ def territory(code: str | int | None, places: pd.DataFrame | None = None,
     ('Occitanie', 'Haute-Garonne (31)')
     """
     region = region or home_region()
-    text = region if code is None else str(code).strip()
+    text = str(code).strip() if code is not None else ""
+    text = text or region  # nothing given: the region
     if text == region:
         return Territory("region", text, region_name(region))
     departements = departement_names(region)

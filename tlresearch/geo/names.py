@@ -59,6 +59,22 @@ def _departements() -> dict[str, tuple[str, str]]:
     return {r["code"]: (r["nom"], r["type_nom"]) for r in _rows("departements")}
 
 
+@lru_cache(maxsize=1)
+def _epci() -> dict[str, str]:
+    return {r["code"]: r["nom"] for r in _rows("epci")}
+
+
+def epci_label(code: str) -> str:
+    """An intercommunality's official name (« Bordeaux Métropole »); the code when unknown.
+
+    Examples
+    --------
+    >>> epci_label("243300316")
+    'Bordeaux Métropole'
+    """
+    return _epci().get(str(code), str(code))
+
+
 def region_codes() -> list[str]:
     """Codes of the regions of France, overseas included, sorted."""
     return sorted(_regions())
@@ -138,6 +154,6 @@ def checked_settings(data_dir: str | os.PathLike) -> Settings:
     return settings
 
 
-__all__ = ["region_name", "of_region", "departement_label", "of_departement", "of_name",
+__all__ = ["region_name", "of_region", "departement_label", "epci_label", "of_departement", "of_name",
            "territory_label", "of_territory", "region_codes", "check_region",
            "checked_settings", "REGION_USAGE"]

@@ -22,6 +22,7 @@ from tlresearch.core.settings import (
     write_settings,
 )
 from tlresearch.core.storage import atomic_write_bytes
+from tlresearch.geo.names import check_region, checked_settings
 from tlresearch.spec.codebook import find_codebooks, load_codebook
 
 #: The marker the demo puts in the name of every raw file it writes.
@@ -122,8 +123,6 @@ def init_data_folder(root: str | Path, region: str | None = None, publisher: str
 def _init_settings(root: Path, region, publisher, network, licence, contact,
                    logo) -> Settings:
     """The settings ``init`` writes, checked before any folder is created."""
-    from tlresearch.geo.names import check_region
-
     if region is None:
         raise UsageError("--publisher needs --region (the INSEE code of the survey's region)")
     settings = settings_from_mapping(
@@ -170,3 +169,24 @@ def check_demo_separation(paths: DataPaths) -> None:
 
 def _span(waves: list[int]) -> str:
     return f"{waves[0]}-{waves[-1]}" if len(waves) > 2 else ", ".join(map(str, waves))
+
+
+def folder_region(paths: DataPaths, given: str | None, all_too: bool = True) -> str:
+    """The region a command works on: the data folder's, or ``--region`` when it agrees.
+
+    A folder with settings needs no ``--region``; one that contradicts them is refused
+    (one line, exit 2), since a report titled for one region and built on another's
+    folder would publish the wrong network's figures. ``all`` (every region) is
+    accepted where the command has it: it includes the folder's own region.
+    """
+    settings = checked_settings(paths.root)
+    if given is None:
+        return settings.region
+    if given == "all" and all_too:
+        return given
+    check_region(given)
+    # A region whose network the settings name too (other_regions) is no contradiction.
+    if settings.explicit and given != settings.region and given not in settings.other_regions:
+        raise UsageError(f"--region {given} contradicts {settings_path(paths.root)} "
+                         f"(region {settings.region}): drop --region, or edit the file")
+    return given

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tlresearch.core.errors import CodebookError, DataError, UsageError
-from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.paths import DataPaths
 from tlresearch.core.quality_log import Issue, issues_frame
 from tlresearch.core.version import __version__
+from tlresearch.geo.names import checked_settings
 from tlresearch.ingest.wave import CHUNK_ROWS, WaveResult, ingest_wave
 from tlresearch.spec.codebook import find_codebooks, load_codebook
 from tlresearch.spec.variables import catalogue, restricted_names
@@ -58,7 +59,7 @@ def raw_waves_without_codebook(paths: DataPaths) -> list[int]:
     return waves
 
 
-def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = DEFAULT_REGION,
+def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str | None = None,
                 keep_going: bool = False, chunk_rows: int = CHUNK_ROWS) -> IngestResult:
     """Build every table of the panel in memory (nothing is written).
 
@@ -66,6 +67,8 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     ----------
     waves
         Waves to ingest (default: every wave that has a codebook).
+    region
+        The survey's region (default: the data folder's, from its ``reseau.yaml``).
     keep_going
         When a wave fails (missing column, unreadable file), go on with the others
         and report the error; by default the first error stops the run, so that a
@@ -81,6 +84,7 @@ def build_panel(paths: DataPaths, waves: list[int] | None = None, region: str = 
     from tlresearch.ingest.roles import assign_roles, load_role_overrides
     from tlresearch.io.cells import fold
 
+    region = region or checked_settings(paths.root).region
     check_demo_separation(paths)
     codebooks = find_codebooks(paths.codebooks)
     orphans = raw_waves_without_codebook(paths)
@@ -276,7 +280,7 @@ def conservation_table(results: list[WaveResult]) -> pd.DataFrame:
                          "quarantined": "Int64", "balanced": "boolean"})
 
 
-def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str = DEFAULT_REGION,
+def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str | None = None,
                keep_going: bool = False, wait_seconds: float = 0,
                chunk_rows: int = CHUNK_ROWS) -> IngestResult:
     """Build the panel and publish it to ``data/processed`` and ``data/restricted``.

@@ -212,6 +212,7 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
     The path of ``datapackage.json``; None when no page publishes a table.
     """
     out_dir = Path(out_dir)
+    reports = list(reports)
     settings = settings or legacy_settings()
     resources, written = [], set()
     for report in sorted(reports, key=lambda r: r.output or ""):
@@ -240,7 +241,8 @@ def build_data_package(out_dir: Path, reports: Iterable, *, title_of=str,
     if not resources:  # a package holds at least one resource: no table, no package
         path.unlink(missing_ok=True)
         return None
-    where = of_region(settings.region)
+    regions = {str(getattr(r, "region", None) or settings.region) for r in reports}
+    where = of_region(settings.region) + (" et d'autres régions" if len(regions) > 1 else "")
     publisher = [{"title": settings.credit(), "role": "publisher"}] if settings.credit() else []
     title = f"Enquête annuelle des tiers-lieux {where} : tableaux publiés"
     if demo:

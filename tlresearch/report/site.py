@@ -189,6 +189,26 @@ def _settings(summary) -> Settings:
     return getattr(summary, "settings", None) or legacy_settings()
 
 
+#: Image types a logo may be, by suffix (an <img> never runs an SVG's scripts).
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".svg": "image/svg+xml"}
+#: A logo above this size is left out (the index stays light).
+_LOGO_MAX = 300_000
+
+
+def _logo(settings: Settings) -> str:
+    """The network's logo, inlined (nothing is loaded), when the settings name one."""
+    import base64
+
+    path = settings.logo_path()
+    kind = _LOGO_TYPES.get(path.suffix.lower()) if path else None
+    if kind is None or path.stat().st_size > _LOGO_MAX:
+        return ""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    alt = escape(f"Logo : {settings.network_name() or 'réseau'}")
+    return f'<img class="tl-logo" alt="{alt}" src="data:{kind};base64,{data}" height="64">'
+
+
 def _credits(settings: Settings, regions: list[str]) -> str:
     """Who is credited for each region's survey, and the contact, as one paragraph."""
     named = [(code, settings.credit(code)) for code in regions if settings.credit(code)]
@@ -205,7 +225,6 @@ def _credits(settings: Settings, regions: list[str]) -> str:
     return f'<p class="tl-credit">{text} Traitement tlresearch.</p>'
 
 
-
 def index_html(summary, out_dir: Path | None = None, package: str | None = None) -> str:
     """The index page of ``summary`` (a :class:`tlresearch.batch.runner.RunSummary`);
     ``package``: the data package's path inside the site, linked when given."""
@@ -219,6 +238,7 @@ def index_html(summary, out_dir: Path | None = None, package: str | None = None)
              f"<title>Rapports — tiers-lieux {escape(where)}</title>",
              f"<style>{_CSS}</style></head><body>",
              f"<header><h1>Rapports sur les tiers-lieux {escape(where)}</h1>"]
+    parts.append(_logo(settings))
     if settings.network_name():
         parts.append(f'<p>{escape(settings.network_name())}</p>')
     years = list(dict.fromkeys(r.year for r in reports))

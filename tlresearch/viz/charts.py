@@ -229,12 +229,12 @@ def plot_series(tidy: pd.DataFrame, indicator: str, *, title: str | None = None,
 
 
 def _title(rows: pd.DataFrame) -> str:
-    from tlresearch.geo.names import departement_label, region_name
+    from tlresearch.geo.names import departement_label, epci_label, region_name
 
     first = rows.iloc[0]
     territory, level = str(first["territory"]), str(first["territory_level"])
-    where = {"region": region_name, "departement": departement_label}.get(
-        level, lambda code: f"EPCI {code}")(territory)
+    where = {"region": region_name, "departement": departement_label,
+             "epci": epci_label}.get(level, str)(territory)
     return f"{first['label']} — {where}"
 
 
