@@ -10,7 +10,9 @@ report declares, scoped to what it can see:
   to the report's year — one region's new wave leaves the other regions' keys alone;
 * ``geography`` is the region's files under ``processed/geo/`` (not the lock);
 * ``codebooks`` are the codebooks of waves up to the year;
-* ``graduates_file`` is the file the report's parameter names.
+* ``graduates_file`` is the file the report's parameter names;
+* ``directory`` is the network's directory of places (``raw/annuaire/``), which the
+  coverage and the adjusted totals read.
 
 The same key is computed wherever the report later runs; only the planning process
 reads the tables (each table once per run, see :class:`InputHasher`).
@@ -135,6 +137,9 @@ class InputHasher:
                 key["input:codebooks"] = self.codebooks(year)
             elif name == "graduates_file":
                 key["input:graduates_file"] = self.file(str(spec.params.get(name, "")))
+            elif name == "directory":
+                files = sorted(p for p in self.paths.directory_folder.glob("*") if p.is_file())
+                key["input:directory"] = _hash_files(files, self.paths.root) if files else "missing"
             else:
                 key[f"input:{name}"] = self.table(name, spec.region, year)
         if "graduates_file" in spec.params and "input:graduates_file" not in key:

@@ -86,15 +86,15 @@ def _verdict(word: str) -> str:
 
 def panorama_essentials(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
                         territory: str, region: str = DEFAULT_REGION,
-                        grid_for=None) -> Essentials:
+                        grid_for=None, known_places: int | None = None) -> Essentials:
     """The essentials of a Panorama, from its key-figure cards (after secrecy).
 
     The direction of the change of a share comes from
     :func:`tlresearch.stats.trends.compare_waves` (its interval); the numbers printed
     are the cards' own, so that the text and the cards cannot disagree.
     """
-    rows = key_figure_rows(responses, staff, year, territory, region, grid_for).set_index(
-        "indicator")
+    rows = key_figure_rows(responses, staff, year, territory, region, grid_for,
+                           known_places).set_index("indicator")
     words = _share_directions(responses, staff, year, territory, region, rows)
     card = {code: _card_text(rows.loc[code]) for code in rows.index}
     sentences = [_respondents_sentence(rows.loc["respondents"], year)]
@@ -149,7 +149,10 @@ def _respondents_sentence(row, year: int) -> str:
     places = "lieu a répondu" if n == 1 else "lieux ont répondu"
     change = ("" if is_missing(row["change"]) or row["previous_wave"] is None else
               f" ({change_text(row['change'], 'lieux', row['previous_wave'])})")
-    return f"{format_count(n)}{NBSP}{places} à l'enquête {int(year)}{change}."
+    known = row.get("known")
+    out_of = ("" if known is None or is_missing(known) else
+              f", sur {format_count(known)}{NBSP}lieux connus du réseau")
+    return f"{format_count(n)}{NBSP}{places} à l'enquête {int(year)}{out_of}{change}."
 
 
 def _staff_sentence(rows, card: dict[str, str]) -> str:

@@ -41,11 +41,13 @@ _UNIT_WORDS = {"part": "des répondants concernés", "lieux": "lieux", "personne
 
 def key_figure_rows(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
                     territory: str, region: str = DEFAULT_REGION,
-                    grid_for=None) -> "pd.DataFrame":
+                    grid_for=None, known_places: int | None = None) -> "pd.DataFrame":
     """The key figures of ``year`` and of the previous wave, after secrecy, one row each.
 
     Columns: ``indicator``, ``label``, ``unit``, ``value``, ``n``, ``secret``,
-    ``previous_wave``, ``previous_value``, ``change`` (missing when it cannot be shown).
+    ``previous_wave``, ``previous_value``, ``change`` (missing when it cannot be shown),
+    ``known`` (the places the network knows, :func:`tlresearch.coverage`, on the
+    respondents' row: what the number of respondents is out of; a count of places).
     """
     import pandas as pd
 
@@ -77,6 +79,7 @@ def key_figure_rows(responses: "pd.DataFrame", staff: "pd.DataFrame | None", yea
         rows.append({"indicator": code, "label": str(row["label"]), "unit": str(row["unit"]),
                      "value": None if secret else row["value"],
                      "n": None if secret else row["n"], "secret": bool(secret),
+                     "known": known_places if code == "respondents" else None,
                      "previous_wave": None if before is None else before_year,
                      "previous_value": previous, "change": change})
     return pd.DataFrame(rows)
@@ -102,9 +105,13 @@ def change_text(change, unit: str, previous_wave) -> str:
 _JOB_BASES = {"facilitator_jobs"}
 
 
-def _base_text(indicator: str, n) -> str:
-    """What a card's figure rests on: « sur 235 lieux », or for a share of jobs « postes
-    décrits par 174 lieux » (the jobs themselves are a sum under secrecy: not printed)."""
+def _base_text(indicator: str, n, known=None) -> str:
+    """What a card's figure rests on: « sur 235 lieux », for a share of jobs « postes
+    décrits par 174 lieux » (the jobs themselves are a sum under secrecy: not printed),
+    and for the respondents the places the network knows (« sur 338 lieux connus »)."""
+    if indicator == "respondents":
+        return ("lieux connus du réseau : non renseigné" if is_missing(known) else
+                f"sur {format_count(known)}{NBSP}lieux connus du réseau")
     if indicator in _JOB_BASES:
         return f"postes salariés décrits par {format_count(n)}{NBSP}lieux"
     return f"sur {format_count(n)}{NBSP}lieux"
@@ -118,7 +125,7 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
         base = ("secret statistique" if row.secret else
                 "non disponible" if is_missing(row.n) else
                 "question non posée ou sans réponse" if is_missing(row.value) else
-                _base_text(row.indicator, row.n))
+                _base_text(row.indicator, row.n, getattr(row, "known", None)))
         change = change_text(row.change, row.unit, row.previous_wave)
         # The colour follows the sign as written: a change rounded to 0,0 is neutral.
         sign = " tl-up" if change.startswith("+") else " tl-down" if change.startswith("-") else ""
@@ -135,10 +142,11 @@ def key_figures_block(rows: "pd.DataFrame") -> HTMLBlock:
 
 
 def key_figures(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
-                territory: str, region: str = DEFAULT_REGION, grid_for=None) -> HTMLBlock:
+                territory: str, region: str = DEFAULT_REGION, grid_for=None,
+                known_places: int | None = None) -> HTMLBlock:
     """The key-figure cards of a Panorama (:data:`KEY_FIGURES`), after secrecy."""
     return key_figures_block(key_figure_rows(responses, staff, year, territory, region,
-                                             grid_for))
+                                             grid_for, known_places))
 
 
 __all__ = ["KEY_FIGURES", "key_figure_rows", "key_figures_block", "key_figures", "change_text",

@@ -72,9 +72,21 @@ UNLOCATED = "Commune non retrouvée"
 
 
 def panorama_findings(responses: "pd.DataFrame", staff: "pd.DataFrame | None", year: int,
-                      territory: str, region: str = DEFAULT_REGION, grid_for=None) -> HTMLBlock:
+                      territory: str, region: str = DEFAULT_REGION, grid_for=None,
+                      known_places: int | None = None) -> HTMLBlock:
     """« L'essentiel » of a Panorama (:func:`tlresearch.report.findings.panorama_essentials`)."""
-    return panorama_essentials(responses, staff, year, territory, region, grid_for).block()
+    return panorama_essentials(responses, staff, year, territory, region, grid_for,
+                               known_places).block()
+
+
+def known_places(year: int, territory: str, data_dir: str | None = None) -> int | None:
+    """The places the network knows in ``territory`` at ``year`` (:func:`tlresearch.coverage`:
+    those that answered a wave and are not known to have closed, and its directory's)."""
+    from tlresearch.explore.coverage import coverage
+
+    table = coverage(int(year), str(territory), data_dir=data_dir or None)
+    known = table["code_known_places"].iloc[0] if len(table) else None
+    return None if known is None or known != known else int(known)
 
 
 def trend_findings(series: "pd.DataFrame", changes: "pd.DataFrame") -> HTMLBlock:
@@ -321,5 +333,5 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "page_region", "graduates_source", "changes_block", "published_changes", "wave_grids", "grid_row",
            "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
-           "panorama_findings", "trend_findings", "profile_table", "area_map_block",
+           "panorama_findings", "trend_findings", "known_places", "profile_table", "area_map_block",
            "publish_by_category", "publish_by_wave", "publish_changes"]
