@@ -11,7 +11,8 @@ import os
 
 import pandas as pd
 
-from tlresearch.core.paths import DEFAULT_REGION, DataPaths
+from tlresearch.core.paths import DataPaths
+from tlresearch.core.settings import home_region
 from tlresearch.explore.indicator import _waves
 from tlresearch.explore.panel_status import ExplorerError, panel_status, read_tables
 from tlresearch.explore.territory import territory as read_territory
@@ -52,17 +53,17 @@ def known(data_dir=None) -> pd.DataFrame:
     directory = load_directory(data_dir=data_dir)
     communes = None
     try:
-        communes = pd.DataFrame(load_boundaries("commune", DEFAULT_REGION, web=True,
+        communes = pd.DataFrame(load_boundaries("commune", home_region(data_dir), web=True,
                                                 paths=DataPaths.resolve(data_dir),
                                                 build=False)).drop(columns="geometry")
     except (OSError, ValueError):  # no geography built: directory-only places stay « inconnu »
         communes = None
     table = known_places(responses, directory if len(directory) else None,
-                         communes=communes)
+                         communes=communes, region=home_region(data_dir))
     return table
 
 
-def coverage(wave: int | None = None, territory: str | int = DEFAULT_REGION,
+def coverage(wave: int | None = None, territory: str | int | None = None,
              by: str | None = None, *, data_dir: str | os.PathLike | None = None
              ) -> pd.DataFrame:
     """Respondents, known places and coverage rate of one wave and territory.
@@ -72,13 +73,16 @@ def coverage(wave: int | None = None, territory: str | int = DEFAULT_REGION,
     wave
         The wave (default: the last of the panel).
     territory
-        ``"75"``, a département (``"33"``) or an EPCI's SIREN.
+        ``"75"``, a département (``"33"``) or an EPCI's SIREN; by default the data
+        folder's region (its ``reseau.yaml``).
     by
         None, ``"typology"``, ``"territorial_class"`` or ``"departement_code"``.
 
     Examples
     --------
-    >>> tlresearch.coverage(2024, "33", by="typology")   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        tlresearch.coverage(2024, "33", by="typology")
     """
     status = panel_status(data_dir).require()
     (wave,) = _waves(wave, status.waves)
@@ -100,7 +104,7 @@ def coverage(wave: int | None = None, territory: str | int = DEFAULT_REGION,
 
 
 def estimate_total(variable: str | list[str] | None = None, wave: int | None = None,
-                   territory: str | int = DEFAULT_REGION, *,
+                   territory: str | int | None = None, *,
                    data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Totals for all known places of a territory, the non-respondents accounted for.
 
@@ -140,5 +144,8 @@ def estimate_total(variable: str | list[str] | None = None, wave: int | None = N
 
 
 def _territory(code, data_dir):
+    """The territory named by ``code``; None is the data folder's region (``reseau.yaml``)."""
+    region = home_region(data_dir)
+    code = region if code is None else code
     places = read_tables(data_dir, "places")[0] if len(str(code).strip()) == 9 else None
-    return read_territory(code, places)
+    return read_territory(code, places, region)

@@ -10,7 +10,7 @@ import os
 
 import pandas as pd
 
-from tlresearch.core.paths import DEFAULT_REGION
+from tlresearch.core.settings import home_region
 from tlresearch.explore.indicator import _waves
 from tlresearch.explore.panel_status import ExplorerError, panel_status, read_tables
 from tlresearch.geo.datafrance import departement_names
@@ -24,7 +24,7 @@ TESTABLE = {"share_employers": "share_employers", "staff_total_sum": "staff_tota
 
 
 def compare_departements(code: str = "share_employers", wave: int | None = None,
-                         region: str = DEFAULT_REGION, *,
+                         region: str | None = None, *,
                          data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Each département against the rest of the region for one indicator and wave.
 
@@ -37,6 +37,7 @@ def compare_departements(code: str = "share_employers", wave: int | None = None,
     if code not in TESTABLE:
         raise ExplorerError(f"comparaison par département non disponible pour {code!r} ; "
                             f"choisir parmi : {', '.join(TESTABLE)}")
+    region = region or home_region(data_dir)
     (responses,) = read_tables(data_dir, "responses")
     table = departement_tests(responses, wave, TESTABLE[code], region)
     if table.empty:

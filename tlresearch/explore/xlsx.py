@@ -63,7 +63,9 @@ def to_xlsx(table: pd.DataFrame, path: str | os.PathLike, *, title: str | None =
 
     Examples
     --------
-    >>> to_xlsx(tlresearch.coverage(2024), "couverture.xlsx")   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        to_xlsx(tlresearch.coverage(2024), "couverture.xlsx")
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font

@@ -86,7 +86,9 @@ def estimate_totals(responses: pd.DataFrame, known: pd.DataFrame, wave: int,
 
     Examples
     --------
-    >>> estimate_totals(responses, known, 2024, ["cdi"])   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        estimate_totals(responses, known, 2024, ["cdi"])
     """
     variables = list(ESTIMABLE) if variables is None else list(variables)
     unknown = [v for v in variables if v not in ESTIMABLE]

@@ -54,7 +54,9 @@ def paired_changes(responses: pd.DataFrame, from_wave: int, to_wave: int, variab
 
     Examples
     --------
-    >>> paired_changes(responses, 2019, 2024, ["cdi"])   # doctest: +SKIP
+    Not run as a test (it reads a data folder, a built panel or a file)::
+
+        paired_changes(responses, 2019, 2024, ["cdi"])
     """
     variables = list(PAIRED) if variables is None else list(variables)
     before = _wave_values(responses, from_wave, territory)
