@@ -119,3 +119,17 @@ def test_autre_answers_are_kept_and_options_with_a_comma_whole(drafted):
     assert not [i for i in result.harmonised.issues if i.rule == "not_a_tick"]
     html = other_answers_table(result.kept, year=2026).html
     assert all(text in html for text in others.values())
+
+
+def test_response_ids_keep_the_export_own_id(drafted):
+    name, paths, _, codebook = drafted
+    if not name.startswith("limesurvey"):
+        assert codebook.response_id is None  # Google Forms writes no id
+        return
+    assert codebook.response_id == "id. ID de la réponse"
+    assert "id. ID de la réponse" not in codebook.ignore
+    result = ingest_wave(paths, codebook)
+    truth = _truth(name)
+    assert result.harmonised.responses["response_id"].tolist() == [
+        f"2026-id{place['id']}" for place in truth]
+    assert set(result.quarantine) <= set(result.harmonised.responses["response_id"])

@@ -309,11 +309,16 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
                          f"# {p.evidence}; confidence {p.score}")
     if by_kind.get("job_title"):
         lines += _jobs(by_kind["job_title"], by_kind.get("job_contract", []), knowledge, frame)
+    id_column = _export_id_column(frame)
+    if id_column:
+        lines.append(f"response_id: {_q(id_column)}  # the export's own id, distinct in every "
+                     "row: kept in response_id, to trace a response back to the survey tool")
     for p in by_kind.get("complete", []):
         values = [v for v in knowledge.complete_values.get(fold(p.column), ())
                   if v in p.profile.distinct] or _complete_guess(p.profile)
         lines.append(f"completeness: {{column: {_q(p.column)}, complete_values: "
                      f"[{', '.join(map(_q, values))}]}}  # {p.evidence}; check the values")
+    unmapped = [(column, why) for column, why in unmapped if column != id_column]
     if unmapped:
         lines.append("# Columns not mapped: map them above, or leave them here (ingest then")
         lines.append("# says nothing about them). Contact columns stay in data/restricted.")
@@ -337,6 +342,22 @@ def _tool(located: Located) -> str:
             if fold(text) in TOOL_MARKS:
                 return TOOL_MARKS[fold(text)]
     return "XLSX" if located.sheet else ""
+
+
+#: Headers of a survey tool's own response id (folded, code prefix removed).
+EXPORT_ID_HEADERS = ("id de la reponse", "id", "response id", "uuid", "instanceid",
+                     "numero", "sid", "identifiant", "id reponse")
+
+
+def _export_id_column(frame: pd.DataFrame) -> str | None:
+    """The column holding the tool's response id: a usual header, distinct in every row."""
+    for column in frame.columns:
+        text = fold(_LIMESURVEY_CODE.sub("", column)).lstrip("_ ")
+        folded = fold(column).strip()
+        if (text in EXPORT_ID_HEADERS or folded in EXPORT_ID_HEADERS) and frame[column].notna().all() \
+                and not frame[column].duplicated().any():
+            return column
+    return None
 
 
 def _label_separator(profile: Profile, known: dict[str, str]) -> str:
