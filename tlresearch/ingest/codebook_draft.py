@@ -286,8 +286,10 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
             lines.append("    labels:")
             lines += _labels(p.profile.distinct, knowledge.labels.get(name, {}), variable)
         elif variable.type == "multi":
-            if by_kind.get("option"):
-                continue  # option columns found: they are the question
+            if by_kind.get("option"):  # option columns found: they are the question
+                unmapped.append((p.column, "the same answers as the option columns "
+                                 "(KoboToolbox writes both)"))
+                continue
             known = knowledge.labels.get(name, {})
             separator = _label_separator(p.profile, known)
             answers = _options(p.profile.distinct, separator)
@@ -333,7 +335,8 @@ _LIMESURVEY_CODE = re.compile(r"^[A-Za-z][\w]*(?:\[[\w]+\])*\.\s+")
 #: Columns only one survey tool writes, folded -> the tool.
 TOOL_MARKS = {"brouillon": "Framaforms", "heure de soumission": "Framaforms",
               "derniere page": "LimeSurvey", "lastpage": "LimeSurvey",
-              "horodateur": "Google Forms", "horodatage": "Google Forms"}
+              "horodateur": "Google Forms", "horodatage": "Google Forms",
+              "uuid": "KoboToolbox", "submission time": "KoboToolbox"}
 
 
 def _tool(located: Located) -> str:

@@ -61,6 +61,11 @@ SYNONYMS = {
     "type de lieu": "place_types", "types de lieu": "place_types",
 }
 
+#: Short option names (KoboToolbox's ``type_lieu/atelier``), folded -> option code.
+OPTION_WORDS = {"atelier": "atelier_partage", "cafe": "cafe_associatif",
+                "makerspace": "fablab", "epn": "mediation_numerique", "other": "autre",
+                "autre": "autre", "nourricier": "tiers_lieu_nourricier", "culture": "culturel"}
+
 #: Sentences a form asks about jobs, beside the headers of :data:`TOOL_HEADERS`.
 JOB_SENTENCES = ("metiers exercent vos salaries", "metiers de vos salaries",
                  "postes de vos salaries", "fonctions de vos salaries", "intitules de poste",
@@ -112,6 +117,8 @@ def gather(codebook_dirs: list[Path], before_wave: int | None = None) -> Knowled
             _learn(knowledge, codebook, f"{where} {wave}")
     for text, target in TOOL_HEADERS.items():
         knowledge.add_header(text, target, "survey tools")
+    for text, code in OPTION_WORDS.items():
+        knowledge.add_header(text, ("option", code), "usual words")
     for text in JOB_SENTENCES:
         knowledge.add_header(text, ("job_title",), "survey tools")
     for text, name in SYNONYMS.items():
