@@ -57,7 +57,8 @@ def test_the_draft_maps_people_and_sentences(drafted):
     name, _, draft, codebook = drafted
     variables = codebook.variables
     for variable in ("place_name", "commune_name", "postcode", "cdi", "cdd", "etp",
-                     "volunteers", "contact_name", "contact_email", "contact_phone", "jobs"):
+                     "volunteers", "contact_name", "contact_email", "contact_phone",
+                     "contact_function", "jobs"):
         assert variable in variables, (name, variable)
     if name.startswith("google"):
         for variable in ("surface_m2", "place_types", "opening_year"):

@@ -54,6 +54,8 @@ SYNONYMS = {
     "nom du repondant": "contact_name", "votre nom": "contact_name",
     "personne a contacter": "contact_name", "numero ou vous joindre": "contact_phone",
     "portable": "contact_phone", "numero de telephone": "contact_phone",
+    "votre fonction": "contact_function", "fonction du repondant": "contact_function",
+    "votre fonction dans le lieu": "contact_function", "fonction": "contact_function",
     "superficie": "surface_m2", "surface du lieu": "surface_m2", "m2": "surface_m2",
     "personnes benevoles": "volunteers", "benevoles s investissent": "volunteers",
     "annee d ouverture": "opening_year", "lieu a t il ouvert": "opening_year",
