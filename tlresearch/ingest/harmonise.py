@@ -168,7 +168,7 @@ def _harmonise_rows(frame: pd.DataFrame, rows: list[int], codebook: Codebook, na
             jobs = harmonise_jobs(frame, mapping, context, out["response_id"])
         elif isinstance(mapping, MultiColumns):
             for code, column in mapping.options.items():
-                if code == "autre":
+                if code == "autre" and column in frame.columns:  # a text is an answer
                     for key, series in other_column(_source(frame, column), column,
                                                     context).items():
                         out[key] = series
