@@ -269,3 +269,31 @@ def test_a_year_typed_with_words_is_the_year():
 
     assert parse_year("en 2010") == (2010, "year_in_words")
     assert parse_year("depuis 2015")[0] == 2015 and parse_year("15")[0] is None
+
+
+# --- job titles --------------------------------------------------------------------------------
+
+def test_split_takes_one_separator_or_a_list():
+    from tlresearch.spec.codebook import parse_codebook
+
+    def codebook(split):
+        return parse_codebook({"wave": 2026, "file": "2026/x.csv", "variables": {
+            "place_name": "N", "commune_name": "C",
+            "jobs": {"slots": [{"title": "T", "split": split}]}}})
+
+    assert codebook(["\n", " / ", " et "]).variables["jobs"].splits == {"T": ("\n", " / ", " et ")}
+    assert codebook("; ").variables["jobs"].splits == {"T": ("; ",)}
+    for bad in ([], [""], ["\n", 3]):
+        with pytest.raises(CodebookError, match="split must be a non-empty text"):
+            codebook(bad)
+
+
+def test_titles_are_cut_on_lines_bullets_and_et_between_titles_only():
+    from tlresearch.ingest.cell_lists import split_titles
+    from tlresearch.ingest.title_split import separates_titles
+
+    cell = ("Coordinatrice et animatrice\r\n- Comptable / Responsable administratif et "
+            "financier\n•  Chargée   de communication")
+    assert split_titles(cell, ("\n", " / ", " et "), separates_titles) == [
+        "Coordinatrice", "animatrice", "Comptable", "Responsable administratif et financier",
+        "Chargée de communication"]

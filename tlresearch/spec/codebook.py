@@ -274,8 +274,9 @@ def _parse_mapping(name: str, spec: object, fail) -> Mapping:
             raise fail(f"unknown contract codes {bad}", column=name)
         slots = [(str(s["title"]), str(s["contract"]) if s.get("contract") else None)
                  for s in spec["slots"]]
-        splits = {str(s["title"]): _separators(s.get("split") or spec.get("split"), name, fail)
-                  for s in spec["slots"] if s.get("split") or spec.get("split")}
+        splits = {str(s["title"]): _separators(s["split"] if "split" in s else spec["split"],
+                                               name, fail)
+                  for s in spec["slots"] if "split" in s or "split" in spec}
         return JobSlots(slots=slots, contract_labels=labels, splits=splits)
     if isinstance(spec, str):
         return ColumnMapping(column=spec)
