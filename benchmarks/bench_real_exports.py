@@ -40,6 +40,8 @@ EXPECTED = {
         "contact_name": "G04Q01. Nom et prénom du répondant",
         "contact_email": "G04Q02. Adresse électronique", "contact_phone": "G04Q03. Téléphone",
         "jobs": "G03Q05. Intitulés des postes salariés (un par ligne)",
+        "contact_function": "G04Q04. Votre fonction",
+        "autre": "G02Q05[other]. Type de lieu [Autre]",
     },
     "googleforms": {
         "submitted_at": "Horodateur", "contact_email": "Adresse e-mail",
@@ -52,6 +54,7 @@ EXPECTED = {
         "surface_m2": "Quelle superficie fait votre lieu ?",
         "opening_year": "En quelle année votre lieu a-t-il ouvert ?",
         "contact_name": "Votre nom et prénom", "contact_phone": "Un numéro où vous joindre",
+        "contact_function": "Votre fonction dans le lieu",
     },
 }
 SKIPPED = ("cdi", "cdd", "etp")
@@ -76,7 +79,7 @@ def _cli(*argv: str) -> tuple[float, int]:
 
 def wave(kind: str, places: int) -> None:
     from tlresearch.core.paths import DataPaths
-    from tlresearch.spec.codebook import ColumnMapping, JobSlots, MultiDelimited, load_codebook
+    from tlresearch.spec.codebook import ColumnMapping, JobSlots, load_codebook
 
     generator = _generator()
     truth = generator.places(random.Random(2026), places)
@@ -94,9 +97,12 @@ def wave(kind: str, places: int) -> None:
     right, lines = 0, 0
     for variable, column in EXPECTED[kind].items():
         lines += 1
-        mapping = codebook.variables.get(variable)
+        mapping = codebook.variables.get(variable if variable != "autre" else "place_types")
         columns = mapping.raw_columns() if mapping is not None else []
         right += column in columns
+    if kind == "limesurvey":  # the export's own id
+        lines += 1
+        right += codebook.response_id == "id. ID de la réponse"
     jobs = codebook.variables.get("jobs")
     lines += 1  # the separators of the titles
     used = {s for p in truth for s in ([p["join"].strip(" -") or "\n"] if len(p["titles"]) > 1
@@ -109,7 +115,6 @@ def wave(kind: str, places: int) -> None:
         lines += 1
         mapping = codebook.variables.get(variable)
         right += isinstance(mapping, ColumnMapping) and mapping.blank == "zero"
-    del MultiDelimited
     import pandas as pd
 
     staff = pd.read_parquet(paths.processed_table("staff")) if ingest_rc == 0 else pd.DataFrame()

@@ -235,3 +235,65 @@ def test_check_lists_every_response_left_without_a_commune(tmp_path):
     assert notes == ["3 response(s) will have no commune: row 2 (2024-000002), row 4 "
                      "(2024-000004), row 5 (2024-000005); give their commune in "
                      "overrides/communes.csv by response_id"]
+
+
+# --- resolution ----------------------------------------------------------------------------
+
+def test_a_name_with_a_homonym_in_the_region_never_beats_coordinates_elsewhere():
+    from tlresearch.geo.resolve import ColumnChoice, resolve_table
+
+    places = pd.DataFrame({  # the four places of the issue, and one inside the region
+        "commune": ["Moncontour", "Vernon", "Saint-Georges-du-Bois", "Saint-Benoît", "Poitiers"],
+        "lat": ["48.3589", "49.0928", "47.9686", "-21.0339", "46.58"],
+        "lon": ["-2.6336", "1.4853", "0.2397", "55.7128", "0.34"]})
+    resolved = resolve_table(places, ColumnChoice(name="commune", lat="lat", lon="lon"))
+    assert resolved["departement_code"].tolist() == ["22", "27", "72", "974", "86"]
+    assert resolved["commune_code"].tolist()[-1] == "86194"
+
+
+@pytest.mark.parametrize("name, postcode, code", [
+    ("Vannes (56)", None, "56260"),
+    ("Brest (29)", "29237", "29019"),   # a CEDEX number that is another commune's code
+    ("Bordeaux", "33077", "33063"),     # Bordeaux CEDEX
+    ("Saint-Benoît (974)", None, "97410"),
+])
+def test_the_name_beats_a_cedex_or_contradicting_postcode(name, postcode, code):
+    from tlresearch.geo.communes import resolve_communes
+
+    frame = pd.DataFrame({"commune_name": [name], "postcode": [postcode], "commune_code": [None]})
+    assert resolve_communes(frame)["commune_code"].tolist() == [code]
+
+
+def test_a_year_typed_with_words_is_the_year():
+    from tlresearch.io.cells import parse_year
+
+    assert parse_year("en 2010") == (2010, "year_in_words")
+    assert parse_year("depuis 2015")[0] == 2015 and parse_year("15")[0] is None
+
+
+# --- job titles --------------------------------------------------------------------------------
+
+def test_split_takes_one_separator_or_a_list():
+    from tlresearch.spec.codebook import parse_codebook
+
+    def codebook(split):
+        return parse_codebook({"wave": 2026, "file": "2026/x.csv", "variables": {
+            "place_name": "N", "commune_name": "C",
+            "jobs": {"slots": [{"title": "T", "split": split}]}}})
+
+    assert codebook(["\n", " / ", " et "]).variables["jobs"].splits == {"T": ("\n", " / ", " et ")}
+    assert codebook("; ").variables["jobs"].splits == {"T": ("; ",)}
+    for bad in ([], [""], ["\n", 3]):
+        with pytest.raises(CodebookError, match="split must be a non-empty text"):
+            codebook(bad)
+
+
+def test_titles_are_cut_on_lines_bullets_and_et_between_titles_only():
+    from tlresearch.ingest.cell_lists import split_titles
+    from tlresearch.ingest.title_split import separates_titles
+
+    cell = ("Coordinatrice et animatrice\r\n- Comptable / Responsable administratif et "
+            "financier\n•  Chargée   de communication")
+    assert split_titles(cell, ("\n", " / ", " et "), separates_titles) == [
+        "Coordinatrice", "animatrice", "Comptable", "Responsable administratif et financier",
+        "Chargée de communication"]

@@ -57,7 +57,8 @@ def test_the_draft_maps_people_and_sentences(drafted):
     name, _, draft, codebook = drafted
     variables = codebook.variables
     for variable in ("place_name", "commune_name", "postcode", "cdi", "cdd", "etp",
-                     "volunteers", "contact_name", "contact_email", "contact_phone", "jobs"):
+                     "volunteers", "contact_name", "contact_email", "contact_phone",
+                     "contact_function", "jobs"):
         assert variable in variables, (name, variable)
     if name.startswith("google"):
         for variable in ("surface_m2", "place_types", "opening_year"):
@@ -119,3 +120,40 @@ def test_autre_answers_are_kept_and_options_with_a_comma_whole(drafted):
     assert not [i for i in result.harmonised.issues if i.rule == "not_a_tick"]
     html = other_answers_table(result.kept, year=2026).html
     assert all(text in html for text in others.values())
+
+
+def test_response_ids_keep_the_export_own_id(drafted):
+    name, paths, _, codebook = drafted
+    if not name.startswith("limesurvey"):
+        assert codebook.response_id is None  # Google Forms writes no id
+        return
+    assert codebook.response_id == "id. ID de la réponse"
+    assert "id. ID de la réponse" not in codebook.ignore
+    result = ingest_wave(paths, codebook)
+    truth = _truth(name)
+    assert result.harmonised.responses["response_id"].tolist() == [
+        f"2026-id{place['id']}" for place in truth]
+    assert set(result.quarantine) <= set(result.harmonised.responses["response_id"])
+
+
+def test_a_kobo_export_with_slash_option_columns(tmp_path):
+    from tlresearch.core.paths import DataPaths
+
+    paths = DataPaths(tmp_path / "data")
+    init_data_folder(paths.root)
+    (paths.raw / "2026").mkdir()
+    shutil.copy(LAYOUTS / "kobo_2026.csv", paths.raw / "2026" / "kobo_2026.csv")
+    write_draft(draft_codebook(paths.raw / "2026" / "kobo_2026.csv", 2026, paths),
+                paths.codebook(2026))
+    codebook = load_codebook(paths.codebook(2026))
+    assert codebook.tool == "KoboToolbox" and codebook.response_id == "_id"
+    assert codebook.variables["place_types"].options == {
+        "coworking": "type_lieu/coworking", "fablab": "type_lieu/fablab",
+        "atelier_partage": "type_lieu/atelier", "cafe_associatif": "type_lieu/cafe"}
+    assert "type_lieu" in codebook.ignore
+    report = check_codebook(paths, 2026)
+    assert report.ok and not [n for n in report.notes if "not in the codebook" in n]
+    result = ingest_wave(paths, codebook)
+    truth = _generator().places(random.Random(27), 20)
+    cafes = sum("Café associatif, buvette" in place["types"] for place in truth)
+    assert result.kept["type_cafe_associatif"].sum() == cafes

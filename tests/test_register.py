@@ -25,11 +25,11 @@ def test_register_contacts_stay_out_of_the_places_table(reference_dir, tmp_path)
     source = reference_dir / "cget_tiers_lieux_2019_nouvelle_aquitaine.csv"
     frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     frame.loc[3, "CONTACT"] = "Camille CanÃ©ri"          # mojibake: the reader repairs and logs it
-    frame.loc[3, "MAIL"] = "=camille.canari@example.org"   # formula-like: neutralised and logged
+    frame.loc[3, "MAIL"] = "=camille.canari@example.org"   # formula-like: flagged, kept as typed
     planted = tmp_path / "register.csv"
     frame.to_csv(planted, index=False)
     places, contacts, issues = read_register(planted)
-    assert contacts.loc[3, "contact_email"] == "'=camille.canari@example.org"
+    assert contacts.loc[3, "contact_email"] == "=camille.canari@example.org"
     assert contacts.loc[3, "contact_name"] == "Camille Canéri"
     logged = {(i.rule, i.column, i.value) for i in issues if i.column in {"CONTACT", "MAIL"}}
     assert logged == {("mojibake", "CONTACT", "[masqué]"), ("formula_injection", "MAIL", "[masqué]")}

@@ -10,6 +10,7 @@ flagged, never dropped.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -159,10 +160,17 @@ def _resolve_one(code, postcode, name, region) -> dict:
     current, former_to_current, by_postcode = ref.current, ref.former_to_current, ref.by_postcode
     folded_names, region_names = ref.folded_names, ref.region_names
     notes: list[str] = []
+    name, departement = _departement_suffix(name)
     folded = fold(name) if name else ""
     if folded and folded not in folded_names and strip_trailing_words(folded) in folded_names:
         folded = strip_trailing_words(folded)
     method, score, found = None, None, None
+    if departement:  # « Vannes (56) »: the name within its département
+        in_departement = {c for c in folded_names.get(folded, set())
+                          if current[c]["departement_code"] == departement}
+        if len(in_departement) == 1:
+            region_names = {**region_names, folded: in_departement}
+            folded_names = {**folded_names, folded: in_departement}
 
     if code and code in current and _postcode_of_named_commune(code, folded, ref):
         # Both a valid code and a postcode: the name says which one was meant.
@@ -183,7 +191,7 @@ def _resolve_one(code, postcode, name, region) -> dict:
     if not found and postcode and postcode not in by_postcode and postcode in current:
         # The reverse mistake: an INSEE code typed in the postcode field. Weak
         # evidence: a name that clearly names another commune wins over it.
-        named = region_names.get(folded, set())
+        named = region_names.get(folded) or folded_names.get(folded, set())
         if len(named) == 1 and postcode not in named:
             notes.append(f"postcode {postcode} is the code of another commune than {name!r}")
             postcode = None
@@ -246,6 +254,16 @@ def _resolve_one(code, postcode, name, region) -> dict:
         notes.append(f"outside region {region}")
     return {"commune_code": found, **info, "resolution_method": method,
             "resolution_score": score, "resolution_note": "; ".join(notes) or None}
+
+
+#: A département number after a commune name: « Vannes (56) », « Saint-Benoît (974) ».
+_DEPARTEMENT = re.compile(r"^(.*\S)\s*\((\d{2}|2[ABab]|97\d)\)\s*$")
+
+
+def _departement_suffix(name: str | None) -> tuple[str | None, str | None]:
+    """``("Vannes", "56")`` for « Vannes (56) »; the name unchanged otherwise."""
+    match = _DEPARTEMENT.match(name) if name else None
+    return (match.group(1), match.group(2).upper()) if match else (name, None)
 
 
 def _named_commune(folded: str, ref: _Reference) -> str | None:

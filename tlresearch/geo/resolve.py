@@ -192,6 +192,17 @@ def _add_point_evidence(evidence: pd.DataFrame, resolved: pd.DataFrame, region: 
                 resolved.at[pos, key] = value
             resolved.at[pos, "resolution_method"] = "point"
             resolved.at[pos, "resolution_score"] = 80.0
+        elif chosen != point_code and (homonym := _homonym_at_point(
+                resolved, pos, point_code, region)):
+            note = (f"name {resolved.at[pos, 'commune_name']!r} gave {chosen} in the region; "
+                    f"coordinates in département of its homonym {homonym}, taken")
+            for key, value in describe_commune(homonym, region).items():
+                resolved.at[pos, key] = value
+            extra = resolved.at[pos, "resolution_note"]
+            resolved.at[pos, "resolution_note"] = f"{note}; {extra}" if pd.notna(extra) else note
+            resolved.at[pos, "resolution_method"] = "point_name"
+            resolved.at[pos, "resolution_score"] = 90.0
+            resolved.at[pos, "resolution_disagreement"] = True
         elif chosen != point_code and resolved.at[pos, "resolution_method"] in WEAKER_THAN_POINT:
             # "Narbonne" is not "Arbonne": coordinates 400 km away win over a look-alike.
             weak = (f"{resolved.at[pos, 'resolution_method']} gave {chosen} "
@@ -209,6 +220,27 @@ def _add_point_evidence(evidence: pd.DataFrame, resolved: pd.DataFrame, region: 
             extra = f"coordinates fall in {point_code}, {method} kept"
             resolved.at[pos, "resolution_note"] = f"{note}; {extra}" if pd.notna(note) else extra
             resolved.at[pos, "resolution_disagreement"] = True
+
+
+def _homonym_at_point(resolved: pd.DataFrame, pos, point_code: str, region: str) -> str | None:
+    """The homonym, in the département of the coordinates, of a commune a name alone chose.
+
+    « Moncontour » is a commune of the Vienne (86) and of the Côtes-d'Armor (22): the
+    name found the one in the region, the point lies in the other département. A name
+    never beats coordinates that lie elsewhere: the commune of that name in the point's
+    département is taken (the point itself may fall just across a boundary).
+    """
+    from tlresearch.geo.communes import _reference, describe_commune
+
+    if resolved.at[pos, "resolution_method"] != "name_unique":
+        return None
+    departement = describe_commune(point_code, region)["departement_code"]
+    if departement == resolved.at[pos, "departement_code"]:
+        return None
+    ref = _reference(region)
+    same_name = ref.folded_names.get(values.fold(resolved.at[pos, "commune_name"]), set())
+    there = [code for code in same_name if ref.current[code]["departement_code"] == departement]
+    return there[0] if len(there) == 1 else None
 
 
 def read_places(path, sheet: str | None = None) -> pd.DataFrame:

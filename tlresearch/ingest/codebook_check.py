@@ -82,7 +82,9 @@ def check_codebook(paths: DataPaths, wave: int) -> CheckReport:
     except MissingColumnError as error:
         report.problems.append(str(error))
         return report
-    _summarise_issues(report, wave_data.issues)
+    ids = dict(zip(wave_data.responses["source_row"].tolist(),
+                   wave_data.responses["response_id"].tolist()))
+    _summarise_issues(report, wave_data.issues, ids)
     kept = wave_data.responses[~wave_data.responses["response_id"].isin(
         set(wave_data.quarantine))]
     warning = employer_share_warning(kept)
@@ -126,7 +128,7 @@ def _unlocated(report: CheckReport, kept) -> None:
                         "their commune in overrides/communes.csv by response_id")
 
 
-def _summarise_issues(report: CheckReport, issues) -> None:
+def _summarise_issues(report: CheckReport, issues, ids: dict[int, str]) -> None:
     by_key: dict[tuple[str, str, str], Counter] = {}
     rows: dict[tuple[str, str], list[str]] = {}  # the responses of a commune problem
     for issue in issues:
@@ -135,7 +137,8 @@ def _summarise_issues(report: CheckReport, issues) -> None:
             continue
         key = (issue.rule, issue.column or "", issue.action)
         if issue.row is not None and issue.wave is not None:
-            rows.setdefault(key[:2], []).extend(response_ids(issue.wave, [issue.row]))
+            rows.setdefault(key[:2], []).append(
+                ids.get(issue.row) or response_ids(issue.wave, [issue.row])[0])
         by_key.setdefault(key, Counter())[str(issue.value) if issue.value is not None else ""] += 1
     for (rule, column, _action), values in sorted(by_key.items()):
         total = sum(values.values())

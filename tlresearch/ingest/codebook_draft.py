@@ -13,7 +13,6 @@ codebook written over an existing one.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +22,16 @@ from rapidfuzz import fuzz, process
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DataPaths
 from tlresearch.core.storage import atomic_write_text
-from tlresearch.ingest.cell_lists import split_quoted, split_titles
+from tlresearch.ingest.cell_lists import split_titles
 from tlresearch.ingest.codebook_knowledge import DEMO_CODEBOOKS, Knowledge, gather, option_part
-from tlresearch.ingest.column_profile import SEPARATORS, Profile, profile_column
+from tlresearch.ingest.column_profile import Profile, profile_column
+from tlresearch.ingest.draft_answers import (
+    draft_labels,
+    export_id_column,
+    label_separator,
+    options_of,
+    tool_of,
+)
 from tlresearch.ingest.roles import assign_roles
 from tlresearch.ingest.skipped_questions import SkippedCount, find_filter_question, skipped_counts
 from tlresearch.ingest.table_locator import Located, locate_table
@@ -262,7 +268,7 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
         f"# raw/{relative}. Review each line: the comment gives the evidence and a",
         "# confidence (0-100). Then run `tlresearch codebook check " f"{wave}`.",
         f"wave: {wave}",
-        f"tool: {_q(_tool(located))}   # a guess from the layout; free text",
+        f"tool: {_q(tool_of(located))}   # a guess from the layout; free text",
         f"file: {_q(relative)}",
     ]
     if located.sheet:
@@ -284,18 +290,20 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
             lines.append(f"  {name}:  {comment}")
             lines.append(f"    column: {_q(p.column)}")
             lines.append("    labels:")
-            lines += _labels(p.profile.distinct, knowledge.labels.get(name, {}), variable)
+            lines += draft_labels(p.profile.distinct, knowledge.labels.get(name, {}), variable)
         elif variable.type == "multi":
-            if by_kind.get("option"):
-                continue  # option columns found: they are the question
+            if by_kind.get("option"):  # option columns found: they are the question
+                unmapped.append((p.column, "the same answers as the option columns "
+                                 "(KoboToolbox writes both)"))
+                continue
             known = knowledge.labels.get(name, {})
-            separator = _label_separator(p.profile, known)
-            answers = _options(p.profile.distinct, separator)
+            separator = label_separator(p.profile, known)
+            answers = options_of(p.profile.distinct, separator)
             lines.append(f"  {name}:  {comment}")
             lines.append(f"    column: {_q(p.column)}")
             lines.append(f"    split: {_q(separator)}")
             lines.append("    labels:")
-            lines += _labels(answers, knowledge.labels.get(name, {}), variable)
+            lines += draft_labels(answers, knowledge.labels.get(name, {}), variable)
         elif name in skipped:
             lines.append(f"  {name}: {{column: {_q(p.column)}, blank: zero}}  {comment}; "
                          f"blank: zero because {skipped[name].evidence}")
@@ -309,11 +317,16 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
                          f"# {p.evidence}; confidence {p.score}")
     if by_kind.get("job_title"):
         lines += _jobs(by_kind["job_title"], by_kind.get("job_contract", []), knowledge, frame)
+    id_column = export_id_column(frame)
+    if id_column:
+        lines.append(f"response_id: {_q(id_column)}  # the export's own id, distinct in every "
+                     "row: kept in response_id, to trace a response back to the survey tool")
     for p in by_kind.get("complete", []):
         values = [v for v in knowledge.complete_values.get(fold(p.column), ())
                   if v in p.profile.distinct] or _complete_guess(p.profile)
         lines.append(f"completeness: {{column: {_q(p.column)}, complete_values: "
                      f"[{', '.join(map(_q, values))}]}}  # {p.evidence}; check the values")
+    unmapped = [(column, why) for column, why in unmapped if column != id_column]
     if unmapped:
         lines.append("# Columns not mapped: map them above, or leave them here (ingest then")
         lines.append("# says nothing about them). Contact columns stay in data/restricted.")
@@ -322,101 +335,11 @@ def _render(relative, wave, located, proposals, unmapped, knowledge, frame,
     return "\n".join(lines) + "\n"
 
 
-#: LimeSurvey's "question code & question text" heading: ``G02Q05[SQ001]. `` then the text.
-_LIMESURVEY_CODE = re.compile(r"^[A-Za-z][\w]*(?:\[[\w]+\])*\.\s+")
-
-#: Columns only one survey tool writes, folded -> the tool.
-TOOL_MARKS = {"brouillon": "Framaforms", "heure de soumission": "Framaforms",
-              "derniere page": "LimeSurvey", "lastpage": "LimeSurvey",
-              "horodateur": "Google Forms", "horodatage": "Google Forms"}
-
-
-def _tool(located: Located) -> str:
-    for column in located.table.frame.columns:
-        for text in (column, _LIMESURVEY_CODE.sub("", column)):
-            if fold(text) in TOOL_MARKS:
-                return TOOL_MARKS[fold(text)]
-    return "XLSX" if located.sheet else ""
-
-
-def _label_separator(profile: Profile, known: dict[str, str]) -> str:
-    """The separator whose parts are most often labels seen before ("Fablab / makerspace"
-    is one label: " / " must not cut it)."""
-    def hits(separator: str) -> int:
-        return sum(fold(part) in known for cell in profile.distinct
-                   for part in split_quoted(cell, separator))
-
-    best = max(SEPARATORS, key=lambda sep: (hits(sep), sep == profile.separator))
-    return best if hits(best) else (profile.separator or ", ")
-
-
-def _options(cells: list[str], separator: str) -> list[str]:
-    """The options of a delimited multi-choice column, an option holding the separator
-    kept whole: a piece that always comes right after the same piece (« buvette » after
-    « Café associatif ») is the end of one option (« Café associatif, buvette »)."""
-    pieces = [[part.strip() for part in cell.split(separator) if part.strip()] for cell in cells]
-    before: dict[str, set[str | None]] = {}
-    for parts in pieces:
-        for position, part in enumerate(parts):
-            before.setdefault(part, set()).add(parts[position - 1] if position else None)
-    after: dict[str, set[str | None]] = {}
-    for parts in pieces:
-        for position, part in enumerate(parts):
-            after.setdefault(part, set()).add(parts[position + 1] if position + 1 < len(parts)
-                                              else None)
-    # Glued both ways: B always after A, and A always before B (an « Autre » text typed
-    # last follows various options, so it is never glued).
-    glued = {part: next(iter(previous)) for part, previous in before.items()
-             if len(previous) == 1 and None not in previous
-             and after.get(next(iter(previous))) == {part}
-             and sum(part in parts for parts in pieces) >= 2}
-    answers = []
-    for parts in pieces:
-        merged: list[str] = []
-        for part in parts:
-            if part in glued and merged and merged[-1].endswith(glued[part]):
-                merged[-1] = f"{merged[-1]}{separator}{part}"
-            else:
-                merged.append(part)
-        answers += merged
-    return list(dict.fromkeys(answers))
-
-
 def _complete_guess(profile: Profile) -> list[str]:
     """The last page (a number) or the most frequent answer means "finished"."""
     if profile.kind == "number":
         return [max(profile.distinct, key=lambda v: parse_decimal(v)[0] or 0)]
     return profile.distinct[:1]
-
-
-def _labels(answers: list[str], known: dict[str, str], variable) -> list[str]:
-    out = []
-    for answer in answers:
-        code = known.get(fold(answer))
-        if code:
-            out.append(f"      {_q(answer)}: {code}  # label seen before, confidence 100")
-            continue
-        match = process.extractOne(fold(answer), list(known), scorer=fuzz.token_sort_ratio,
-                                   score_cutoff=85)
-        # An option worded longer than the label seen before (« Café associatif,
-        # buvette »): every word of that label is in it.
-        wider = None if match else process.extractOne(
-            fold(answer), [k for k in known if len(k.split()) >= 2],
-            scorer=fuzz.token_set_ratio, score_cutoff=100)
-        if match:
-            out.append(f"      {_q(answer)}: {known[match[0]]}  # ~ {match[0]!r}, "
-                       f"confidence {round(match[1])}")
-        elif wider:
-            out.append(f"      {_q(answer)}: {known[wider[0]]}  # holds {wider[0]!r}, "
-                       "confidence 80")
-        elif variable.type == "multi":
-            out.append(f"      # {_q(answer)}: ?   # not an option seen before: left so, it is "
-                       "an « Autre » answer (autre ticked, text kept); or map it to one of "
-                       + ", ".join(variable.values))
-        else:
-            allowed = ", ".join(variable.values)
-            out.append(f"      # {_q(answer)}: ?   # not recognised; one of {allowed}")
-    return out
 
 
 def _jobs(titles: list[Proposal], contracts: list[Proposal], knowledge, frame) -> list[str]:

@@ -54,12 +54,19 @@ SYNONYMS = {
     "nom du repondant": "contact_name", "votre nom": "contact_name",
     "personne a contacter": "contact_name", "numero ou vous joindre": "contact_phone",
     "portable": "contact_phone", "numero de telephone": "contact_phone",
+    "votre fonction": "contact_function", "fonction du repondant": "contact_function",
+    "votre fonction dans le lieu": "contact_function", "fonction": "contact_function",
     "superficie": "surface_m2", "surface du lieu": "surface_m2", "m2": "surface_m2",
     "personnes benevoles": "volunteers", "benevoles s investissent": "volunteers",
     "annee d ouverture": "opening_year", "lieu a t il ouvert": "opening_year",
     "activites": "place_types", "activites proposees": "place_types",
     "type de lieu": "place_types", "types de lieu": "place_types",
 }
+
+#: Short option names (KoboToolbox's ``type_lieu/atelier``), folded -> option code.
+OPTION_WORDS = {"atelier": "atelier_partage", "cafe": "cafe_associatif",
+                "makerspace": "fablab", "epn": "mediation_numerique", "other": "autre",
+                "autre": "autre", "nourricier": "tiers_lieu_nourricier", "culture": "culturel"}
 
 #: Sentences a form asks about jobs, beside the headers of :data:`TOOL_HEADERS`.
 JOB_SENTENCES = ("metiers exercent vos salaries", "metiers de vos salaries",
@@ -112,6 +119,8 @@ def gather(codebook_dirs: list[Path], before_wave: int | None = None) -> Knowled
             _learn(knowledge, codebook, f"{where} {wave}")
     for text, target in TOOL_HEADERS.items():
         knowledge.add_header(text, target, "survey tools")
+    for text, code in OPTION_WORDS.items():
+        knowledge.add_header(text, ("option", code), "usual words")
     for text in JOB_SENTENCES:
         knowledge.add_header(text, ("job_title",), "survey tools")
     for text, name in SYNONYMS.items():

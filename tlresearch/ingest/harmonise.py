@@ -82,6 +82,25 @@ def response_ids(wave: int, rows: list[int]) -> list[str]:
     return [f"{wave}-{row:06d}" for row in rows]
 
 
+def export_ids(raw: RawTable, codebook: Codebook, issues: list[Issue]) -> list[str] | None:
+    """Response ids keeping the export's own id (``2026-id123``), or None to use rows.
+
+    Only when every row has one and no two rows share it: an id that cannot tell the
+    responses apart would merge them; then rows are used and the reason is reported.
+    """
+    column = codebook.response_id
+    if column is None or column not in raw.frame.columns:
+        return None
+    ids = raw.frame[column].map(values.normalise_text, na_action="ignore")
+    if ids.isna().any() or ids.duplicated().any():
+        issues.append(Issue("export_id_unusable", "reported",
+                            "the export's id column is empty or repeated in some rows: "
+                            "response ids use the rows", file=raw.name, column=column,
+                            wave=codebook.wave))
+        return None
+    return [f"{codebook.wave}-id{value}" for value in ids.tolist()]
+
+
 def harmonise(raw: RawTable, codebook: Codebook, chunk_rows: int | None = None) -> HarmonisedWave:
     """Map a raw table to canonical variables following its codebook.
 
@@ -118,8 +137,10 @@ def harmonise(raw: RawTable, codebook: Codebook, chunk_rows: int | None = None) 
                             file=name, column=column, wave=wave))
 
     step = chunk_rows or max(len(raw.rows), 1)
+    ids = export_ids(raw, codebook, issues) or response_ids(wave, raw.rows)
     parts = [_harmonise_rows(raw.frame.iloc[start:start + step].reset_index(drop=True),
-                             raw.rows[start:start + step], codebook, name, issues)
+                             raw.rows[start:start + step], codebook, name, issues,
+                             ids[start:start + step])
              for start in range(0, max(len(raw.rows), 1), step)]
     out = pd.concat([p[0] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
     jobs = pd.concat([p[1] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
@@ -129,11 +150,11 @@ def harmonise(raw: RawTable, codebook: Codebook, chunk_rows: int | None = None) 
 
 
 def _harmonise_rows(frame: pd.DataFrame, rows: list[int], codebook: Codebook, name: str,
-                    issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    issues: list[Issue], ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Canonical responses and job slots of some rows of a wave; cell issues go to ``issues``."""
     wave = codebook.wave
     out = pd.DataFrame({
-        "response_id": pd.array(response_ids(wave, rows), dtype="string"),
+        "response_id": pd.array(ids, dtype="string"),
         "wave": pd.array([wave] * len(rows), dtype="Int64"),
         "source_file": pd.array([name] * len(rows), dtype="string"),
         "source_row": pd.array(rows, dtype="Int64"),
@@ -147,7 +168,7 @@ def _harmonise_rows(frame: pd.DataFrame, rows: list[int], codebook: Codebook, na
             jobs = harmonise_jobs(frame, mapping, context, out["response_id"])
         elif isinstance(mapping, MultiColumns):
             for code, column in mapping.options.items():
-                if code == "autre":
+                if code == "autre" and column in frame.columns:  # a text is an answer
                     for key, series in other_column(_source(frame, column), column,
                                                     context).items():
                         out[key] = series

@@ -28,6 +28,7 @@ A new wave is a new file, not new code. The format, by example::
                                       # or a list: split: ["\\n", " / ", ", ", " et "]
         contract_labels: {CDI: cdi, CDD: cdd, "Contrat aidé": other}
     completeness: {column: lastpage, complete_values: ["6"]}  # optional
+    response_id: id                   # optional: the export's own id, kept in response_id
     ignore: [id, startlanguage]       # raw columns known and deliberately unused
 
 Canonical variables are those of ``schema/variables.yaml``. A raw column that is
@@ -123,12 +124,17 @@ class Codebook:
     ignore: tuple[str, ...] = ()
     completeness: Completeness | None = None
     notes: str = ""
+    #: The export's own response id (LimeSurvey ``id``, Kobo ``_uuid``): response ids
+    #: then keep it, so that a response can be traced back to the survey tool.
+    response_id: str | None = None
 
     def raw_columns(self) -> list[str]:
         """Every raw column the codebook reads, in mapping order."""
         columns = [c for m in self.variables.values() for c in m.raw_columns()]
         if self.completeness:
             columns.append(self.completeness.column)
+        if self.response_id:
+            columns.append(self.response_id)
         return columns
 
     def check_header(self, header: list[str]) -> "HeaderReport":
@@ -244,8 +250,17 @@ def _parse_codebook(raw: object, path: Path | None = None) -> Codebook:
         tool=str(raw.get("tool", "")), sheet=sheet, header_row=header_row,
         demo=bool(raw.get("demo", False)),
         ignore=tuple(str(c) for c in raw.get("ignore") or ()), completeness=completeness,
-        notes=str(raw.get("notes", "")),
+        notes=str(raw.get("notes", "")), response_id=_response_id(raw.get("response_id"), fail),
     )
+
+
+def _response_id(value: object, fail) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail("response_id names the export's own id column, e.g. \"id. ID de la "
+                   "réponse\"", column="response_id")
+    return value
 
 
 def _parse_mapping(name: str, spec: object, fail) -> Mapping:
@@ -259,8 +274,9 @@ def _parse_mapping(name: str, spec: object, fail) -> Mapping:
             raise fail(f"unknown contract codes {bad}", column=name)
         slots = [(str(s["title"]), str(s["contract"]) if s.get("contract") else None)
                  for s in spec["slots"]]
-        splits = {str(s["title"]): _separators(s.get("split") or spec.get("split"), name, fail)
-                  for s in spec["slots"] if s.get("split") or spec.get("split")}
+        splits = {str(s["title"]): _separators(s["split"] if "split" in s else spec["split"],
+                                               name, fail)
+                  for s in spec["slots"] if "split" in s or "split" in spec}
         return JobSlots(slots=slots, contract_labels=labels, splits=splits)
     if isinstance(spec, str):
         return ColumnMapping(column=spec)

@@ -16,6 +16,9 @@ fictitious, communes are real (Nouvelle-Aquitaine).
   (an option, « Café associatif, buvette », holds a comma; the « Autre » text comes
   last, without a prefix), numbers typed by people (« 3 salariés », « aucun »), job
   titles one a line or as a bulleted list.
+* ``kobo_2026.csv``: a KoboToolbox CSV export (« ; », XML names as headers): a multiple
+  choice as one space-joined column plus one ``question/option`` column of 0/1 each,
+  ``_id`` and ``_uuid`` columns.
 """
 from __future__ import annotations
 
@@ -138,7 +141,27 @@ def google_forms(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def kobo(rows: list[dict]) -> bytes:
+    options = {"coworking": "Coworking", "fablab": "Fablab", "atelier": "Atelier partagé",
+               "cafe": "Café associatif, buvette"}
+    header = (["start", "end", "nom_lieu", "commune", "code_postal", "type_lieu"]
+              + [f"type_lieu/{key}" for key in options]
+              + ["salaries_cdi", "salaries_cdd", "etp", "_id", "_uuid", "_submission_time"])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
+    for k, p in enumerate(rows):
+        ticked = [key for key, label in options.items() if label in p["types"]]
+        writer.writerow(["2026-03-12T10:00:00.000+01:00", "2026-03-12T10:20:00.000+01:00",
+                         p["name"], p["commune"], p["postcode"], " ".join(ticked)]
+                        + ["1" if key in ticked else "0" for key in options]
+                        + [str(p["cdi"]), str(p["cdd"]), str(p["etp"]), str(5000 + k),
+                           f"uuid-{k:04d}", "2026-03-12T09:20:00"])
+    return buffer.getvalue().encode("utf-8")
+
+
 if __name__ == "__main__":
     (HERE / "limesurvey_codes_2026.xlsx").write_bytes(
         limesurvey_codes(places(random.Random(20), 40)))
     (HERE / "googleforms_2026.csv").write_bytes(google_forms(places(random.Random(26), 30)))
+    (HERE / "kobo_2026.csv").write_bytes(kobo(places(random.Random(27), 20)))
