@@ -88,7 +88,8 @@ def test_a_site_of_two_regions_names_and_credits_each(tmp_path):
                                       "contact": "obs@example.org",
                                       "other_regions": {"76": {"publisher": "Réseau <B>"}}})
     reports = [ReportResult(name=f"2025-{r}-{t}", notebook="40-panorama.ipynb", year=2025,
-                            territory=t, region=r, status="fresh", reason="new")
+                            territory=t, region=r, status="fresh", reason="new",
+                            output=f"2025/{r}/{t}/40-panorama.html")  # the index lists pages online
                for r, t in [("76", "31"), ("75", "33"), ("76", "76"), ("75", "75")]]
     page = build_index(tmp_path, RunSummary(reports=reports, settings=settings)).read_text(
         encoding="utf-8")
@@ -121,6 +122,8 @@ def test_the_logo_and_the_licence_of_the_settings_reach_the_index(tmp_path):
 def test_a_first_wave_prints_no_change_from_itself():
     from tlresearch.report import notebook_helpers as helpers
 
-    block = helpers.changes_block(None, None, 2026, 2026, "76", None, region="76",
-                                  caption="Évolution", filename="evolution")
+    changes = helpers.published_changes(None, None, 2026, 2026, "76", None, region="76")
+    assert changes.empty  # nothing computed for a first wave
+    block = helpers.changes_block(changes, 2026, 2026, caption="Évolution",
+                                  filename="evolution")
     assert "première vague" in str(block) and "tl-notice" in str(block)
