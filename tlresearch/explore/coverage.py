@@ -90,7 +90,10 @@ def coverage(wave: int | None = None, territory: str | int | None = None,
         raise ExplorerError(f"ventilation inconnue {by!r} ; choisir parmi : "
                             f"{', '.join(COVERAGE_SPLITS)}")
     where = _territory(territory, data_dir)
-    table = coverage_table(known(data_dir), wave, where.column, where.code, by)
+    # A place whose commune was not found answered this network's survey: it counts in
+    # the region's coverage (in no département's), never in another region's.
+    table = coverage_table(known(data_dir), wave, where.column, where.code, by,
+                           unlocated_inside=where.level == "region")
     french = pd.DataFrame({"Territoire": where.label, "Vague": table["wave"]})
     if by:
         french[COVERAGE_SPLITS[by]] = table[by]

@@ -297,8 +297,12 @@ def _past_state(states: pd.Series, place_id, last_wave) -> str:
 
 
 def coverage(known: pd.DataFrame, wave: int, territory_column: str | None = None,
-             code: str | None = None, by: str | None = None) -> pd.DataFrame:
+             code: str | None = None, by: str | None = None, *,
+             unlocated_inside: bool = False) -> pd.DataFrame:
     """Respondents, known places and their ratio at one wave (optionally by a column).
+
+    ``unlocated_inside`` counts the places of no known territory (commune not found) in
+    this one: the folder's region, whose survey they answered.
 
     Examples
     --------
@@ -306,10 +310,18 @@ def coverage(known: pd.DataFrame, wave: int, territory_column: str | None = None
     ...                   "typology": ["coworking", "coworking", "fablab"]})
     >>> coverage(k, 2024)[["respondents", "known_places", "rate"]].to_numpy().tolist()
     [[2, 3, 0.6666666666666666]]
+    >>> k["region_code"] = ["75", "75", None]
+    >>> coverage(k, 2024, "region_code", "75")["respondents"].tolist()
+    [1]
+    >>> coverage(k, 2024, "region_code", "75", unlocated_inside=True)["respondents"].tolist()
+    [2]
     """
     frame = known[(pd.to_numeric(known["wave"]) == wave).to_numpy()]
     if territory_column is not None:
-        frame = frame[frame[territory_column].astype("string").eq(code).fillna(False).to_numpy()]
+        codes = frame[territory_column].astype("string")
+        if unlocated_inside:
+            codes = codes.fillna(code)
+        frame = frame[codes.eq(code).fillna(False).to_numpy()]
     keys = [by] if by else []
     if by:
         grouped = frame.groupby(frame[by].astype("string").fillna(MISSING), sort=True)
