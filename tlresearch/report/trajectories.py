@@ -74,11 +74,13 @@ def paired_block(table: "pd.DataFrame", *, caption: str, filename: str) -> HTMLB
         share = row["variable"] == "share_employers"
         level = (format_percent if share else (lambda v: format_number(v, 2)))
         change = (format_points if share else (lambda v: format_number(v, 2, signed=True)))
+        hidden = bool(row.get("secret"))  # the same places' sums would give another one away
         rows.append({"Indicateur": row["label"], "Lieux comparés": row["sample"],
-                     f"{row['from_wave']}": level(row["value_from"]),
-                     f"{row['to_wave']}": level(row["value_to"]),
-                     "Évolution": change(row["change"]),
-                     "Intervalle à 95 %": format_interval(row["low"], row["high"], change),
+                     f"{row['from_wave']}": "s" if hidden else level(row["value_from"]),
+                     f"{row['to_wave']}": "s" if hidden else level(row["value_to"]),
+                     "Évolution": "s" if hidden else change(row["change"]),
+                     "Intervalle à 95 %": "" if hidden else format_interval(
+                         row["low"], row["high"], change),
                      "Lieux": (format_number(row["n_from"]) if row["n_from"] == row["n_to"]
                                else f"{format_number(row['n_from'])} puis "
                                     f"{format_number(row['n_to'])}")})

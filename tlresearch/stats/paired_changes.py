@@ -32,7 +32,7 @@ ALL_RESPONDENTS = "tous les répondants de chaque vague"
 #: Columns of :func:`paired_changes`.
 PAIRED_COLUMNS = ["variable", "label", "sample", "from_wave", "to_wave", "value_from",
                   "value_to", "change", "low", "high", "sum_from", "sum_to", "n_from", "n_to",
-                  "method"]
+                  "method", "secret"]
 
 
 def _wave_values(responses, wave, territory) -> pd.DataFrame:
@@ -68,9 +68,14 @@ def paired_changes(responses: pd.DataFrame, from_wave: int, to_wave: int, variab
         both = x0.index.intersection(x1.index)
         d = (x1[both] - x0[both]).to_numpy(float)
         low, high = _mean_interval(d, confidence)
-        rows.append(_row(variable, label, SAME_PLACES, from_wave, to_wave, x0[both], x1[both],
-                         d.mean() if d.size else np.nan, low, high,
-                         "intervalle de Student sur les écarts appariés"))
+        same = _row(variable, label, SAME_PLACES, from_wave, to_wave, x0[both], x1[both],
+                    d.mean() if d.size else np.nan, low, high,
+                    "intervalle de Student sur les écarts appariés")
+        reason = _difference_reason(x0, x1, both)
+        if reason:  # printed beside the all-respondents row, it would give away a sum
+            same.update(value_from=np.nan, value_to=np.nan, change=np.nan, low=np.nan,
+                        high=np.nan, sum_from=np.nan, sum_to=np.nan, secret=reason)
+        rows.append(same)
         change = x1.mean() - x0.mean() if len(x0) and len(x1) else np.nan
         low, high = _welch_interval(x0.to_numpy(float), x1.to_numpy(float), confidence)
         rows.append(_row(variable, label, ALL_RESPONDENTS, from_wave, to_wave, x0, x1, change,
@@ -80,12 +85,38 @@ def paired_changes(responses: pd.DataFrame, from_wave: int, to_wave: int, variab
                          "to_wave": "Int64"})
 
 
+def _difference_reason(x0: pd.Series, x1: pd.Series, both: pd.Index) -> str | None:
+    """Why the same-places figures must be secret, or None.
+
+    Printed beside the figures of all respondents, the same places' mean × their number
+    gives their sum; the difference is the sum over the places that answered one wave
+    only (stopped, or new). That sum, in either wave, and the same places' own sums must
+    pass the magnitude rules: 3 places with a value above 0, none over 85 % of it.
+    """
+    from tlresearch.secrecy.rules import SecrecyRule
+
+    rule = SecrecyRule()
+    parts = [x0[both], x1[both], x0.drop(both), x1.drop(both)]
+    for values in parts:
+        values = values.to_numpy(float)
+        if values.size == 0:
+            continue  # no such place: nothing to give away
+        if values.sum() == 0:
+            return "primary_named"  # every named place answered 0 (see secrecy.marks)
+        positive = values[values > 0]
+        if positive.size < rule.threshold:
+            return "primary_count"
+        if positive.max() > rule.dominance * positive.sum():
+            return "primary_dominance"
+    return None
+
+
 def _row(variable, label, sample, w0, w1, x0, x1, change, low, high, method) -> dict:
     return {"variable": variable, "label": label, "sample": sample, "from_wave": w0,
             "to_wave": w1, "value_from": x0.mean() if len(x0) else np.nan,
             "value_to": x1.mean() if len(x1) else np.nan, "change": change, "low": low,
             "high": high, "sum_from": float(x0.sum()), "sum_to": float(x1.sum()),
-            "n_from": len(x0), "n_to": len(x1), "method": method}
+            "n_from": len(x0), "n_to": len(x1), "method": method, "secret": None}
 
 
 def _mean_interval(d: np.ndarray, confidence: float) -> tuple[float, float]:
