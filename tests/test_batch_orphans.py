@@ -72,7 +72,7 @@ def test_sigkill_of_report_leaves_no_child_and_old_pages_intact(tmp_path, execut
                            capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     pages = {p: p.read_bytes() for p in site.rglob("*.html")}
-    assert len(pages) == 3  # two reports and the index
+    assert len(pages) == 4  # two reports, the index and the method page
 
     # Now a run that sleeps in its kernels, then dies without a chance to clean up.
     parent = subprocess.Popen(

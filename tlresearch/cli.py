@@ -252,7 +252,7 @@ def _run(args: argparse.Namespace) -> int:
         if hasattr(args, option) and getattr(args, option) != "all":  # report --year all
             setattr(args, option, _waves(getattr(args, option)))
     paths = DataPaths.resolve(args.data_dir)
-    _check_data_dir(paths, create=args.command in ("demo", "init", "geography", "resolve"))
+    paths.check_folder(create=args.command in ("demo", "init", "geography", "resolve"))
     if args.command in ("ingest", "resolve", "geography", "report"):
         from tlresearch.ingest.data_folder import folder_region
 
@@ -263,7 +263,7 @@ def _run(args: argparse.Namespace) -> int:
         summary = write_demo(paths, seed=DEMO_SEED if args.seed is None else args.seed,
                              scale=args.scale, overwrite=args.overwrite,
                              national=args.regions == "all")
-        print(format_demo_summary(summary, paths))
+        print(summary.format(paths))
         return 0
     if args.command == "init":
         from tlresearch.ingest.data_folder import init_data_folder
@@ -281,11 +281,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "codebook":
         return _codebook(args, paths)
     if args.command == "ingest":
-        from tlresearch.ingest.pipeline import run_ingest
+        from tlresearch.ingest.pipeline import conservation_text, run_ingest
 
         result = run_ingest(paths, waves=args.waves, region=args.region,
                             keep_going=args.keep_going, wait_seconds=args.wait)
-        print(format_conservation(result.conservation))
+        print(conservation_text(result.conservation))
         for warning in result.warnings:
             print(f"tlresearch ingest: warning: {warning}", file=sys.stderr)
         for error in result.errors:
@@ -435,48 +435,6 @@ def _codebook(args: argparse.Namespace, paths) -> int:
     report = check_codebook(paths, args.wave)
     print(report.format())
     return 0 if report.ok else 1
-
-
-def format_demo_summary(summary, paths) -> str:
-    """A few lines on what ``tlresearch demo`` wrote (not the dataclass repr)."""
-    waves = sorted(summary.kept)
-    junk = sum(sum(kinds.values()) for kinds in summary.junk.values())
-    lines = [f"demo survey (FICTITIOUS data, seed {summary.seed}, scale {summary.scale:g}) "
-             f"in {paths.root}",
-             f"  waves {waves[0]}-{waves[-1]}: {sum(summary.kept.values())} responses to keep "
-             f"and {junk} to set aside (duplicates, unfinished, impossible)",
-             (f"  {len(summary.written)} file(s) written" if summary.written
-              else "  every file already up to date: nothing written"),
-             "next: tlresearch ingest, then tlresearch report"]
-    return "\n".join(lines)
-
-
-def _check_data_dir(paths, create: bool) -> None:
-    """Refuse a data folder that is a file, or (for commands that read it) is missing,
-    before anything is created in it."""
-    from tlresearch.core.errors import UsageError
-
-    root = paths.root
-    if root.exists() and not root.is_dir():
-        raise UsageError(f"the data folder {root} is a file, not a folder (--data-dir or "
-                         "TLRESEARCH_DATA_DIR)")
-    for parent in root.parents:
-        if parent.exists() and not parent.is_dir():
-            raise UsageError(f"the data folder {root} is inside {parent}, which is a file")
-    if not create and not root.is_dir():
-        raise UsageError(f"the data folder {root} does not exist (--data-dir or "
-                         "TLRESEARCH_DATA_DIR); `tlresearch demo` writes the demo survey")
-
-
-def format_conservation(conservation) -> str:
-    """Rows in = kept + quarantined, one line per file, for the ingest log."""
-    lines = [f"{'wave':<6}{'file':<48}{'in':>7}{'kept':>7}{'quar.':>7}  ok"]
-    for row in conservation.itertuples(index=False):
-        lines.append(f"{row.wave:<6}{row.file:<48}{row.rows_in:>7}{row.kept:>7}"
-                     f"{row.quarantined:>7}  {'yes' if row.balanced else 'NO'}")
-    total = conservation[["rows_in", "kept", "quarantined"]].sum()
-    lines.append(f"{'all':<6}{'':<48}{total['rows_in']:>7}{total['kept']:>7}{total['quarantined']:>7}")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,22 @@ class DataPaths:
     def role_overrides(self) -> Path:
         return self.overrides / "roles.csv"
 
+    def check_folder(self, create: bool) -> None:
+        """Refuse a data folder that is a file, or (for commands that only read it) is
+        missing, before anything is created in it."""
+        from tlresearch.core.errors import UsageError
+
+        root = self.root
+        if root.exists() and not root.is_dir():
+            raise UsageError(f"the data folder {root} is a file, not a folder (--data-dir or "
+                             "TLRESEARCH_DATA_DIR)")
+        for parent in root.parents:
+            if parent.exists() and not parent.is_dir():
+                raise UsageError(f"the data folder {root} is inside {parent}, which is a file")
+        if not create and not root.is_dir():
+            raise UsageError(f"the data folder {root} does not exist (--data-dir or "
+                             "TLRESEARCH_DATA_DIR); `tlresearch demo` writes the demo survey")
+
     @property
     def directory_folder(self) -> Path:
         """The network's directory of known places (``raw/annuaire/*.csv|xlsx``), optional."""

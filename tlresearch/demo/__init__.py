@@ -94,6 +94,19 @@ class DemoSummary:
     junk: dict[int, dict[str, int]] = field(default_factory=dict)
     written: tuple[str, ...] = ()
 
+    def format(self, paths: DataPaths) -> str:
+        """A few lines on what ``tlresearch demo`` wrote (not the dataclass repr)."""
+        waves = sorted(self.kept)
+        junk = sum(sum(kinds.values()) for kinds in self.junk.values())
+        lines = [f"demo survey (FICTITIOUS data, seed {self.seed}, scale {self.scale:g}) "
+                 f"in {paths.root}",
+                 f"  waves {waves[0]}-{waves[-1]}: {sum(self.kept.values())} responses to "
+                 f"keep and {junk} to set aside (duplicates, unfinished, impossible)",
+                 (f"  {len(self.written)} file(s) written" if self.written
+                  else "  every file already up to date: nothing written"),
+                 "next: tlresearch ingest, then tlresearch report"]
+        return "\n".join(lines)
+
 
 def readme_lines(seed: int, scale: float, national: bool = False) -> list[str]:
     """French notice shipped with the demo files (no date: the bytes must not change)."""

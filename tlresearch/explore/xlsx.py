@@ -22,7 +22,8 @@ from tlresearch.secrecy.rules import SECRET, footnote
 KEPT_NUMBERS = {"wave", "Vague", "from_wave", "to_wave", "code_wave", "year", "Année"}
 #: Words of a column name that make it a share (formatted as a percentage).
 SHARE_WORDS = ("Taux", "rate", "Part", "share", "Probabilité", "survival")
-SOURCE = "Source : enquête annuelle des tiers-lieux de Nouvelle-Aquitaine, traitement tlresearch"
+#: The source line when the data folder's settings are not read (``source=`` overrides).
+SOURCE = "Source : enquête annuelle des tiers-lieux ; traitement tlresearch"
 
 
 def hidden_rows(table: pd.DataFrame) -> np.ndarray:
@@ -48,7 +49,8 @@ def secret_applied(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_xlsx(table: pd.DataFrame, path: str | os.PathLike, *, title: str | None = None,
-            notes=(), source: str = SOURCE) -> Path:
+            notes=(), source: str | None = None,
+            data_dir: str | os.PathLike | None = None) -> Path:
     """Write ``table`` to ``path`` as one sheet, French formats, secrecy applied.
 
     Parameters
@@ -59,7 +61,10 @@ def to_xlsx(table: pd.DataFrame, path: str | os.PathLike, *, title: str | None =
     path
         The ``.xlsx`` file, written whole or not at all.
     title, notes, source
-        Lines above and below the table.
+        Lines above and below the table; the source line is by default the data folder's
+        (its ``reseau.yaml``: the network that runs the survey).
+    data_dir
+        The data folder whose settings credit the source (default: as for ``load_*``).
 
     Examples
     --------
@@ -71,6 +76,8 @@ def to_xlsx(table: pd.DataFrame, path: str | os.PathLike, *, title: str | None =
     from openpyxl.styles import Font
 
     path = Path(path)
+    if source is None:
+        source = _folder_source(data_dir)
     safe = secret_applied(table)
     book = Workbook()
     sheet = book.active
@@ -122,3 +129,14 @@ def _number_format(column: str, values: pd.Series) -> str:
     if column in KEPT_NUMBERS:
         return "0"
     return "#,##0" if whole else "#,##0.0"
+
+
+def _folder_source(data_dir) -> str:
+    """« Source : enquête annuelle des tiers-lieux, <the folder's network> ; traitement … »."""
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.core.settings import load_settings
+
+    try:
+        return load_settings(DataPaths.resolve(data_dir).root).source_text()
+    except (OSError, ValueError):  # no data folder at hand: the neutral line
+        return SOURCE

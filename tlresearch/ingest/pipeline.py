@@ -318,3 +318,15 @@ def run_ingest(paths: DataPaths, waves: list[int] | None = None, region: str | N
         result.version = publish_with_restricted(paths.processed, processed,
                                                  paths.restricted, restricted)
         return result
+
+
+def conservation_text(conservation: pd.DataFrame) -> str:
+    """Rows in = kept + quarantined, one line per file, for the ingest log."""
+    lines = [f"{'wave':<6}{'file':<48}{'in':>7}{'kept':>7}{'quar.':>7}  ok"]
+    for row in conservation.itertuples(index=False):
+        lines.append(f"{row.wave:<6}{row.file:<48}{row.rows_in:>7}{row.kept:>7}"
+                     f"{row.quarantined:>7}  {'yes' if row.balanced else 'NO'}")
+    total = conservation[["rows_in", "kept", "quarantined"]].sum()
+    lines.append(f"{'all':<6}{'':<48}{total['rows_in']:>7}{total['kept']:>7}"
+                 f"{total['quarantined']:>7}")
+    return "\n".join(lines)

@@ -82,9 +82,9 @@ def reader_parameters(parameters: Mapping[str, Any]) -> dict[str, str]:
 
     Examples
     --------
-    >>> reader_parameters({"year": 2025, "territory": "23", "region": "75",
+    >>> reader_parameters({"year": 2026, "territory": "31", "region": "76",
     ...                    "data_dir": "/srv/d"})
-    {"Vague d'enquête": '2025', 'Territoire': 'Creuse (23)', 'Région': 'Nouvelle-Aquitaine'}
+    {"Vague d'enquête": '2026', 'Territoire': 'Haute-Garonne (31)', 'Région': 'Occitanie'}
     """
     from tlresearch.report.territory import territory_label
 

@@ -114,7 +114,8 @@ def by_category(tidy: "pd.DataFrame") -> tuple["pd.DataFrame", list, dict]:
                 _value_text(row), _interval_text(row), _base_text(row))
         spanners.append((label, names))
         labels.update(zip(names, (VALUE, INTERVAL, BASE)))
-    frame = pd.DataFrame(list(rows.values())).fillna("")
+    frame = pd.DataFrame(list(rows.values()), columns=[header]
+                         if not rows else None).fillna("")
     # Categories by name, the merged « Autres types » and unknown ones last.
     last = frame[header].str.startswith(("Autre", "Type non renseigné"))
     frame = pd.concat([frame[~last].sort_values(header, kind="stable"), frame[last]])

@@ -27,7 +27,7 @@ def territory_pair(territory, region: str = DEFAULT_REGION) -> tuple[str, str]:
 
     A bare code is the region's (``"75"``), a département's (``"33"``, ``"2A"``) or a
     nine-digit EPCI SIREN. The region's own code wins over the département of the same
-    number (``"75"`` is Nouvelle-Aquitaine, not Paris).
+    number (``"75"`` is a region's code before it is Paris's département's).
 
     Examples
     --------
