@@ -20,9 +20,9 @@ import pandas as pd
 
 import tlresearch
 from tlresearch.core.paths import DataPaths
-from tlresearch.geo.reference import load_boundaries
+from tlresearch.explore.coverage import known as known_of_folder
 from tlresearch.stats.adjusted_totals import estimate_totals
-from tlresearch.stats.known_places import coverage, known_places, match_directory
+from tlresearch.stats.known_places import coverage
 from tlresearch.stats.weighting import calibrate, replicate_weights
 
 VARIABLES = ["cdi", "etp", "staff_total"]
@@ -38,12 +38,7 @@ def main(root: Path) -> None:
         run_ingest(paths)
     responses = tlresearch.load_responses(data_dir=root)
     truth = pd.read_csv(paths.demo_truth)
-    directory = pd.read_csv(paths.directory_folder / "DEMO_annuaire_lieux.csv", sep=";",
-                            dtype="string")
-    communes = pd.DataFrame(load_boundaries("commune", "75", web=True, paths=paths,
-                                            build=False)).drop(columns="geometry")
-    known = known_places(responses, match_directory(directory, None, responses),
-                         communes=communes)
+    known = known_of_folder(paths.root)  # the directory matched, as the explorer reads it
     covered = total = 0
     print("wave  resp  known  open  cover | variable     resp_sum  adjusted "
           "[95 % interval]   truth  covers closer")

@@ -90,17 +90,12 @@ def test_adjusted_totals_cover_the_demo_truth(demo_panel):
     more): for CDI, ETP and jobs of the region, the adjusted total is closer to the truth
     than the respondents' sum, and its 95 % interval covers it."""
     import tlresearch
-    from tlresearch.geo.reference import load_boundaries
+    from tlresearch.explore.coverage import known as known_of_folder
 
     paths = demo_panel[0]
     responses = tlresearch.load_responses(data_dir=paths.root)
     truth = pd.read_csv(paths.demo_truth)
-    directory = pd.read_csv(paths.directory_folder / "DEMO_annuaire_lieux.csv", sep=";",
-                            dtype="string")
-    communes = pd.DataFrame(load_boundaries("commune", "75", web=True, paths=paths,
-                                            build=False)).drop(columns="geometry")
-    known = known_places(responses, match_directory(directory, None, responses),
-                         communes=communes)
+    known = known_of_folder(paths.root)  # the directory matched, as the explorer reads it
     for wave in (2019, 2025):
         table = estimate_totals(responses, known, wave, ["cdi", "etp", "staff_total"])
         true = truth[truth["wave"] == wave]

@@ -167,6 +167,21 @@ def _evidence(table: pd.DataFrame, columns: ColumnChoice) -> pd.DataFrame:
     return evidence
 
 
+def _coordinates_win(resolved: pd.DataFrame, pos, code: str, region: str, why: str,
+                     method: str, score: float) -> None:
+    """Row ``pos`` takes commune ``code`` from its coordinates; ``why`` leads its note and
+    the evidence it overrode is flagged as a disagreement."""
+    from tlresearch.geo.communes import describe_commune
+
+    for key, value in describe_commune(code, region).items():
+        resolved.at[pos, key] = value
+    note = resolved.at[pos, "resolution_note"]
+    resolved.at[pos, "resolution_note"] = f"{why}; {note}" if pd.notna(note) else why
+    resolved.at[pos, "resolution_method"] = method
+    resolved.at[pos, "resolution_score"] = score
+    resolved.at[pos, "resolution_disagreement"] = True
+
+
 def _add_point_evidence(evidence: pd.DataFrame, resolved: pd.DataFrame, region: str) -> None:
     """Use the coordinates: alone when nothing else resolved, as a check otherwise."""
     from tlresearch.geo import reference as geography
@@ -196,24 +211,12 @@ def _add_point_evidence(evidence: pd.DataFrame, resolved: pd.DataFrame, region: 
                 resolved, pos, point_code, region)):
             note = (f"name {resolved.at[pos, 'commune_name']!r} gave {chosen} in the region; "
                     f"coordinates in département of its homonym {homonym}, taken")
-            for key, value in describe_commune(homonym, region).items():
-                resolved.at[pos, key] = value
-            extra = resolved.at[pos, "resolution_note"]
-            resolved.at[pos, "resolution_note"] = f"{note}; {extra}" if pd.notna(extra) else note
-            resolved.at[pos, "resolution_method"] = "point_name"
-            resolved.at[pos, "resolution_score"] = 90.0
-            resolved.at[pos, "resolution_disagreement"] = True
+            _coordinates_win(resolved, pos, homonym, region, note, "point_name", 90.0)
         elif chosen != point_code and resolved.at[pos, "resolution_method"] in WEAKER_THAN_POINT:
             # "Narbonne" is not "Arbonne": coordinates 400 km away win over a look-alike.
             weak = (f"{resolved.at[pos, 'resolution_method']} gave {chosen} "
                     f"({resolved.at[pos, 'commune_name']}), coordinates fall in {point_code}")
-            for key, value in describe_commune(point_code, region).items():
-                resolved.at[pos, key] = value
-            note = resolved.at[pos, "resolution_note"]
-            resolved.at[pos, "resolution_note"] = f"{weak}; {note}" if pd.notna(note) else weak
-            resolved.at[pos, "resolution_method"] = "point"
-            resolved.at[pos, "resolution_score"] = 80.0
-            resolved.at[pos, "resolution_disagreement"] = True
+            _coordinates_win(resolved, pos, point_code, region, weak, "point", 80.0)
         elif chosen != point_code:
             note = resolved.at[pos, "resolution_note"]
             method = resolved.at[pos, "resolution_method"]
