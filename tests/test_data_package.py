@@ -60,6 +60,11 @@ def test_the_demo_site_publishes_every_table_as_a_valid_package(demo_site):
     assert not [f for r in resources for f in r["schema"]["fields"]
                 if f.get("unit") == "plusieurs types"]
     assert any(f.get("unit") for r in resources for f in r["schema"]["fields"])
+    # Numbers in numeric columns: no cell keeps its unit (« 71,8 % »), the schema says it.
+    assert not [f["name"] for r in resources for f in r["schema"]["fields"]
+                if f.get("bareNumber") is False]
+    shares = [f for r in indicator for f in r["schema"]["fields"] if f["name"] == "Valeur"]
+    assert shares and all(f["type"] == "number" for f in shares)
     index = (demo_site / "index.html").read_text(encoding="utf-8")
     assert 'href="donnees/datapackage.json"' in index
     # Built from the demo: the package, every file's description and the README say so.

@@ -206,7 +206,9 @@ def test_payloads_reach_the_csv_as_inert_text_and_the_page_escaped():
     formulas = {p for p in PAYLOADS if p[0] in "=+-@"}
     for shown, payload in zip(back["Lieu"], PAYLOADS):
         assert shown == ("'" + payload if payload in formulas else payload)
-    assert back["Valeur"].tolist()[:2] == ["-1,5", "+2,0\u00a0pts"]  # numbers stay numbers
+    # numbers stay numbers (no apostrophe), bare, the unit of each row beside them
+    assert back["Valeur"].tolist()[:2] == ["-1,5", "+2,0"]
+    assert back["Valeur : unité"].tolist()[:2] == ["", "points de pourcentage"]
     assert unsafe_markup(block) == [] and "<svg" not in block and "<b>" not in block
     assert "{{ 7*7 }}" in html.unescape(block) and "${alert(1)}" in html.unescape(block)
 

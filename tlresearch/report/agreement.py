@@ -121,7 +121,8 @@ def _cards_and_trends(agreement: Agreement, site: Path, year: int, territory: st
     for row in csv_rows(table):
         if row.get("Indicateur") in shown and str(year) in row:
             agreement.same(f"{year}/{territory}", f"carte / professionnalisation : "
-                           f"{row['Indicateur']}", shown[row["Indicateur"]], row[str(year)])
+                           f"{row['Indicateur']}", numbers(shown[row["Indicateur"]]),
+                           numbers(row[str(year)]))
 
 
 def check_site(site: Path) -> Agreement:

@@ -1,10 +1,12 @@
 """What a published table's CSV file holds, said so that a machine can read it back.
 
 A table is published as French text (``1 234``, ``56,3 %``, « s »); its CSV file
-keeps the very cells of the page, so that a reader finds the same figures in both.
-This module describes those cells for the Frictionless data package
-(:mod:`tlresearch.report.data_package`): the type of each column with the French
-decimal and group separators, its unit, the markers of missing and secret values,
+keeps the page's figures, so that a reader finds the same numbers in both, but as
+numbers: an interval in two columns, a figure without its unit (``56,3``), the unit
+in the schema (:func:`bare_numbers`). This module describes those cells for the
+Frictionless data package (:mod:`tlresearch.report.data_package`): the type of each
+column with the French decimal and group separators, its unit, the markers of
+missing and secret values,
 and it makes text cells safe to open in a spreadsheet (a cell beginning with
 ``=``, ``+``, ``-`` or ``@`` would run as a formula: it gets a leading apostrophe,
 as OWASP advises; French numbers such as ``-1,5`` stay numbers).
@@ -70,6 +72,45 @@ def split_intervals(text: "pd.DataFrame") -> "pd.DataFrame":
         else:
             columns[name] = cells
     return pd.DataFrame(columns, index=text.index)
+
+
+def bare_numbers(text: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, str]]:
+    """A table for machines, numbers without their unit: (table, units by column).
+
+    A column of figures that all carry one unit (« 71,8 % ») loses it in its cells and
+    gets it in the schema; a column whose rows mix units (« +85 » places beside
+    « +26,0 pts ») loses them too, and a column ``<name> : unité`` beside it says
+    each row's. Text columns are left alone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table, units = bare_numbers(pd.DataFrame({"Part": ["71,8\u00a0%", "s"],
+    ...                                           "Évolution": ["+85", "+26,0\u00a0pts"]}))
+    >>> table.to_dict("list"), units
+    ({'Part': ['71,8', 's'], 'Évolution': ['+85', '+26,0'], 'Évolution : unité': ['', 'points de pourcentage']}, {'Part': '%'})
+    """
+    import pandas as pd
+
+    columns: dict[str, list[str]] = {}
+    units: dict[str, str] = {}
+    for name in text.columns:
+        cells = [str(v) for v in text[name].fillna("")]
+        found = [None if c in MISSING_VALUES else _NUMBER.match(c) for c in cells]
+        figures = [m for m, c in zip(found, cells) if c not in MISSING_VALUES]
+        suffixes = [(m.group("suffix") or "").strip() for m in figures if m]
+        if not figures or not all(figures) or set(suffixes) == {""}:
+            columns[name] = cells
+            continue
+        columns[name] = [c[:m.start("suffix")] if m and m.group("suffix") else c
+                         for m, c in zip(found, cells)]
+        if len(set(suffixes)) == 1:
+            units[name] = _SUFFIX_UNITS[suffixes[0]]
+        else:
+            columns[f"{name} : unité"] = [
+                _SUFFIX_UNITS.get((m.group("suffix") or "").strip(), "") if m else ""
+                for m in found]
+    return pd.DataFrame(columns, index=text.index), units
 
 
 def spreadsheet_safe(cell: str) -> str:
@@ -144,5 +185,5 @@ def table_schema(text: "pd.DataFrame", *, codes: "pd.DataFrame | None" = None,
     return {"fields": fields, "missingValues": list(MISSING_VALUES)}
 
 
-__all__ = ["table_schema", "spreadsheet_safe", "safe_frame", "split_intervals",
+__all__ = ["table_schema", "spreadsheet_safe", "safe_frame", "split_intervals", "bare_numbers",
            "MISSING_VALUES", "FORMULA_STARTS", "HEADER_UNITS"]

@@ -34,7 +34,8 @@ from urllib.parse import quote
 from tlresearch.core.formats import MISSING, format_count, format_number, is_missing
 from tlresearch.report.blocks import HTMLBlock, notice
 from tlresearch.report.page_settings import source_line
-from tlresearch.report.table_schema import safe_frame, split_intervals, table_schema
+from tlresearch.report.table_schema import (bare_numbers, safe_frame, split_intervals,
+                                            table_schema)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -212,8 +213,10 @@ def publish_table(frame: "pd.DataFrame", *, caption: str, filename: str,
     body = table_html(text, caption=caption, table_id=_table_id(caption, name), stub=stub,
                       spanner=spanner, notes=notes, source=source_line(year) if source else None,
                       labels=labels)
-    # The file holds the page's cells, an interval as two columns of numbers.
-    machine = split_intervals(text)
+    # The file holds the page's figures: an interval as two columns, numbers bare
+    # (their unit in the schema, or in a column of its own when rows mix units).
+    machine, bare_units = bare_numbers(split_intervals(text))
+    units = {**bare_units, **dict(units or {})}
     download = safe_frame(machine if codes is None else pd.concat(
         [codes.reset_index(drop=True).astype("string"), machine], axis=1))
     schema = table_schema(download.iloc[:, len(codes.columns) if codes is not None else 0:],
