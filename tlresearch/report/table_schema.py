@@ -87,8 +87,10 @@ def bare_numbers(text: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, str]]:
     >>> import pandas as pd
     >>> table, units = bare_numbers(pd.DataFrame({"Part": ["71,8\u00a0%", "s"],
     ...                                           "Évolution": ["+85", "+26,0\u00a0pts"]}))
-    >>> table.to_dict("list"), units
-    ({'Part': ['71,8', 's'], 'Évolution': ['+85', '+26,0'], 'Évolution : unité': ['', 'points de pourcentage']}, {'Part': '%'})
+    >>> units, table.to_dict("list")["Part"], table.to_dict("list")["Évolution"]
+    ({'Part': '%'}, ['71,8', 's'], ['+85', '+26,0'])
+    >>> table["Évolution : unité"].tolist()
+    ['', 'points de pourcentage']
     """
     import pandas as pd
 

@@ -34,8 +34,7 @@ from urllib.parse import quote
 from tlresearch.core.formats import MISSING, format_count, format_number, is_missing
 from tlresearch.report.blocks import HTMLBlock, notice
 from tlresearch.report.page_settings import source_line
-from tlresearch.report.table_schema import (bare_numbers, safe_frame, split_intervals,
-                                            table_schema)
+from tlresearch.report.table_schema import bare_numbers, safe_frame, split_intervals, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
