@@ -37,6 +37,8 @@ from tlresearch.report.page_secrecy import (
     coarser_types,
     grid_row,
     merged_types_notice,
+    paired_changes_block,
+    published_paired,
     through_grid,
     transitions_block,
     wave_grids,
@@ -334,4 +336,5 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
            "panorama_findings", "trend_findings", "known_places", "profile_table", "area_map_block",
-           "publish_by_category", "publish_by_wave", "publish_changes"]
+           "publish_by_category", "publish_by_wave", "publish_changes", "paired_changes_block",
+           "published_paired"]

@@ -12,7 +12,9 @@ kept in ``processed/secrecy/``) instead of protecting its tables on its own:
   (a mean times its base gives back the hidden sum);
 * :func:`changes_through_secrecy` does the same for changes between two waves;
 * :func:`transitions_block` publishes what became of the places since the previous
-  wave (:mod:`tlresearch.stats.transition_secrecy`).
+  wave (:mod:`tlresearch.stats.transition_secrecy`);
+* :func:`paired_changes_block` publishes the change among the same places beside the
+  change among all respondents (:mod:`tlresearch.stats.paired_secrecy`).
 """
 from __future__ import annotations
 
@@ -175,5 +177,33 @@ def transitions_block(responses: "pd.DataFrame", from_wave: int, to_wave: int, t
     return block
 
 
+def published_paired(responses: "pd.DataFrame", from_wave: int, to_wave: int, territory: str,
+                     grid_for: Callable[[int], "WaveSecrecy"], *,
+                     region: str = DEFAULT_REGION) -> "pd.DataFrame":
+    """The change among the same places beside the change among all respondents, as a
+    territory's page prints it (region or département): protected with every other
+    territory's and through both waves' grids
+    (:func:`tlresearch.stats.paired_secrecy.protect_paired`), so that the
+    professionalisation pages and the trajectories page print the same rows."""
+    from tlresearch.stats.paired_secrecy import protect_paired
+
+    protected = protect_paired(responses, int(from_wave), int(to_wave), grid_for, str(region))
+    return protected.territory_table(str(territory))
+
+
+def paired_changes_block(responses: "pd.DataFrame", from_wave: int, to_wave: int,
+                         territory: str, grid_for: Callable[[int], "WaveSecrecy"], *,
+                         caption: str, filename: str, region: str = DEFAULT_REGION) -> HTMLBlock:
+    """The table of :func:`published_paired` with the sentence that says which row is
+    which; a first wave says it has no previous one."""
+    from tlresearch.report.trajectories import paired_block
+
+    if int(from_wave) == int(to_wave):
+        return notice(f"{to_wave} est la première vague de l'enquête : pas de vague précédente.")
+    table = published_paired(responses, from_wave, to_wave, territory, grid_for, region=region)
+    return paired_block(table, caption=caption, filename=filename)
+
+
 __all__ = ["wave_grids", "grid_row", "coarser_types", "merged_types_notice", "through_grid",
-           "changes_through_secrecy", "transitions_block", "GRID_NOTE"]
+           "changes_through_secrecy", "transitions_block", "published_paired",
+           "paired_changes_block", "GRID_NOTE"]
