@@ -77,7 +77,8 @@ def paired_block(table: "pd.DataFrame", *, caption: str, filename: str) -> HTMLB
         share = row["variable"] == "share_employers"
         level = (format_percent if share else (lambda v: format_number(v, 2)))
         change = (format_points if share else (lambda v: format_number(v, 2, signed=True)))
-        hidden = bool(row.get("secret"))  # the same places' sums would give another one away
+        # why the row is « s » (a text), or NA: printed (pandas reads None as NaN)
+        hidden = isinstance(row.get("secret"), str) and bool(row["secret"])
         compared = (f"Parmi les lieux ayant répondu aux deux vagues "
                     f"(n = {format_number(row['n_from'])})" if row["sample"] == SAME_PLACES
                     else "Parmi tous les répondants")
@@ -144,18 +145,37 @@ def survival_block(curve: "pd.DataFrame", *, title: str, alt: str) -> HTMLBlock:
     return block
 
 
-def volunteers_block(table: "pd.DataFrame", *, caption: str, filename: str) -> HTMLBlock:
-    """Volunteer-run places becoming employers between consecutive waves, with bases."""
+def published_volunteers(responses: "pd.DataFrame", year: int) -> "pd.DataFrame":
+    """Volunteer-run places becoming employers, wave after wave up to ``year``, read from
+    each pair of waves' protected transitions (NA: « s »). ``responses`` are the region's
+    places, as the professionalisation page's transitions read them."""
     import pandas as pd
+
+    from tlresearch.stats.transition_secrecy import protected_volunteers
+
+    return protected_volunteers(responses[(pd.to_numeric(responses["wave"]) <= int(year))
+                                          .to_numpy()])
+
+
+def volunteers_block(table: "pd.DataFrame", *, caption: str, filename: str) -> HTMLBlock:
+    """Volunteer-run places becoming employers between consecutive waves, with bases
+    (:func:`published_volunteers`: a missing figure reads « s »)."""
+    import pandas as pd
+
+    from tlresearch.core.formats import is_missing
+
+    def shown(value, formatter=format_number):
+        return SECRET if is_missing(value) else formatter(value)
 
     frame = pd.DataFrame({
         "Période": [f"{a} → {b}" for a, b in zip(table["from_wave"], table["to_wave"])],
-        "Lieux bénévoles (base)": table["volunteer_run"].map(format_number),
-        "Devenus employeurs": [SECRET if 0 < n < 3 else format_number(n)
-                               for n in table["became_employer"]],
-        "Part": [SECRET if 0 < n < 3 else format_percent(s)
-                 for n, s in zip(table["became_employer"], table["share"])],
+        "Lieux bénévoles (base)": table["volunteer_run"].map(shown),
+        "Devenus employeurs": table["became_employer"].map(shown),
+        "Part": [SECRET if is_missing(n) or is_missing(base) else
+                 format_percent(n / base) if base else "–"
+                 for n, base in zip(table["became_employer"], table["volunteer_run"])],
         "Lieux suivis les deux vagues": table["linked_places"].map(format_number)})
     return publish_table(frame, caption=caption, filename=filename, notes=[
         "Lieux sans salarié mais avec des bénévoles à une vague, employeurs à la suivante, "
-        "parmi les lieux ayant répondu aux deux vagues."])
+        "parmi les lieux ayant répondu aux deux vagues. Chiffres lus dans le tableau protégé "
+        "des parcours des lieux, le même que celui de la page Professionnalisation."])
