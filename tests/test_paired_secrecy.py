@@ -9,7 +9,12 @@ import pytest
 
 from tlresearch.secrecy.rules import SECONDARY
 from tlresearch.secrecy.wave_cache import wave_secrecy
-from tlresearch.stats.paired_changes import ALL_RESPONDENTS, SAME_PLACES, group_reason
+from tlresearch.stats.paired_changes import (
+    ALL_RESPONDENTS,
+    PAIRED,
+    SAME_PLACES,
+    group_reason,
+)
 from tlresearch.stats.paired_secrecy import GRID, protect_paired
 
 FROM, TO = 2024, 2025
@@ -159,3 +164,64 @@ def test_the_region_page_of_the_trajectories_prints_the_rows_of_the_professional
     assert "parmi les lieux ayant répondu aux deux vagues (n = " in block
     assert "Parmi tous les répondants" in block
     assert np.isfinite(region["value_to"].astype(float)).all()
+
+
+@pytest.mark.slow
+def test_an_outside_reader_of_the_demo_site_recovers_nothing_by_differences(demo_full_site,
+                                                                              demo_data_dir):
+    """Everything the latest wave's professionalisation pages publish (region and every
+    département), read back from their CSV files as a reader downloads them: the page
+    says which row is which; a département's two rows give the sum of the places that
+    answered one wave only, which the rules let through; the region minus the printed
+    départements never leaves one département alone; no row the grid hides is printed."""
+    from tlresearch.core.paths import DataPaths
+    from tlresearch.report import notebook_helpers as helpers
+    from tlresearch.report.published_facts import published_csvs
+    from tlresearch.secrecy.site_audit import printed_interval
+
+    site, year = demo_full_site.folder, max(demo_full_site.waves)
+    responses = pd.read_parquet(DataPaths(demo_data_dir).processed_table("responses"))
+    own = helpers.select_territory(responses, "75", region="75")
+    grid_for = helpers.wave_grids(own, str(demo_data_dir))
+    before = helpers.previous_wave(own, year)
+    read = {}
+    for territory in demo_full_site.territories:
+        page = (site / str(year) / territory / "30-professionalisation.html").read_text(
+            encoding="utf-8")
+        assert "parmi les lieux ayant répondu aux deux vagues (n = " in page, territory
+        [csv] = [c for c in published_csvs(page) if "Lieux comparés" in c.columns]
+        read[territory] = csv
+    labels = {label: v for v, (label, share) in PAIRED.items() if not share}
+    printed_rows = 0
+    for label, variable in labels.items():
+        for column, wave in ((str(before), before), (str(year), year)):
+            same = {}
+            for territory, csv in read.items():
+                rows = csv[csv["Indicateur"] == label]
+                same_row = rows[~rows["Lieux comparés"].str.startswith("Parmi tous")].iloc[0]
+                every_row = rows[rows["Lieux comparés"].str.startswith("Parmi tous")].iloc[0]
+                n_same = float(same_row["Lieux"])
+                n_all = float(every_row["Lieux"].split(" puis ")[0 if wave == before else -1])
+                same[territory] = (None if same_row[column] == "s" else [
+                    n_same * x for x in printed_interval(same_row[column], "magnitude")])
+                if territory == "75":
+                    continue
+                hidden = any(grid_for(w).is_hidden(territory) or grid_for(w).margin_hidden(
+                    territory, f"{variable}_sum") for w in (before, year))
+                if hidden:
+                    assert same[territory] is None and every_row[column] == "s", (territory, label)
+                if same[territory] is None or every_row[column] == "s":
+                    continue
+                printed_rows += 1
+                # all respondents − same places: the places of one wave only, by their sum
+                low, high = (n_all * x for x in printed_interval(every_row[column], "magnitude"))
+                group = _values(own, wave, territory, variable)
+                other = _values(own, year if wave == before else before, territory, variable)
+                one_wave = group.drop(group.index.intersection(other.index))
+                assert low - same[territory][1] - 1e-6 <= one_wave.sum() \
+                    <= high - same[territory][0] + 1e-6
+                assert group_reason(one_wave.to_numpy(float)) is None, (territory, label, wave)
+            alone = [t for t, s in same.items() if s is None and t != "75"]
+            if same["75"] is not None:
+                assert len(alone) != 1, (label, wave, alone)  # else: region minus the others
+    assert printed_rows > 0

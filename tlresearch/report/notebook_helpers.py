@@ -91,9 +91,11 @@ def known_places(year: int, territory: str, data_dir: str | None = None) -> int 
     return None if known is None or known != known else int(known)
 
 
-def trend_findings(series: "pd.DataFrame", changes: "pd.DataFrame") -> HTMLBlock:
-    """« L'essentiel » of the professionalisation page, from its published tables."""
-    return trend_essentials(series, changes).block()
+def trend_findings(series: "pd.DataFrame", changes: "pd.DataFrame",
+                   paired: "pd.DataFrame | None" = None) -> HTMLBlock:
+    """« L'essentiel » of the professionalisation page, from its published tables
+    (``paired``: its table of the same places, :func:`published_paired`)."""
+    return trend_essentials(series, changes, paired).block()
 
 
 def is_demo(frame: "pd.DataFrame") -> bool:
