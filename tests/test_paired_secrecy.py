@@ -159,8 +159,10 @@ def test_the_region_page_of_the_trajectories_prints_the_rows_of_the_professional
     region = helpers.published_paired(own, protected.from_wave, protected.to_wave, "75",
                                       grid_for, region="75")
     assert region.equals(protected.territory_table("75"))
-    block = str(helpers.paired_changes_block(own, protected.from_wave, protected.to_wave, "33",
-                                             grid_for, region="75", caption="c", filename="f"))
+    departement = helpers.published_paired(own, protected.from_wave, protected.to_wave, "33",
+                                           grid_for, region="75")
+    block = str(helpers.paired_changes_block(departement, protected.from_wave,
+                                             protected.to_wave, caption="c", filename="f"))
     assert "parmi les lieux ayant répondu aux deux vagues (n = " in block
     assert "Parmi tous les répondants" in block
     assert np.isfinite(region["value_to"].astype(float)).all()

@@ -184,24 +184,32 @@ def published_paired(responses: "pd.DataFrame", from_wave: int, to_wave: int, te
     territory's page prints it (region or département): protected with every other
     territory's and through both waves' grids
     (:func:`tlresearch.stats.paired_secrecy.protect_paired`), so that the
-    professionalisation pages and the trajectories page print the same rows."""
+    professionalisation pages and the trajectories page print the same rows. A first
+    wave (``from_wave == to_wave``) has none."""
+    import pandas as pd
+
+    from tlresearch.stats.paired_changes import PAIRED_COLUMNS
     from tlresearch.stats.paired_secrecy import protect_paired
 
-    protected = protect_paired(responses, int(from_wave), int(to_wave), grid_for, str(region))
+    protected = None if int(from_wave) == int(to_wave) else protect_paired(
+        responses, int(from_wave), int(to_wave), grid_for, str(region))
+    if protected is None or str(territory) not in set(protected.table["territory"]):
+        return pd.DataFrame(columns=PAIRED_COLUMNS)  # a first wave, or no place answered
     return protected.territory_table(str(territory))
 
 
-def paired_changes_block(responses: "pd.DataFrame", from_wave: int, to_wave: int,
-                         territory: str, grid_for: Callable[[int], "WaveSecrecy"], *,
-                         caption: str, filename: str, region: str = DEFAULT_REGION) -> HTMLBlock:
+def paired_changes_block(paired: "pd.DataFrame", from_wave: int, to_wave: int, *,
+                         caption: str, filename: str) -> HTMLBlock:
     """The table of :func:`published_paired` with the sentence that says which row is
     which; a first wave says it has no previous one."""
     from tlresearch.report.trajectories import paired_block
 
     if int(from_wave) == int(to_wave):
         return notice(f"{to_wave} est la première vague de l'enquête : pas de vague précédente.")
-    table = published_paired(responses, from_wave, to_wave, territory, grid_for, region=region)
-    return paired_block(table, caption=caption, filename=filename)
+    if paired.empty:
+        return notice(f"Aucun lieu de ce territoire n'a répondu en {from_wave} ni en {to_wave} : "
+                      "pas d'évolution à mesurer.")
+    return paired_block(paired, caption=caption, filename=filename)
 
 
 __all__ = ["wave_grids", "grid_row", "coarser_types", "merged_types_notice", "through_grid",
