@@ -143,12 +143,22 @@ def test_the_demo_pages_give_no_group_of_places_and_no_hidden_sum_back(demo_pair
     assert 0 < published < len(same_rows)  # some rows printed, some « s »: a real test
 
 
+#: Each wave's values per place, read once per panel (by ``id``) and wave.
+_READ: dict = {}
+
+
 def _values(responses, wave, departement, variable) -> pd.Series:
+    """A département's places' values at one wave."""
     from tlresearch.stats.adjusted_totals import place_values
 
-    rows = responses[(responses["wave"] == wave).to_numpy()
-                     & responses["departement_code"].eq(departement).fillna(False).to_numpy()]
-    return place_values(rows, wave).set_index("place_id")[variable].dropna()
+    key = (id(responses), wave)  # the panel is kept with its table: its id stays its own
+    if key not in _READ:
+        rows = responses[(responses["wave"] == wave).to_numpy()]
+        _READ[key] = responses, place_values(rows, wave).assign(
+            departement=rows["departement_code"].astype("string").to_numpy()).set_index("place_id")
+    table = _READ[key][1]
+    return table.loc[table["departement"].eq(departement).fillna(False).to_numpy(),
+                     variable].dropna()
 
 
 def test_the_region_page_of_the_trajectories_prints_the_rows_of_the_professionalisation_page(
@@ -159,9 +169,7 @@ def test_the_region_page_of_the_trajectories_prints_the_rows_of_the_professional
     region = helpers.published_paired(own, protected.from_wave, protected.to_wave, "75",
                                       grid_for, region="75")
     assert region.equals(protected.territory_table("75"))
-    departement = helpers.published_paired(own, protected.from_wave, protected.to_wave, "33",
-                                           grid_for, region="75")
-    block = str(helpers.paired_changes_block(departement, protected.from_wave,
+    block = str(helpers.paired_changes_block(protected.territory_table("33"), protected.from_wave,
                                              protected.to_wave, caption="c", filename="f"))
     assert "parmi les lieux ayant répondu aux deux vagues (n = " in block
     assert "Parmi tous les répondants" in block
