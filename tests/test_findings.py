@@ -85,3 +85,25 @@ def test_publication_tables_are_wide_with_interval_and_bases_in_their_own_column
     # no empty row: an indicator asked at neither wave is left out
     shown = changes.drop(columns="Indicateur")
     assert not (shown.isin(["–", ""]).all(axis=1)).any()
+
+
+def test_the_same_places_sentence_prints_the_table_and_its_verdict_or_nothing():
+    """« Parmi les N lieux ayant répondu aux deux vagues » beside all respondents, with
+    the paired interval's verdict; nothing when a row is « s »."""
+    from tlresearch.report.findings import paired_sentence
+    from tlresearch.stats.paired_changes import ALL_RESPONDENTS, SAME_PLACES
+
+    def table(secret=None, low=0.01):
+        return pd.DataFrame({
+            "variable": ["share_employers"] * 2, "sample": [SAME_PLACES, ALL_RESPONDENTS],
+            "from_wave": [2024] * 2, "to_wave": [2025] * 2, "value_from": [0.5, 0.6],
+            "value_to": [0.6, 0.61], "change": [0.1, 0.01], "low": [low, -0.1],
+            "high": [0.19, 0.12], "n_from": [40, 50], "n_to": [40, 55],
+            "secret": [secret, None]})
+    sentence = paired_sentence(table()).replace("\u202f", " ").replace("\xa0", " ")
+    assert sentence.startswith("Parmi les 40 lieux ayant répondu en 2024 et en 2025, la part")
+    assert "de 50,0 % à 60,0 % (+10,0 pts, au-delà de la marge d'incertitude : en hausse)" \
+        in sentence
+    assert sentence.endswith("parmi tous les répondants de chaque vague, de 60,0 % à 61,0 %.")
+    assert "dans la marge d'incertitude : stable" in paired_sentence(table(low=-0.02))
+    assert paired_sentence(table(secret="primary_count")) is None

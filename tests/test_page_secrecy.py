@@ -79,6 +79,11 @@ def test_everything_the_pages_of_a_wave_publish_recovers_no_hidden_cell(demo_tab
     assert set(facts.columns) == set(FACT_COLUMNS)
     assert facts["source"].str.contains("panorama 2025 23").any()   # the départements' pages
     assert {"lieux", "etp", "staff_total", "cdi", "volunteers"} <= set(facts["table"])
+    # the same places beside all respondents: the trajectories page (region) and the
+    # professionalisation pages (every département), 2024 → 2025
+    paired = facts[facts["source"].str.contains("mêmes lieux 2024-2025")]
+    assert paired["source"].str.startswith("trajectoires 2025 75").any()
+    assert paired["departement"].notna().sum() > 0 and (paired["high"] == float("inf")).any()
     grid = demo_grids(2025)
     audit = audit_site(grid, facts)
     assert len(audit) > 0 and not audit["printed"].any()
@@ -205,3 +210,58 @@ def test_hostile_type_names_reach_the_page_escaped():
     html = str(helpers.secrecy_table(wave, year=2025, territory="75", grid=grid,
                                      caption="Par type", filename="t"))
     assert "<svg" not in html and "&lt;svg" in html
+
+
+def test_the_same_places_tables_bound_no_hidden_cell_and_the_audit_sees_one_that_would(
+        demo_tables, demo_grids):
+    """The wave of 2024 is printed by the trajectories pages of 2024 and 2025 and by the
+    professionalisation pages of 2025 (2024 → 2025, every département). Read from their
+    CSV files, their figures bound no hidden cell of the 2024 grid; the same table
+    printed for a département without the grid (as page 60's table was) gives one."""
+    from tlresearch.report.published_facts import paired_facts, trajectory_facts
+    from tlresearch.report.trajectories import paired_block
+    from tlresearch.stats.paired_changes import paired_changes
+
+    responses, _ = demo_tables
+    grid = demo_grids(2024)
+    facts = trajectory_facts(responses, 2024, demo_grids)
+    assert facts["source"].str.contains("mêmes lieux 2023-2024").any()
+    assert facts["source"].str.contains("mêmes lieux 2024-2025").any()
+    audit = audit_site(grid, facts)
+    assert len(audit) > 0 and not audit["recoverable"].any(), audit[audit["recoverable"]]
+    hidden = [d for d in grid.counts.values.index if grid.is_hidden(d)]
+    assert hidden  # the demo's 2024 grid hides some département's sums
+    raw = paired_block(paired_changes(responses, 2024, 2025, territory=("departement", hidden[0])),
+                       caption="sans la grille", filename="brut")
+    leak = paired_facts(raw, 2024, hidden[0], "a page without the grid")
+    again = audit_site(grid, pd.concat([facts, leak], ignore_index=True))
+    assert again["recoverable"].any() and again["printed"].any()
+
+
+def test_the_trajectories_page_prints_no_transition_the_region_page_hides(demo_tables):
+    """Volunteer-run places becoming employers (page 60) are read from each pair of
+    waves' protected transitions (page 30): never a pair it hides, and a base (a sum of
+    pairs) only when the audit with it pins nothing more. The table counted straight
+    from the panel, as the page printed it before, gives hidden pairs away."""
+    from tlresearch.stats.survival import volunteer_to_employer
+    from tlresearch.stats.transition_secrecy import protect_transitions, protected_volunteers
+
+    responses, _ = demo_tables
+    published = protected_volunteers(responses)
+    raw = volunteer_to_employer(responses)
+    given_away = 0
+    for row, counted in zip(published.itertuples(index=False), raw.itertuples(index=False)):
+        grid = protect_transitions(responses, row.from_wave, row.to_wave)
+        pair = grid.cols.index("benevole→employeur")
+        hides = grid.withheld or grid.hidden[-1, pair]
+        assert pd.isna(row.became_employer) == hides
+        given_away += int(hides and counted.became_employer > 0)
+        assert not grid._audit_arrays(with_base=False)["recoverable"].any() or grid.withheld
+        if not pd.isna(row.volunteer_run):
+            assert row.volunteer_run == counted.volunteer_run
+            audit = grid.trajectories_audit()
+            before = grid._audit_arrays(with_base=False)
+            new = set(audit.loc[audit["recoverable"], "cell"]) - set(
+                before.loc[before["recoverable"], "cell"])
+            assert not new
+    assert given_away > 0 and published["volunteer_run"].notna().any()

@@ -192,7 +192,8 @@ def _panorama_headline(rows, card: dict[str, str], words: dict[str, str], year: 
 
 # --------------------------------------------------------------------------- trends
 
-def trend_essentials(series: "pd.DataFrame", changes: "pd.DataFrame") -> Essentials:
+def trend_essentials(series: "pd.DataFrame", changes: "pd.DataFrame",
+                     paired: "pd.DataFrame | None" = None) -> Essentials:
     """The essentials of the professionalisation page, from its published tables.
 
     Parameters
@@ -202,6 +203,10 @@ def trend_essentials(series: "pd.DataFrame", changes: "pd.DataFrame") -> Essenti
     changes
         :func:`tlresearch.stats.trends.compare_waves` from the first to the last wave of
         the series, after secrecy (as the page's table of changes publishes it).
+    paired
+        The change since the previous wave among the same places beside all
+        respondents, after secrecy (:func:`tlresearch.report.page_secrecy.published_paired`):
+        one more sentence on the share of employers when both rows are printed.
     """
     from tlresearch.secrecy.marks import publishable
 
@@ -225,6 +230,9 @@ def trend_essentials(series: "pd.DataFrame", changes: "pd.DataFrame") -> Essenti
     if not sentences:
         sentences.append("Les indicateurs d'emploi de ce territoire sont couverts par le secret "
                          "statistique ou n'ont pas été demandés.")
+    same_places = None if paired is None else paired_sentence(paired)
+    if same_places:
+        sentences = [*sentences[:4], same_places]
     return Essentials(headline or f"L'emploi dans les tiers-lieux répondants, {first}-{last}",
                       tuple(sentences[:5]))
 
@@ -257,4 +265,29 @@ def _trend_sentence(series, changes, code: str, subject: str, first: int, last: 
     return sentence, headline
 
 
-__all__ = ["Essentials", "panorama_essentials", "trend_essentials", "direction", "STABLE"]
+def paired_sentence(paired: "pd.DataFrame", variable: str = "share_employers") -> str | None:
+    """The share of employers among the same places beside all respondents, as the
+    page's table prints them; None when either row is « s » or missing.
+
+    The verdict is the paired interval's: « en hausse » only when it excludes 0.
+    """
+    from tlresearch.core.formats import format_number, format_percent, format_points
+    from tlresearch.stats.paired_changes import ALL_RESPONDENTS, SAME_PLACES
+
+    rows = paired[paired["variable"] == variable].set_index("sample")
+    if SAME_PLACES not in rows.index or ALL_RESPONDENTS not in rows.index:
+        return None
+    same, every = rows.loc[SAME_PLACES], rows.loc[ALL_RESPONDENTS]
+    if any(isinstance(r.get("secret"), str) and r["secret"] or is_missing(r["value_from"])
+           or is_missing(r["value_to"]) for r in (same, every)):
+        return None
+    a, b = int(same["from_wave"]), int(same["to_wave"])
+    return (f"Parmi les {format_number(same['n_from'])} lieux ayant répondu en {a} et en {b}, "
+            f"la part des lieux employeurs est passée de {format_percent(same['value_from'])} "
+            f"à {format_percent(same['value_to'])} ({format_points(same['change'])}, "
+            f"{_verdict(direction(same['low'], same['high']))}) ; parmi tous les répondants "
+            f"de chaque vague, de {format_percent(every['value_from'])} à "
+            f"{format_percent(every['value_to'])}.")
+
+
+__all__ = ["Essentials", "paired_sentence", "panorama_essentials", "trend_essentials", "direction", "STABLE"]

@@ -37,6 +37,8 @@ from tlresearch.report.page_secrecy import (
     coarser_types,
     grid_row,
     merged_types_notice,
+    paired_changes_block,
+    published_paired,
     through_grid,
     transitions_block,
     wave_grids,
@@ -89,9 +91,11 @@ def known_places(year: int, territory: str, data_dir: str | None = None) -> int 
     return None if known is None or known != known else int(known)
 
 
-def trend_findings(series: "pd.DataFrame", changes: "pd.DataFrame") -> HTMLBlock:
-    """« L'essentiel » of the professionalisation page, from its published tables."""
-    return trend_essentials(series, changes).block()
+def trend_findings(series: "pd.DataFrame", changes: "pd.DataFrame",
+                   paired: "pd.DataFrame | None" = None) -> HTMLBlock:
+    """« L'essentiel » of the professionalisation page, from its published tables
+    (``paired``: its table of the same places, :func:`published_paired`)."""
+    return trend_essentials(series, changes, paired).block()
 
 
 def is_demo(frame: "pd.DataFrame") -> bool:
@@ -334,4 +338,5 @@ __all__ = ["territory_level", "territory_label", "validate_parameters", "select_
            "merged_types_notice",
            "coarser_types", "through_grid", "changes_through_secrecy", "transitions_block",
            "panorama_findings", "trend_findings", "known_places", "profile_table", "area_map_block",
-           "publish_by_category", "publish_by_wave", "publish_changes"]
+           "publish_by_category", "publish_by_wave", "publish_changes", "paired_changes_block",
+           "published_paired"]

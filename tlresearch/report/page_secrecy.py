@@ -12,7 +12,9 @@ kept in ``processed/secrecy/``) instead of protecting its tables on its own:
   (a mean times its base gives back the hidden sum);
 * :func:`changes_through_secrecy` does the same for changes between two waves;
 * :func:`transitions_block` publishes what became of the places since the previous
-  wave (:mod:`tlresearch.stats.transition_secrecy`).
+  wave (:mod:`tlresearch.stats.transition_secrecy`);
+* :func:`paired_changes_block` publishes the change among the same places beside the
+  change among all respondents (:mod:`tlresearch.stats.paired_secrecy`).
 """
 from __future__ import annotations
 
@@ -175,5 +177,41 @@ def transitions_block(responses: "pd.DataFrame", from_wave: int, to_wave: int, t
     return block
 
 
+def published_paired(responses: "pd.DataFrame", from_wave: int, to_wave: int, territory: str,
+                     grid_for: Callable[[int], "WaveSecrecy"], *,
+                     region: str = DEFAULT_REGION) -> "pd.DataFrame":
+    """The change among the same places beside the change among all respondents, as a
+    territory's page prints it (region or département): protected with every other
+    territory's and through both waves' grids
+    (:func:`tlresearch.stats.paired_secrecy.protect_paired`), so that the
+    professionalisation pages and the trajectories page print the same rows. A first
+    wave (``from_wave == to_wave``) has none."""
+    import pandas as pd
+
+    from tlresearch.stats.paired_changes import PAIRED_COLUMNS
+    from tlresearch.stats.paired_secrecy import protect_paired
+
+    protected = None if int(from_wave) == int(to_wave) else protect_paired(
+        responses, int(from_wave), int(to_wave), grid_for, str(region))
+    if protected is None or str(territory) not in set(protected.table["territory"]):
+        return pd.DataFrame(columns=PAIRED_COLUMNS)  # a first wave, or no place answered
+    return protected.territory_table(str(territory))
+
+
+def paired_changes_block(paired: "pd.DataFrame", from_wave: int, to_wave: int, *,
+                         caption: str, filename: str) -> HTMLBlock:
+    """The table of :func:`published_paired` with the sentence that says which row is
+    which; a first wave says it has no previous one."""
+    from tlresearch.report.trajectories import paired_block
+
+    if int(from_wave) == int(to_wave):
+        return notice(f"{to_wave} est la première vague de l'enquête : pas de vague précédente.")
+    if paired.empty:
+        return notice(f"Aucun lieu de ce territoire n'a répondu en {from_wave} ni en {to_wave} : "
+                      "pas d'évolution à mesurer.")
+    return paired_block(paired, caption=caption, filename=filename)
+
+
 __all__ = ["wave_grids", "grid_row", "coarser_types", "merged_types_notice", "through_grid",
-           "changes_through_secrecy", "transitions_block", "GRID_NOTE"]
+           "changes_through_secrecy", "transitions_block", "published_paired",
+           "paired_changes_block", "GRID_NOTE"]

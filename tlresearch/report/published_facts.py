@@ -124,11 +124,102 @@ def key_figure_facts(rows: pd.DataFrame, departement: str | None, source: str) -
     return pd.DataFrame(out, columns=FACT_COLUMNS)
 
 
+def paired_facts(block, year: int, departement: str | None, source: str) -> pd.DataFrame:
+    """Facts of a table of changes among the same places beside all respondents
+    (:func:`tlresearch.report.trajectories.paired_block`), for the wave ``year``.
+
+    An all-respondents mean × its base is the territory's sum (a cell of the grid); a
+    same-places mean × its base is part of it: a lower bound of that cell. Shares of
+    employers are no cell of the grid.
+    """
+    from tlresearch.stats.paired_changes import PAIRED
+
+    variable_of = {label: variable for variable, (label, share) in PAIRED.items() if not share}
+    rows = []
+    for csv in published_csvs(block):
+        if "Lieux comparés" not in csv.columns or str(year) not in csv.columns:
+            continue
+        position = list(csv.columns).index(str(year)) - list(csv.columns).index("Lieux comparés")
+        for record in csv.to_dict("records"):
+            variable = variable_of.get(record["Indicateur"])
+            text = record[str(year)]
+            if variable is None or text in {"s", "–", ""}:
+                continue
+            bases = record["Lieux"].split(" puis ")
+            n, _ = printed_interval(bases[position - 1] if len(bases) > 1 else bases[0], COUNT)
+            low, high = (n * x for x in printed_interval(text, MAGNITUDE))
+            if not record["Lieux comparés"].startswith("Parmi tous"):
+                high = float("inf")  # the same places are some of the respondents
+            rows.append((source, variable, departement, None, low, high))
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+
+
+def estimate_facts(block, source: str) -> pd.DataFrame:
+    """Facts of the trajectories page's estimates: the respondents' sums, region cells."""
+    from tlresearch.stats.adjusted_totals import ESTIMABLE
+
+    variable_of = {label: variable for variable, (label, kind, _) in ESTIMABLE.items()
+                   if kind == "total" and variable != "employers"}
+    rows = []
+    for csv in published_csvs(block):
+        for record in csv.to_dict("records"):
+            variable = variable_of.get(record.get("Estimation", ""))
+            text = record.get("Somme des répondants", "")
+            if variable is None or text in {"", "–"}:
+                continue
+            low, high = printed_interval(text, MAGNITUDE)
+            rows.append((source, variable, None, None, low, high))
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+
+
+def trajectory_facts(responses: pd.DataFrame, year: int, grid_for, region: str = DEFAULT_REGION,
+                     data_dir=None) -> pd.DataFrame:
+    """What the trajectories page (region, every wave) and the professionalisation
+    pages' tables of same places say about the cells of ``year``'s grid: the pages of
+    ``year`` (changes from the previous wave) and of the next wave (changes from this
+    one), for the region and every département; with ``data_dir``, the respondents'
+    sums beside the region's estimates for all known places."""
+    from tlresearch.report.territory import previous_wave, select_territory
+    from tlresearch.report.trajectories import paired_block
+    from tlresearch.stats.paired_secrecy import protect_paired
+
+    own = select_territory(responses, region, region=region)  # as the pages select them
+    waves = sorted(int(w) for w in pd.to_numeric(own["wave"]).dropna().unique())
+    pairs = [(previous_wave(own, year), year)]
+    later = [w for w in waves if w > int(year)]
+    if later:
+        pairs.append((int(year), later[0]))
+    territories = [region] + sorted(own[pd.to_numeric(own["wave"]).isin([int(year)]).to_numpy()]
+                                    ["departement_code"].dropna().astype(str).unique())
+    parts = []
+    for before, after in pairs:
+        if before == after:
+            continue  # a first wave: no change printed
+        protected = protect_paired(own, before, after, grid_for, str(region))
+        for territory in territories:
+            # what paired_changes_block prints, the pairs protected once for every page
+            block = paired_block(protected.territory_table(territory), caption="audit",
+                                 filename="audit")
+            page = "trajectoires" if territory == region else "professionnalisation"
+            parts.append(paired_facts(block, year, None if territory == region else territory,
+                                      f"{page} {after} {territory} : mêmes lieux {before}-{after}"))
+    if data_dir is not None:
+        import tlresearch
+        from tlresearch.report.trajectories import estimates_block
+
+        block = estimates_block(tlresearch.estimate_total(None, year, region, data_dir=data_dir),
+                                caption="audit", filename="audit", year=year)
+        parts.append(estimate_facts(block, f"trajectoires {year} {region} : estimations"))
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FACT_COLUMNS)
+
+
 def site_facts(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
                grid_for: Callable[[int], "WaveSecrecy"], region: str = DEFAULT_REGION,
-               resamples: int = 200, joint: bool = True) -> pd.DataFrame:
+               resamples: int = 200, joint: bool = True, data_dir=None) -> pd.DataFrame:
     """Every fact the Panorama pages of ``year`` publish (region and each département),
-    and the professionalisation pages' figures of that wave.
+    the professionalisation pages' figures of that wave, and the trajectories page's
+    (:func:`trajectory_facts`; its estimates with ``data_dir``).
 
     ``resamples`` only narrows the work of the bootstrap intervals, which the facts do
     not read (values and bases do not depend on it). ``joint=False`` builds the pages
@@ -177,6 +268,8 @@ def site_facts(responses: pd.DataFrame, staff: pd.DataFrame | None, year: int,
                               year=year)
         parts.append(indicator_facts(block, row, f"professionnalisation {year} {territory} : "
                                      "indicateurs par vague"))
+    if joint:
+        parts.append(trajectory_facts(responses, year, grid_for, region, data_dir))
     return pd.concat([p for p in parts if not p.empty], ignore_index=True)
 
 
@@ -193,4 +286,5 @@ def _type_code(label: str, split_label) -> str:
 
 
 __all__ = ["published_csvs", "grid_table_facts", "indicator_facts", "key_figure_facts",
-           "site_facts", "KEY_FIGURE_TABLES"]
+           "site_facts", "paired_facts", "estimate_facts", "trajectory_facts",
+           "KEY_FIGURE_TABLES"]

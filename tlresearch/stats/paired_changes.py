@@ -61,6 +61,15 @@ def paired_changes(responses: pd.DataFrame, from_wave: int, to_wave: int, variab
     variables = list(PAIRED) if variables is None else list(variables)
     before = _wave_values(responses, from_wave, territory)
     after = _wave_values(responses, to_wave, territory)
+    return paired_from_values(before, after, from_wave, to_wave, variables,
+                              confidence=confidence)
+
+
+def paired_from_values(before: pd.DataFrame, after: pd.DataFrame, from_wave: int,
+                       to_wave: int, variables, *, confidence: float = 0.95) -> pd.DataFrame:
+    """:func:`paired_changes` from each wave's values per place (index ``place_id``,
+    one column per variable: :func:`~tlresearch.stats.adjusted_totals.place_values`),
+    already restricted to the territory."""
     rows = []
     for variable in variables:
         label, share = PAIRED[variable]
@@ -71,7 +80,7 @@ def paired_changes(responses: pd.DataFrame, from_wave: int, to_wave: int, variab
         same = _row(variable, label, SAME_PLACES, from_wave, to_wave, x0[both], x1[both],
                     d.mean() if d.size else np.nan, low, high,
                     "intervalle de Student sur les écarts appariés")
-        reason = _difference_reason(x0, x1, both)
+        reason = _difference_reason(x0, x1, both, share)
         if reason:  # printed beside the all-respondents row, it would give away a sum
             same.update(value_from=np.nan, value_to=np.nan, change=np.nan, low=np.nan,
                         high=np.nan, sum_from=np.nan, sum_to=np.nan, secret=reason)
@@ -85,29 +94,52 @@ def paired_changes(responses: pd.DataFrame, from_wave: int, to_wave: int, variab
                          "to_wave": "Int64"})
 
 
-def _difference_reason(x0: pd.Series, x1: pd.Series, both: pd.Index) -> str | None:
+def _difference_reason(x0: pd.Series, x1: pd.Series, both: pd.Index,
+                       share: bool = False) -> str | None:
     """Why the same-places figures must be secret, or None.
 
     Printed beside the figures of all respondents, the same places' mean × their number
     gives their sum; the difference is the sum over the places that answered one wave
     only (stopped, or new). That sum, in either wave, and the same places' own sums must
-    pass the magnitude rules: 3 places with a value above 0, none over 85 % of it.
+    pass the primary rules (:func:`group_reason`).
     """
-    from tlresearch.secrecy.rules import SecrecyRule
+    for values in (x0[both], x1[both], x0.drop(both), x1.drop(both)):
+        reason = group_reason(values.to_numpy(float), share)
+        if reason:
+            return reason
+    return None
 
-    rule = SecrecyRule()
-    parts = [x0[both], x1[both], x0.drop(both), x1.drop(both)]
-    for values in parts:
-        values = values.to_numpy(float)
-        if values.size == 0:
-            continue  # no such place: nothing to give away
-        if values.sum() == 0:
-            return "primary_named"  # every named place answered 0 (see secrecy.marks)
-        positive = values[values > 0]
-        if positive.size < rule.threshold:
-            return "primary_count"
-        if positive.max() > rule.dominance * positive.sum():
-            return "primary_dominance"
+
+def group_reason(values: np.ndarray, share: bool = False, rule=None) -> str | None:
+    """Why the sum of a group of named places may not be printed, or None.
+
+    The magnitude rules: 3 places with a value above 0, none over 85 % of the sum; and
+    the named places' rule: a sum of 0 (and, for a share of places, 100 %) gives each
+    named place's answer (:mod:`tlresearch.secrecy.marks`). An empty group gives nothing.
+
+    >>> group_reason(np.array([1.0, 1.0, 1.0]), share=True)
+    'primary_named'
+    >>> group_reason(np.array([2.0, 1.0, 1.5, 0.0])) is None
+    True
+    """
+    from tlresearch.secrecy.rules import (
+        PRIMARY_COUNT,
+        PRIMARY_DOMINANCE,
+        PRIMARY_NAMED,
+        SecrecyRule,
+    )
+
+    rule = rule or SecrecyRule()
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return None  # no such place: nothing to give away
+    if values.sum() == 0 or (share and (values == 1).all()):
+        return PRIMARY_NAMED  # every named place gave the same answer
+    positive = values[values > 0]
+    if positive.size < rule.threshold:
+        return PRIMARY_COUNT
+    if positive.max() > rule.dominance * positive.sum():
+        return PRIMARY_DOMINANCE
     return None
 
 

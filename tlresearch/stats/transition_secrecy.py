@@ -145,6 +145,71 @@ class ProtectedTransitions:
                              "within_30": bounded_within(lower, upper, value,
                                                          REPORTED_PROTECTION, COUNT)})
 
+    def volunteer_figures(self) -> dict:
+        """What the trajectories page prints for these two waves, read from this grid:
+        volunteer-run places followed to the next wave (the base), those that became
+        employers, places followed; ``None`` where it prints « s ».
+
+        The pair « bénévoles → employeur » is printed as the region's page prints it
+        (« s » when hidden or withheld). The base is a sum of pairs (volunteer-run, then
+        any state but absent): printed only when, added to everything else, the audit
+        still pins no hidden pair (:meth:`trajectories_audit`).
+        """
+        region = self.rows.index(TOTAL_LABEL)
+        pair = self.cols.index("benevole→employeur")
+        became = None if self.withheld or self.hidden[region, pair] else \
+            int(self.values[region, pair])
+        base = int(self.values[region, self._volunteer_pairs()].sum())
+        return {"from_wave": self.from_wave, "to_wave": self.to_wave,
+                "volunteer_run": base if self._base_is_safe() else None,
+                "became_employer": became,
+                "linked_places": int(self.values[region, self.cols.index("linked_places")])}
+
+    def _base_is_safe(self) -> bool:
+        """Whether printing the base pins no hidden pair the grid alone left unpinned
+        (withheld pairs may be pinned already: that is why they are withheld)."""
+        before = self._audit_arrays(with_base=False)
+        after = self._audit_arrays(with_base=True)
+        pinned = set(before.loc[before["recoverable"].astype(bool), "cell"])
+        return not (after["recoverable"].astype(bool) & ~after["cell"].isin(pinned)).any()
+
+    def trajectories_audit(self) -> pd.DataFrame:
+        """The audit with what the trajectories page prints beside the region's page:
+        the pair « bénévoles → employeur » (a cell of the grid) and, when printed, the
+        base (one more relation). One row per hidden cell (``cell``: flat index, the
+        base last), its interval and ``recoverable``."""
+        return self._audit_arrays(with_base=self._base_is_safe())
+
+    def _volunteer_pairs(self) -> list[int]:
+        return [j for j, c in enumerate(self.cols)
+                if c.startswith("benevole→") and c != "benevole→absent"]
+
+    def _audit_arrays(self, with_base: bool) -> pd.DataFrame:
+        """The audit of the grid, and with ``with_base`` of the trajectories page's base
+        printed beside it (one more cell, the sum of the region's volunteer pairs).
+        Withheld pairs are hidden where not 0 (a reader is granted the zeros: the
+        cautious side)."""
+        hidden = self.hidden
+        values = self.values.ravel().astype(float)
+        small = ((self.values > 0) & (self.values < self.rule.threshold)).ravel()
+        lines = list(self.lines)
+        flat_hidden = hidden.ravel()
+        if with_base:
+            region = self.rows.index(TOTAL_LABEL) * len(self.cols)
+            members = np.array([region + j for j in self._volunteer_pairs()])
+            lines.append((members, values.size))
+            values = np.append(values, values[members].sum())
+            flat_hidden = np.append(flat_hidden, False)
+            small = np.append(small, False)
+        if not flat_hidden.any():
+            return pd.DataFrame({"cell": [], "value": [], "lower": [], "upper": [],
+                                 "recoverable": []})
+        lower, upper, recoverable = audit_arrays(values, flat_hidden, lines, COUNT, self.rule,
+                                                 flat_hidden & small)
+        at = np.flatnonzero(flat_hidden)
+        return pd.DataFrame({"cell": at, "value": values[at], "lower": lower, "upper": upper,
+                             "recoverable": recoverable})
+
     def information_loss(self) -> dict:
         """Printed cells that are not totals (the region's pairs, and the départements'
         sub-totals when printed), hidden ones, and the share of places they hold."""
@@ -158,6 +223,22 @@ class ProtectedTransitions:
                 "hidden_cells": int((hidden & (inner > 0)).sum()),
                 "hidden_share": float((hidden & (inner > 0)).sum() / cells) if cells else 0.0,
                 "hidden_value_share": float(inner[hidden].sum() / total) if total else 0.0}
+
+
+def protected_volunteers(responses: pd.DataFrame, rule: SecrecyRule | None = None
+                         ) -> pd.DataFrame:
+    """Volunteer-run places becoming employers between consecutive waves, as the
+    trajectories page prints them: each pair of waves read from its protected
+    transitions (:meth:`ProtectedTransitions.volunteer_figures`), NA where « s »."""
+    waves = sorted(int(w) for w in pd.to_numeric(responses["wave"]).dropna().unique())
+    rows = [protect_transitions(responses, a, b, rule).volunteer_figures()
+            for a, b in zip(waves, waves[1:])]
+    table = pd.DataFrame(rows, columns=["from_wave", "to_wave", "volunteer_run",
+                                        "became_employer", "linked_places"])
+    table = table.astype({"volunteer_run": "Int64", "became_employer": "Int64"})
+    share = table["became_employer"].astype("Float64") / table["volunteer_run"].astype("Float64")
+    table["share"] = share.where(table["volunteer_run"].fillna(0) > 0)
+    return table
 
 
 def _group_label(code: str, a: int, b: int) -> str:
@@ -303,4 +384,5 @@ def _lines(n_rows: int, cols: list[str], pairs: list[str],
     return lines
 
 
-__all__ = ["ProtectedTransitions", "protect_transitions", "place_transitions", "GROUPS"]
+__all__ = ["ProtectedTransitions", "protect_transitions", "place_transitions",
+           "protected_volunteers", "GROUPS"]
