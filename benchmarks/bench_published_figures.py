@@ -47,9 +47,10 @@ def main(root: Path) -> int:
     regional = table[table["scope"] != "france"]
     print(f"{'wave':4}  {'scope':18}  {'indicator':62}  {'published':>10}  {'demo':>10}  status")
     for row in regional.itertuples():
+        demo = "" if row.demo is None or row.demo != row.demo else _number(row.demo)
         status = row.status if row.status in ("within", "beyond") else f"{row.status}: {row.reason}"
         print(f"{row.year:4d}  {row.scope:18}  {row.indicator[:62]:62}  "
-              f"{_number(row.published)[:10]:>10}  {'' if row.demo != row.demo or row.demo is None else _number(row.demo):>10}"
+              f"{_number(row.published)[:10]:>10}  {demo:>10}"
               f"  {status}")
     counts = summary(regional)
     checked = counts["within"] + counts["beyond"]
