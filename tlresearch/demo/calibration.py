@@ -54,8 +54,10 @@ MEAN_ETP_PATH = {2017: 0.25, 2018: 0.7, 2019: 1.2, 2020: 2.0, 2021: 2.9, 2022: 2
 #: Salaried staff of the 2017 respondents (« une cinquantaine d'emplois »).
 STAFF_TOTAL_2017 = 50
 #: Share of the respondents employing nobody that still count at least one volunteer
-#: (2019: 54 % volunteers only + 44 % employers = 98 %; 2024: 27 % + 73 %).
-VOLUNTEERS_AMONG_NON_EMPLOYERS = .965
+#: (2019: 54 % volunteers only + 44 % employers = 98 %; 2024: 27 % + 73 %). A little
+#: lower than published, so that places with neither are not so few that the pairs of
+#: states between two waves could never be protected (:mod:`tlresearch.stats.transition_secrecy`).
+VOLUNTEERS_AMONG_NON_EMPLOYERS = .92
 #: Respondents ticking « tiers-lieu nourricier » (2022: 39; 2024: 60).
 NOURRICIERS = {2022: 39, 2024: 60}
 #: Share of employing respondents with a facilitator / coordinator job slot.

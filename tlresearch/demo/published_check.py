@@ -48,6 +48,8 @@ SHARE_TOLERANCE = 5.0
 #: Columns of :func:`check_published`.
 COLUMNS = ["year", "scope", "indicator", "published", "demo", "kind", "measure", "status",
            "reason"]
+#: Keys an entry of the map may have.
+MAP_KEYS = {"year", "scope", "indicator", "measure", "kind", "published", "status", "reason"}
 #: Legal statuses grouped as the publications group them.
 STATUS_GROUPS = {"private": {"sas", "sarl", "ei"}, "public": {"collectivite", "public_autre"},
                  "cooperative": {"scic", "scop"}}
@@ -196,6 +198,8 @@ def figure_map() -> dict:
     figures = {}
     for entry in raw["figures"]:
         key = (int(entry["year"]), str(entry["scope"]), entry["indicator"])
+        if set(entry) - MAP_KEYS:  # e.g. an unquoted comma in a flow mapping's reason
+            raise UsageError(f"{MAP_FILE.name}: {key} has unknown keys {sorted(set(entry) - MAP_KEYS)}")
         if key in figures:
             raise UsageError(f"{MAP_FILE.name}: {key} is decided twice")
         if ("measure" in entry) == ("status" in entry) or ("status" in entry and not entry.get("reason")):

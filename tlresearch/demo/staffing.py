@@ -145,7 +145,8 @@ def people(rng, size: np.ndarray, assoc_like: np.ndarray, sums: dict[str, int],
     vol = vol.astype(np.int64)
     keeps = np.zeros(n, dtype=bool)
     if employer is not None:
-        keeps = ~employer & (rng.random(n) < VOLUNTEERS_AMONG_NON_EMPLOYERS)
+        keeps = top_k(rng, np.zeros(n), quota(int((~employer).sum()),
+                                              VOLUNTEERS_AMONG_NON_EMPLOYERS), ~employer)
         vol = np.where(keeps, np.maximum(vol, 1), np.where(employer, vol, 0))
     board = np.where(assoc_like, 3 + rng.poisson(4.0, n), 0).astype(np.int64)
     civic = np.where(assoc_like, rng.poisson(0.35, n), 0).astype(np.int64)
