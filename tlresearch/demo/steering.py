@@ -81,7 +81,7 @@ def departements(rng: np.random.Generator, life: pd.DataFrame, pool, waves,
                         for key, step in (((w, dep[k]), -1), ((w, new), 1)):
                             if key in count:
                                 count[key] += step
-            for k, new in [(k, new) for k, new in moves]:
+            for k, new in moves:
                 dep[k] = new
     return dep
 
