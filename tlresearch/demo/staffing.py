@@ -64,7 +64,7 @@ def staff(rng, size: np.ndarray, n_emp: int, n_cdi: int, n_cdd: int,
     mean_etp
         Mean ETP over all respondents (employers or not).
     sums
-        Exact totals to reach (``cdi``, ``cdd``), possibly empty.
+        Exact totals to reach (``cdi``, ``cdd``, ``staff_total``), possibly empty.
     """
     n = size.size
     everyone = np.ones(n, dtype=bool)
@@ -89,6 +89,14 @@ def staff(rng, size: np.ndarray, n_emp: int, n_cdi: int, n_cdd: int,
         cdi = adjust_sum(rng, cdi, sums["cdi"], has_cdi, floor=1 * has_cdi)
     if "cdd" in sums:
         cdd = adjust_sum(rng, cdd, sums["cdd"], has_cdd, floor=1 * has_cdd)
+    if "staff_total" in sums:  # the whole headcount published: CDI and other contracts move
+        movable = cdi + other
+        floor = 1 * has_cdi + 1 * has_other  # one of each contract a place holds
+        goal = max(sums["staff_total"] - int(cdd.sum()), int(floor.sum()))
+        moved = adjust_sum(rng, movable, goal, has_cdi | has_other, floor=floor)
+        extra = moved - movable
+        to_cdi = np.where(has_cdi, extra, 0)
+        cdi, other = cdi + to_cdi, other + extra - to_cdi
     total = cdi + cdd + other
     etp = _etp(rng, total, mean_etp * n)
     return {"staff_total": total, "cdi": cdi, "cdd": cdd, "other_contracts": other,
@@ -121,18 +129,30 @@ def _etp(rng, heads: np.ndarray, target_total: float) -> np.ndarray:
     return tenths / 10.0
 
 
-def people(rng, size: np.ndarray, assoc_like: np.ndarray,
-           sums: dict[str, int]) -> dict[str, np.ndarray]:
-    """Volunteers, board members, civic-service volunteers and interns of one wave."""
+def people(rng, size: np.ndarray, assoc_like: np.ndarray, sums: dict[str, int],
+           employer: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Volunteers, board members, civic-service volunteers and interns of one wave.
+
+    A place that employs nobody runs on volunteers, save a few
+    (:data:`~tlresearch.demo.calibration.VOLUNTEERS_AMONG_NON_EMPLOYERS`): the
+    panoramas' « bénévoles uniquement » and « employeurs » nearly sum to 100 %.
+    """
+    from tlresearch.demo.calibration import VOLUNTEERS_AMONG_NON_EMPLOYERS
+
     n = size.size
     vol = np.where(assoc_like, np.round(rng.lognormal(np.log(8.0), 0.9, n)),
                    np.where(rng.random(n) < 0.5, 0, np.round(rng.lognormal(np.log(3), 0.7, n))))
     vol = vol.astype(np.int64)
+    keeps = np.zeros(n, dtype=bool)
+    if employer is not None:
+        keeps = top_k(rng, np.zeros(n), quota(int((~employer).sum()),
+                                              VOLUNTEERS_AMONG_NON_EMPLOYERS), ~employer)
+        vol = np.where(keeps, np.maximum(vol, 1), np.where(employer, vol, 0))
     board = np.where(assoc_like, 3 + rng.poisson(4.0, n), 0).astype(np.int64)
     civic = np.where(assoc_like, rng.poisson(0.35, n), 0).astype(np.int64)
     interns = rng.poisson(0.45, n).astype(np.int64)
     if "volunteers" in sums:
-        vol = adjust_sum(rng, vol, sums["volunteers"], np.ones(n, bool))
+        vol = adjust_sum(rng, vol, sums["volunteers"], vol > 0, floor=1 * keeps)
     if "board_members" in sums:
         board = adjust_sum(rng, board, sums["board_members"], assoc_like, floor=1 * assoc_like)
     if "civic_service" in sums:

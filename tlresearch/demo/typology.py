@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tlresearch.demo.calibration import TYPOLOGY_2018
+from tlresearch.demo.calibration import COWORKING_ONLY_2017, TYPOLOGY_2018
 
 # Profiles (type sets) and their weights: coworking dominates, a quarter are hybrid.
 PROFILES: list[tuple[tuple[str, ...], float]] = [
@@ -106,5 +106,13 @@ def quotas_2019(n: int) -> list[Quota]:
     return out
 
 
+def quotas_2017(n: int) -> list[Quota]:
+    """2017: 71 % of the respondents are coworking spaces (only); the others as they are."""
+    count = round(COWORKING_ONLY_2017 * n)
+    coworking = frozenset(["coworking"])
+    return [(count, (lambda s: s == coworking), (lambda s: coworking)),
+            (n - count, (lambda s: s != coworking), (lambda s: coworking | {"cafe_associatif"}))]
+
+
 #: Waves whose typology is steered, and how.
-STEERED = {2018: quotas_2018, 2019: quotas_2019}
+STEERED = {2017: quotas_2017, 2018: quotas_2018, 2019: quotas_2019}
