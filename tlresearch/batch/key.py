@@ -41,6 +41,7 @@ from pathlib import Path
 
 from tlresearch.batch import input_scope
 from tlresearch.batch.plan import ReportSpec
+from tlresearch.core.errors import TLResearchError
 from tlresearch.core.paths import PACKAGE_DIR, DataPaths
 from tlresearch.core.settings import SETTINGS_FILE
 
@@ -165,30 +166,33 @@ class InputHasher:
         from tlresearch.secrecy.grid_slice import departement_slice
 
         waves = self._region_waves(region, home)
-        if waves is None:  # no readable responses: the page stops, its key says so
-            digest = self.table("responses", region, year, departement=departement, home=home)
-        else:
+        try:
             slices = [[wave, departement_slice(*self._pattern(region, home, wave, own),
                                                departement)]
                       for wave, own in waves.items() if year is None or wave <= year]
             digest = _sha(json.dumps(slices, sort_keys=True).encode())
+        except TLResearchError:  # no grid from these responses: keyed on the region's rows
+            digest = self.table("responses", region, year, home=home)
         self._cache[key] = digest
         return digest
 
-    def _region_waves(self, region: str, home: bool) -> dict | None:
+    def _located(self) -> bool:
+        """Whether the responses say which département each place is in (a table built
+        by ``ingest`` always does): without it a département's page is keyed on its region."""
+        responses = self._frame("responses")
+        return responses is not None and {"place_id", "wave", "departement_code"} <= set(responses)
+
+    def _region_waves(self, region: str, home: bool) -> dict:
         """The region's responses for each wave they have, as its pages select them."""
         key = ("region waves", region, home)
         if key not in self._grids:
             import pandas as pd
 
-            responses = self._frame("responses")
-            if responses is None or "wave" not in responses:
-                self._grids[key] = None
-            else:
-                mask = input_scope.region_mask(responses, region, home)
-                own = responses if mask is None else responses[mask.to_numpy(bool)]
-                waves = pd.to_numeric(own["wave"], errors="coerce")
-                self._grids[key] = {int(w): own for w in sorted(waves.dropna().unique())}
+            responses = self._frame("responses")  # read: _located() said so
+            mask = input_scope.region_mask(responses, region, home)
+            own = responses if mask is None else responses[mask.to_numpy(bool)]
+            waves = pd.to_numeric(own["wave"], errors="coerce")
+            self._grids[key] = {int(w): own for w in sorted(waves.dropna().unique())}
         return self._grids[key]
 
     def _pattern(self, region: str, home: bool, wave: int, own) -> tuple[dict, object]:
@@ -221,7 +225,7 @@ class InputHasher:
         """The full key of one report: ``{"source": ..., "input:responses": ...}``."""
         year = spec.year if "year" in spec.params else None
         home = spec.region == spec.home
-        departement = _departement(spec)
+        departement = _departement(spec) if self._located() else None
         key = {"source": source_hash(),
                "notebook": _sha(Path(spec.notebook).read_bytes()),
                "parameters": _sha(json.dumps(spec.params, sort_keys=True).encode()),
