@@ -1,20 +1,23 @@
-"""Only what changed reruns: one answer corrected in the Creuse, 2025, through the commands.
+"""Only what changed reruns: answers corrected in the Creuse, 2025, through the commands.
 
-Run: ``.venv/bin/python benchmarks/bench_rerun.py [--workers 2] [--column ...]``.
-Prints, asserts nothing.
+Run: ``.venv/bin/python benchmarks/bench_rerun.py [--workers 2]``. Prints, asserts nothing.
 
 1. set-up, not measured: the regional demo (``tlresearch demo``), ``ingest``, and
    ``report`` of the latest wave (every notebook, the region and its départements);
-2. a correction as a lab makes it: one answer of a Creuse place (« Le Moulin ») in the
-   2025 export, then ``tlresearch ingest`` — the raw file edited, the panel rebuilt;
-3. ``tlresearch report`` again, without ``--force``: reports planned, rerun, skipped,
-   and side by side the reports the key scoped to the whole region (the key before
-   issue 19: a panel table hashed on its rows of the region) would have rerun,
-   counted from the same panels;
-4. honesty: every page made again with ``--force`` into another folder, compared with
-   the published one (the provenance's data hash aside): a page whose content moved
-   but was skipped would be stale. Printed: pages that moved, and how many of them
-   were skipped (must be 0).
+2. two corrections, one after the other, as a lab makes them: one answer of a Creuse
+   place in the 2025 export, then ``tlresearch ingest`` — the raw file edited, the
+   panel rebuilt. The first (one more volunteer at « Le Moulin ») moves no « s » of
+   any page; the second (the ETP of a Creuse shared workshop set to 0) moves the
+   pattern of « s » of the wave's grid into another département's row;
+3. after each, ``tlresearch report`` again, without ``--force``: reports planned,
+   rerun (and why), skipped, and side by side the reports the key scoped to the whole
+   region (the key before issue 19: a panel table hashed on its rows of the region)
+   would have rerun, counted from the same panels;
+4. honesty, after each: every page made again with ``--force`` into another folder.
+   Printed: the pages whose content the correction moved (the published page before
+   it against the page made again), and the published pages that differ from the page
+   made again — a stale page, skipped when it should have rerun (must be 0). The
+   provenance's data hash is left out of both comparisons.
 """
 from __future__ import annotations
 
@@ -29,8 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2025
 EXPORT = Path("raw") / "2025" / "DEMO_framaforms_2025.tsv"
-PLACE, POSTCODE = "Le Moulin", "23"
-COLUMNS = {"volunteers": "Nombre de bénévoles", "etp": "Équivalents temps plein"}
+POSTCODE = "23"
+#: (place, column of the export, the corrected answer from the old one)
+CORRECTIONS = (("Le Moulin", "Nombre de bénévoles", lambda old: str(int(old) + 1)),
+               ("L'Atelier partagé de Saint-Marc-à-Frongier", "Équivalents temps plein",
+                lambda old: "0"))
 
 
 def cli(data: Path, *args: str) -> str:
@@ -41,8 +47,8 @@ def cli(data: Path, *args: str) -> str:
     return done.stdout
 
 
-def correct(data: Path, column: str, value: str | None) -> str:
-    """The place's answer in ``column`` set to ``value`` (default: one more)."""
+def correct(data: Path, place: str, column: str, change) -> str:
+    """The place's answer in ``column`` changed by ``change`` (old text -> new text)."""
     path = data / EXPORT
     path.chmod(0o644)
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -51,13 +57,13 @@ def correct(data: Path, column: str, value: str | None) -> str:
                                                         column))
     for i, line in enumerate(lines[1:], 1):
         fields = line.split("\t")
-        if fields[name:name + 1] == [PLACE] and fields[postcode].startswith(POSTCODE):
+        if fields[name:name + 1] == [place] and fields[postcode].startswith(POSTCODE):
             old = fields[target]
-            fields[target] = value if value is not None else str(int(old) + 1)
+            fields[target] = change(old)
             lines[i] = "\t".join(fields)
             path.write_text("\n".join(lines), encoding="utf-8")
-            return f"{column} of {PLACE} ({POSTCODE}, {YEAR}): {old} -> {fields[target]}"
-    sys.exit(f"{PLACE} not found in {path}")
+            return f"{column} of {place} ({POSTCODE}, {YEAR}): {old} -> {fields[target]}"
+    sys.exit(f"{place} not found in {path}")
 
 
 def region_scoped(data: Path, specs) -> dict[str, tuple]:
@@ -91,48 +97,49 @@ def pages(site: Path) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", default="2")
-    parser.add_argument("--column", choices=sorted(COLUMNS), default="volunteers")
-    parser.add_argument("--value", help="the corrected answer (default: one more)")
     args = parser.parse_args()
     temp = Path(tempfile.mkdtemp(prefix="bench-rerun-"))
-    data, site, again = temp / "data", temp / "site", temp / "again"
+    data, site = temp / "data", temp / "site"
     report = ("report", "--year", str(YEAR), "--workers", args.workers, "--no-progress")
     print("set-up: demo, ingest, report of", YEAR, "...", flush=True)
     cli(data, "demo")
     cli(data, "ingest")
     print(cli(data, *report, "--out", str(site)).splitlines()[0])
     specs = plan(data)
-    before = region_scoped(data, specs)
+    for step, (place, column, change) in enumerate(CORRECTIONS, 1):
+        published_before = pages(site)
+        before = region_scoped(data, specs)
+        changed = correct(data, place, column, change)
+        started = time.perf_counter()
+        cli(data, "ingest")
+        ingest = time.perf_counter() - started
+        after = region_scoped(data, specs)
+        started = time.perf_counter()
+        summary = cli(data, *report, "--out", str(site)).splitlines()[0]
+        rerun_seconds = time.perf_counter() - started
+        log = sorted((site / ".state").glob("run-*.log"))[-1].read_text(encoding="utf-8")
+        rerun = dict(re.findall(r"INFO run (\S+): (.*)", log))
+        old = sum(before[s.name] != after[s.name] for s in specs)
 
-    changed = correct(data, COLUMNS[args.column], args.value)
-    started = time.perf_counter()
-    cli(data, "ingest")
-    ingest = time.perf_counter() - started
-    after = region_scoped(data, specs)
-    started = time.perf_counter()
-    summary = cli(data, *report, "--out", str(site)).splitlines()[0]
-    rerun_seconds = time.perf_counter() - started
-    state = sorted((site / ".state").glob("run-*.log"))[-1].read_text(encoding="utf-8")
-    rerun = re.findall(r"INFO run (\S+): (.*)", state)
-    old = sum(before[s.name] != after[s.name] for s in specs)
+        print(f"\ncorrection {step}: {changed}; ingest {ingest:.1f} s")
+        print(f"{'':<34}{'key by page (now)':>20}{'key by region (before)':>24}")
+        print(f"{'reports planned':<34}{len(specs):>20}{len(specs):>24}")
+        print(f"{'reports rerun':<34}{len(rerun):>20}{old:>24}")
+        print(f"{'reports skipped':<34}{len(specs) - len(rerun):>20}{len(specs) - old:>24}")
+        print(f"report run: {summary} in {rerun_seconds:.1f} s")
+        for name, why in rerun.items():
+            print(f"  rerun {name}: {why}")
 
-    print(f"\ncorrection: {changed}; ingest {ingest:.1f} s")
-    print(f"{'':<34}{'key by page (now)':>20}{'key by region (before)':>24}")
-    print(f"{'reports planned':<34}{len(specs):>20}{len(specs):>24}")
-    print(f"{'reports rerun':<34}{len(rerun):>20}{old:>24}")
-    print(f"{'reports skipped':<34}{len(specs) - len(rerun):>20}{len(specs) - old:>24}")
-    print(f"report run: {summary} in {rerun_seconds:.1f} s")
-    for name, why in rerun:
-        print(f"  rerun {name}: {why}")
-
-    print("\nhonesty: every page again with --force ...", flush=True)
-    cli(data, *report, "--out", str(again), "--force")
-    published, fresh = pages(site), pages(again)
-    moved = sorted(p for p in fresh if published.get(p) != fresh[p])
-    rerun_pages = {s.output for s in specs if s.name in dict(rerun)}
-    stale = [p for p in moved if p not in rerun_pages]
-    print(f"pages whose content moved: {len(moved)} ({', '.join(moved)}); "
-          f"of them skipped (stale): {len(stale)}{' ' + ', '.join(stale) if stale else ''}")
+        again = temp / f"again-{step}"
+        cli(data, *report, "--out", str(again), "--force")
+        published, fresh = pages(site), pages(again)
+        moved = sorted(p for p in fresh if published_before.get(p) != fresh[p])
+        stale = sorted(p for p in fresh if published.get(p) != fresh[p])
+        print(f"honesty (every page made again with --force): content moved by the "
+              f"correction on {len(moved)} page(s) ({', '.join(moved)}), all rerun: "
+              f"{'yes' if not set(moved) - {s.output for s in specs if s.name in rerun} else 'NO'}; "
+              f"published pages that differ from the page made again (stale): {len(stale)}"
+              f"{' ' + ', '.join(stale) if stale else ''}", flush=True)
     print(f"folder: {temp}")
 
 
