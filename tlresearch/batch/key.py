@@ -102,13 +102,14 @@ class InputHasher:
         frame = self._table(name)
         return frame if isinstance(frame, pd.DataFrame) else None
 
-    def _rows(self, frame, region: str, home: bool, departement: str | None, year):
-        """The rows of ``frame`` a page of ``region`` (or ``departement``) reads."""
+    def _mask(self, frame, region: str, home: bool, departement: str | None, year):
+        """Which rows of ``frame`` a page of ``region`` (or ``departement``) reads."""
+        import numpy as np
         import pandas as pd
 
+        keep = np.ones(len(frame), dtype=bool)
         if year is not None and "wave" in frame:
-            frame = frame[pd.to_numeric(frame["wave"], errors="coerce").le(year)
-                          .fillna(False).to_numpy(bool)]
+            keep &= pd.to_numeric(frame["wave"], errors="coerce").le(year).fillna(False).to_numpy(bool)
         if departement is not None:
             ids = self._departement_places(departement, year)
             mask = input_scope.departement_mask(frame, departement, ids)
@@ -117,7 +118,17 @@ class InputHasher:
             if mask is None and "place_id" in frame and (places := self._frame("places")) is not None:
                 ids = input_scope.region_places(places, region, home)
                 mask = None if ids is None else frame["place_id"].isin(ids)
-        return frame if mask is None else frame[mask.to_numpy(bool)]
+        return keep if mask is None else keep & mask.to_numpy(bool)
+
+    def _row_hashes(self, name: str, frame):
+        """One hash per row of the table, computed once for every report's rows."""
+        key = ("row hashes", name)
+        if key not in self._cache:
+            import pandas as pd
+
+            self._cache[key] = pd.util.hash_pandas_object(frame.astype(object),
+                                                          index=False).to_numpy()
+        return self._cache[key]
 
     def _departement_places(self, departement: str, year) -> set:
         key = ("places of", departement, year)
@@ -141,8 +152,8 @@ class InputHasher:
         elif isinstance(frame, bytes):
             digest = _sha(frame)
         else:
-            rows = self._rows(frame, region, home, departement, year)
-            header = json.dumps([[c, str(t)] for c, t in rows.dtypes.items()]).encode()
+            rows = self._mask(frame, region, home, departement, year)
+            header = json.dumps([[c, str(t)] for c, t in frame.dtypes.items()]).encode()
             if departement is not None and name == "responses":
                 # what a département's page reads of the whole table: the waves (its
                 # « previous wave ») and whether the data are the demo's (its banner)
@@ -152,8 +163,7 @@ class InputHasher:
                         {int(w) for w in waves.dropna() if year is None or w <= year}),
                     "demo": bool("demo" in frame and frame["demo"].fillna(False).astype(bool).any()),
                 }).encode()
-            values = pd.util.hash_pandas_object(rows.astype(object), index=False)
-            digest = _sha(header + values.to_numpy().tobytes())
+            digest = _sha(header + self._row_hashes(name, frame)[rows].tobytes())
         self._cache[key] = digest
         return digest
 
@@ -167,9 +177,11 @@ class InputHasher:
 
         waves = self._region_waves(region, home)
         try:
-            slices = [[wave, departement_slice(*self._pattern(region, home, wave, own),
-                                               departement)]
-                      for wave, own in waves.items() if year is None or wave <= year]
+            slices = []
+            for wave, own in waves.items():
+                if year is None or wave <= year:
+                    pattern, rows, facts = self._pattern(region, home, wave, own)
+                    slices.append([wave, departement_slice(pattern, rows, departement, facts)])
             digest = _sha(json.dumps(slices, sort_keys=True).encode())
         except TLResearchError:  # no grid from these responses: keyed on the region's rows
             digest = self.table("responses", region, year, home=home)
@@ -195,17 +207,20 @@ class InputHasher:
             self._grids[key] = {int(w): own for w in sorted(waves.dropna().unique())}
         return self._grids[key]
 
-    def _pattern(self, region: str, home: bool, wave: int, own) -> tuple[dict, object]:
-        """The wave's pattern of hidden cells (the pages' own cache) and its rows."""
+    def _pattern(self, region: str, home: bool, wave: int, own) -> tuple:
+        """The wave's pattern of hidden cells (the pages' own cache), its rows and what
+        every département's slice shares (:func:`~tlresearch.secrecy.grid_slice.wave_facts`)."""
         key = (region, home, wave)
         if key not in self._grids:
             import pandas as pd
 
+            from tlresearch.secrecy.grid_slice import wave_facts
             from tlresearch.secrecy.wave_cache import wave_pattern
 
             rows = own[pd.to_numeric(own["wave"], errors="coerce").eq(wave).fillna(False)
                        .to_numpy(bool)]
-            self._grids[key] = (wave_pattern(own, wave, self.paths.processed / "secrecy"), rows)
+            pattern = wave_pattern(own, wave, self.paths.processed / "secrecy")
+            self._grids[key] = (pattern, rows, wave_facts(pattern, rows))
         return self._grids[key]
 
     def geography(self, region: str) -> str:

@@ -40,7 +40,27 @@ from tlresearch.secrecy.wave_cache import MARGIN_SUMS, PAGE_SUMS
 from tlresearch.secrecy.wave_secrecy import UNKNOWN_DEPARTEMENT
 
 
-def departement_slice(pattern: dict, rows: pd.DataFrame, departement: str) -> dict:
+def wave_facts(pattern: dict, rows: pd.DataFrame) -> dict:
+    """What every page of the wave prints of the whole grid, and who is in it: computed
+    once per wave for all its départements (see :func:`departement_slice`)."""
+    departements = rows["departement_code"].astype("string").fillna(UNKNOWN_DEPARTEMENT)
+    hidden: dict[str, list[str]] = {}
+    for row, column in pattern["hidden"]:
+        hidden.setdefault(str(row), []).append(str(column))
+    margins: dict[str, list[str]] = {}
+    for variable, rows_hidden in pattern["margins"].items():
+        for row in rows_hidden:
+            margins.setdefault(str(row), []).append(str(variable))
+    return {"departements": set(departements.unique()), "hidden": hidden, "margins": margins,
+            "types": sorted({"" if pd.isna(t) else str(t) for t in rows["typology"]}),
+            "sums": [v for v in dict.fromkeys((*PAGE_SUMS, *MARGIN_SUMS))
+                     if v in rows and pd.to_numeric(rows[v], errors="coerce").notna().any()],
+            "merged_types": [str(t) for t in pattern["merged_types"]],
+            "withheld": [str(v) for v in pattern["withheld"]]}
+
+
+def departement_slice(pattern: dict, rows: pd.DataFrame, departement: str,
+                      facts: dict | None = None) -> dict:
     """The part of a wave's grid a page of ``departement`` can print, as plain data.
 
     Parameters
@@ -51,6 +71,8 @@ def departement_slice(pattern: dict, rows: pd.DataFrame, departement: str) -> di
         The wave's responses of the region the grid was solved on.
     departement
         The département's code.
+    facts
+        :func:`wave_facts` of ``pattern`` and ``rows``, when already computed.
 
     Returns
     -------
@@ -61,19 +83,12 @@ def departement_slice(pattern: dict, rows: pd.DataFrame, departement: str) -> di
         (the region's types of place, which are the columns), ``sums`` (the sums the
         wave has), ``merged_types`` and ``withheld``.
     """
+    facts = facts or wave_facts(pattern, rows)
     row = str(departement)
-    departements = rows["departement_code"].astype("string").fillna(UNKNOWN_DEPARTEMENT)
-    types = rows["typology"].astype("string")
-    sums = [v for v in dict.fromkeys((*PAGE_SUMS, *MARGIN_SUMS))
-            if v in rows and pd.to_numeric(rows[v], errors="coerce").notna().any()]
-    return {"in_grid": bool(departements.eq(row).any()),
-            "hidden": sorted(str(c) for r, c in pattern["hidden"] if str(r) == row),
-            "margins": sorted(str(v) for v, hidden in pattern["margins"].items()
-                              if row in map(str, hidden)),
-            "types": sorted({"" if pd.isna(t) else str(t) for t in types}),
-            "sums": sums,
-            "merged_types": [str(t) for t in pattern["merged_types"]],
-            "withheld": [str(v) for v in pattern["withheld"]]}
+    return {"in_grid": row in facts["departements"],
+            "hidden": sorted(facts["hidden"].get(row, [])),
+            "margins": sorted(facts["margins"].get(row, [])),
+            **{k: facts[k] for k in ("types", "sums", "merged_types", "withheld")}}
 
 
-__all__ = ["departement_slice"]
+__all__ = ["departement_slice", "wave_facts"]
