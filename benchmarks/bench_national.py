@@ -18,10 +18,12 @@ Measured side by side in one run, same notebook, same reports, same number of wo
    report (mean of the per-report times, and wall time x workers / reports), peak RSS
    per worker process (its kernel included), sampled every 0.2 s;
 3. **rerun after one answer changed**: one 2025 answer (volunteers) of a place of the
-   first region is corrected in its raw export, as a lab does, then ``tlresearch
-   ingest`` rebuilds the panel and the grid runs again without ``--force``: reports
-   planned, rerun and skipped, wall time, and side by side the reports the key scoped
-   to the whole region (before issue 19) would have rerun, counted on the same panels;
+   region with the most départements in the grid is corrected in its raw export, as a
+   lab does, then ``tlresearch ingest`` rebuilds the panel and the grid runs again
+   without ``--force``: reports planned, rerun and skipped, wall time, and side by side
+   the reports the key scoped to the whole region (before issue 19) would have rerun,
+   counted on the same panels (expected: the region's Panorama and its département's,
+   against the region's and every one of its départements');
 4. **a projection** (stated as such, not a measurement) for ten waves on N machines of W
    workers each: reports x waves x seconds per report / (N x W), plus the fixed cost.
 """
