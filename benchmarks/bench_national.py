@@ -17,9 +17,13 @@ Measured side by side in one run, same notebook, same reports, same number of wo
 2. **the grid**, forced, with the local pool then with Dask: wall time, seconds per
    report (mean of the per-report times, and wall time x workers / reports), peak RSS
    per worker process (its kernel included), sampled every 0.2 s;
-3. **rerun after one region's data changed**: one answer of a place of the first
-   region is changed in ``responses.parquet`` for 2025, then the grid runs again without
-   ``--force``: share of reports rerun and wall time;
+3. **rerun after one answer changed**: one 2025 answer (volunteers) of a place of the
+   region with the most départements in the grid is corrected in its raw export, as a
+   lab does, then ``tlresearch ingest`` rebuilds the panel and the grid runs again
+   without ``--force``: reports planned, rerun and skipped, wall time, and side by side
+   the reports the key scoped to the whole region (before issue 19) would have rerun,
+   counted on the same panels (expected: the region's Panorama and its département's,
+   against the region's and every one of its départements');
 4. **a projection** (stated as such, not a measurement) for ten waves on N machines of W
    workers each: reports x waves x seconds per report / (N x W), plus the fixed cost.
 """
@@ -100,22 +104,47 @@ def run(paths, notebooks, territories, out, workers, executor, force=True):
     return summary, wall, peaks
 
 
-def change_one_region(paths, region: str) -> str:
-    """Change one 2025 answer of a place of ``region``, keeping the panel's metadata."""
+def correct_one_answer(paths, region: str) -> tuple[str, str]:
+    """One more volunteer for a 2025 place of ``region``, in its raw export (the demo's
+    2025 export is a tab-separated file; the line is found from the panel's
+    ``source_file`` and ``source_row``), then ``tlresearch ingest``.
+
+    Returns what changed and the place's département.
+    """
     import pandas as pd
 
-    from tlresearch.core.storage import read_parquet_metadata, write_parquet
+    responses = pd.read_parquet(paths.processed_table("responses"))
+    mine = responses[(responses["region_code"] == region) & (responses["wave"] == YEAR)
+                     & responses["departement_code"].notna()]
+    for row in mine.itertuples():
+        path = paths.raw / str(row.source_file)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        header = lines[0].split("\t")
+        column = next((i for i, name in enumerate(header) if name == "Nombre de bénévoles"), None)
+        fields = lines[int(row.source_row) - 1].split("\t")  # the header is line 1
+        named = dict(zip(header, fields)).get("Nom du tiers-lieu") == row.place_name
+        if column is None or len(fields) != len(header) or not named \
+                or not fields[column].isdigit():
+            continue  # not a plain line of this place with a number of volunteers
+        old = fields[column]
+        fields[column] = str(int(old) + 1)
+        lines[int(row.source_row) - 1] = "\t".join(fields)
+        path.chmod(0o644)
+        path.write_text("\n".join(lines), encoding="utf-8")
+        cli(paths.root, "ingest")
+        return (f"volunteers of {row.place_id} (département {row.departement_code}, region "
+                f"{region}, {YEAR}): {old} -> {fields[column]} in {row.source_file}, then "
+                "ingest", str(row.departement_code))
+    sys.exit(f"no plain 2025 line with a number of volunteers in region {region}")
 
-    table = paths.processed_table("responses")
-    metadata = read_parquet_metadata(table)
-    frame = pd.read_parquet(table)
-    mask = (frame["region_code"] == region) & (frame["wave"] == YEAR)
-    row = frame.index[mask][0]
-    column = "volunteers" if "volunteers" in frame else frame.select_dtypes("number").columns[-1]
-    frame.loc[row, column] = (frame.loc[row, column] if pd.notna(frame.loc[row, column])
-                              else 0) + 1
-    write_parquet(table, frame, metadata)
-    return f"{column} of {frame.loc[row, 'place_id']} (region {region}, {YEAR})"
+
+def region_scoped(paths, specs) -> dict[str, tuple]:
+    """What the key before issue 19 hashed of the panel: each table on its region's rows."""
+    from tlresearch.batch.key import InputHasher
+
+    hasher = InputHasher(paths)
+    return {s.name: tuple(hasher.table(n, s.region, s.year) for n in s.inputs
+                          if n in ("responses", "staff", "places")) for s in specs}
 
 
 def main() -> None:
@@ -174,15 +203,25 @@ def main() -> None:
         print(f"{label:<44}{fmt(a)}{fmt(b).rjust(20)}")
     print(f"dask / local wall time: {results['dask'][1] / results['local'][1]:.2f}")
 
-    region = next(iter(territories))
-    changed = change_one_region(paths, region)
+    from tlresearch.batch.plan import plan_reports
+
+    region = max(territories, key=lambda r: len(territories[r]))  # most départements
+    specs = plan_reports(paths, [PANORAMA], [YEAR], territories)
+    before = region_scoped(paths, specs)
+    changed, departement = correct_one_answer(paths, region)
+    by_region = sum(before[k] != v for k, v in region_scoped(paths, specs).items())
     summary, wall, _ = run(paths, [PANORAMA], territories, temp / "site-local", w, "local",
                            force=False)[:3]
     rerun = sum(1 for r in summary.reports if r.seconds > 0)  # not carried failures
-    print(f"\nrerun after one change ({changed}): {rerun}/{n_reports} reports rerun "
-          f"({rerun / n_reports:.0%}, expected {len(territories[region])}: region {region} "
-          f"and its départements), {wall:.1f} s = {wall / results['local'][1]:.0%} of the "
-          "full grid")
+    print(f"\nrerun after one correction ({changed}):")
+    print(f"{'':<20}{'key by page (now)':>20}{'key by region (before)':>24}")
+    for label, now, then in (("reports planned", n_reports, n_reports),
+                             ("reports rerun", rerun, by_region),
+                             ("reports skipped", n_reports - rerun, n_reports - by_region)):
+        print(f"{label:<20}{now:>20}{then:>24}")
+    print(f"expected now: 2 (region {region} and département {departement}); before: "
+          f"{len(territories[region])} (the region and each of its départements); "
+          f"{wall:.1f} s = {wall / results['local'][1]:.0%} of the full grid")
     per_report = results["local"][1] * w / n_reports
     full = 119 * args.waves_projected
     print(f"\nPROJECTION (not measured): {args.waves_projected} waves x 119 Panoramas = "

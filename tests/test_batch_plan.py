@@ -157,3 +157,39 @@ def test_library_source_is_in_the_key(tmp_path):
     assert why_run(entry, {"source": "other", "notebook": "n"}, True, force=False,
                    retry_failed=False) == "library source changed"
     assert json.dumps(entry)  # plain data, written as is in the manifest
+
+
+def test_a_departements_page_is_keyed_on_its_places_and_the_region_on_its_unlocated(paths):
+    """A département's page reads the rows of its places; the folder's own region also
+    counts the places whose commune was not found (no region, no département)."""
+    responses = pd.DataFrame({
+        "place_id": ["a", "b", "c", "d"], "wave": [2025] * 4,
+        "region_code": ["75", "75", "75", None], "departement_code": ["33", "64", "64", None],
+        "typology": ["coworking"] * 4, "etp": [1.0, 2.0, 3.0, 4.0]})
+    responses.to_parquet(paths.processed_table("responses"), index=False)
+    responses[["place_id", "region_code", "departement_code"]].to_parquet(
+        paths.processed_table("places"), index=False)
+    panorama = NOTEBOOKS / "40-panorama.ipynb"
+    specs = {s.territory: s for s in plan_reports(paths, [panorama], [2025],
+                                                   {"75": ["75", "33", "64"]})}
+    before = {t: InputHasher(paths).key(s) for t, s in specs.items()}
+    assert "input:secrecy" in before["33"] and "input:secrecy" not in before["75"]
+
+    def answer(place, etp):
+        responses.loc[responses["place_id"] == place, "etp"] = etp
+        responses.to_parquet(paths.processed_table("responses"), index=False)
+        return {t: InputHasher(paths).key(s) for t, s in specs.items()}
+
+    after = answer("d", 40.0)  # the place of no known commune: the region's page only
+    assert [t for t in specs if after[t] != before[t]] == ["75"]
+    again = answer("c", 30.0)  # a place of the Pyrénées-Atlantiques: its pages and the region's
+    assert [t for t in specs if again[t] != after[t]] == ["75", "64"]
+
+
+def test_responses_that_do_not_say_the_departement_key_its_pages_on_the_region(paths):
+    # the fixture's responses have no departement_code: a département's page sees the region
+    spec, = plan_reports(paths, [NOTEBOOKS / "40-panorama.ipynb"], [2025], {"75": ["33"]})
+    key = InputHasher(paths).key(spec)
+    assert "input:secrecy" not in key
+    assert key["input:responses"] == InputHasher(paths).table("responses", "75", 2025,
+                                                              home=True)

@@ -44,6 +44,17 @@ MARGIN_SUMS = ("staff_total", "cdi", "cdd", "other_contracts", "interns", "civic
 SCHEME = 7  # 4: counts in clear; 5: 3 contributors; 6: withheld; 7: ±10 %, fine types
 
 
+def _wave_rows(responses: pd.DataFrame, wave: int) -> pd.DataFrame:
+    rows = responses[pd.to_numeric(responses["wave"]).eq(int(wave)).to_numpy()]
+    return rows.sort_values("place_id", kind="stable") if "place_id" in rows else rows
+
+
+def _pattern_path(folder, wave: int, rows: pd.DataFrame, sums, margin_sums,
+                  rule: SecrecyRule) -> Path:
+    key = grid_key(rows, (*sums, "|", *margin_sums), rule)
+    return Path(folder) / f"vague_{int(wave)}_{key}.json"
+
+
 def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None, *,
                  sums=PAGE_SUMS, margin_sums=MARGIN_SUMS,
                  rule: SecrecyRule | None = None) -> WaveSecrecy:
@@ -60,15 +71,13 @@ def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None,
     sums, margin_sums, rule
         As in :func:`~tlresearch.secrecy.wave_secrecy.protect_wave`.
     """
-    rows = responses[pd.to_numeric(responses["wave"]).eq(int(wave)).to_numpy()]
-    rows = rows.sort_values("place_id", kind="stable") if "place_id" in rows else rows
+    rows = _wave_rows(responses, wave)
     rule = rule or SecrecyRule()
     def solve() -> WaveSecrecy:
         return protect_wave(rows, sums=sums, margin_sums=margin_sums, rule=rule)
     if folder is None:
         return solve()
-    key = grid_key(rows, (*sums, "|", *margin_sums), rule)
-    path = Path(folder) / f"vague_{int(wave)}_{key}.json"
+    path = _pattern_path(folder, wave, rows, sums, margin_sums, rule)
     try:
         from filelock import FileLock
 
@@ -86,6 +95,28 @@ def wave_secrecy(responses: pd.DataFrame, wave: int, folder: Path | None = None,
         return solve()
 
 
+def wave_pattern(responses: pd.DataFrame, wave: int, folder: Path | None = None, *,
+                 sums=PAGE_SUMS, margin_sums=MARGIN_SUMS,
+                 rule: SecrecyRule | None = None) -> dict:
+    """The pattern of ``wave``'s grid as kept in ``folder`` (:func:`pattern_of`), without
+    tabulating the grid again when it is kept there; solved (and kept) otherwise.
+
+    What a report's key reads (:mod:`tlresearch.batch.key`): which cells are hidden,
+    not the figures — a few milliseconds per wave instead of rebuilding every table.
+    """
+    rule = rule or SecrecyRule()
+    if folder is not None:
+        path = _pattern_path(folder, wave, _wave_rows(responses, wave), sums, margin_sums, rule)
+        try:
+            pattern = json.loads(path.read_text(encoding="utf-8"))
+            if set(pattern) == _PATTERN_KEYS:
+                return pattern
+        except (OSError, ValueError):
+            pass  # not solved yet (or damaged): solved and kept below
+    return pattern_of(wave_secrecy(responses, wave, folder, sums=sums,
+                                   margin_sums=margin_sums, rule=rule))
+
+
 def grid_key(rows: pd.DataFrame, sums, rule: SecrecyRule) -> str:
     """A short hash of everything the grid depends on (16 hex digits)."""
     columns = [c for c in ("departement_code", "typology", *sums) if c in rows.columns]
@@ -98,15 +129,24 @@ def grid_key(rows: pd.DataFrame, sums, rule: SecrecyRule) -> str:
     return digest.hexdigest()[:16]
 
 
-def _pattern_json(grid: WaveSecrecy) -> str:
+_PATTERN_KEYS = {"merged_types", "hidden", "margins", "withheld"}
+
+
+def pattern_of(grid: WaveSecrecy) -> dict:
+    """What a grid decided, as plain data: hidden cells ``[row, column]`` (the same in
+    every sum), the hidden rows of each sum printed alone (``margins``), the merged
+    types and the withheld sums. No figure: the tables are tabulated from the answers."""
     hidden = grid.hidden
     cells = [[str(r), str(c)] for r in hidden.index for c in hidden.columns
              if bool(hidden.loc[r, c])]
     margins = {v: [str(r) for r in t.suppressed.index if bool(t.suppressed.loc[r].iloc[0])]
                for v, t in grid.margins.items()}
-    return json.dumps({"merged_types": list(grid.merged_types), "hidden": cells,
-                       "margins": margins, "withheld": list(grid.withheld)},
-                      ensure_ascii=False, indent=1) + "\n"
+    return {"merged_types": list(grid.merged_types), "hidden": cells,
+            "margins": margins, "withheld": list(grid.withheld)}
+
+
+def _pattern_json(grid: WaveSecrecy) -> str:
+    return json.dumps(pattern_of(grid), ensure_ascii=False, indent=1) + "\n"
 
 
 def _read(path: Path, rows: pd.DataFrame, sums, margin_sums,
@@ -124,4 +164,5 @@ def _read(path: Path, rows: pd.DataFrame, sums, margin_sums,
                         withheld=tuple(pattern["withheld"]))
 
 
-__all__ = ["wave_secrecy", "grid_key", "PAGE_SUMS", "MARGIN_SUMS"]
+__all__ = ["wave_secrecy", "wave_pattern", "pattern_of", "grid_key", "PAGE_SUMS",
+           "MARGIN_SUMS"]
