@@ -94,3 +94,17 @@ def test_data_dir_may_follow_the_command(tmp_path):
         assert f"the data folder {missing} does not exist" in run.stderr, run.stderr
         assert len(run.stderr.strip().splitlines()) == 1
     assert not missing.exists()
+
+
+def test_a_notebook_is_named_by_its_path_or_by_its_name(tmp_path):
+    """« --notebooks 40-panorama » is the published notebook; a path stays a path, and a
+    name that is neither gives the one-line « not found » (its path as typed)."""
+    from tlresearch.cli import _notebook
+    from tlresearch.core.paths import NOTEBOOK_DIR
+
+    assert _notebook("40-panorama") == NOTEBOOK_DIR / "40-panorama.ipynb"
+    assert _notebook("40-panorama.ipynb") == NOTEBOOK_DIR / "40-panorama.ipynb"
+    mine = tmp_path / "40-panorama.ipynb"
+    mine.write_text("{}", encoding="utf-8")
+    assert _notebook(str(mine)) == mine
+    assert _notebook("99-absent") == Path("99-absent") and not _notebook("99-absent").is_file()

@@ -42,3 +42,26 @@ def test_estimate_total_survival_and_xlsx(demo_data_dir, tmp_path):
     path = tlresearch.to_xlsx(table, tmp_path / "totaux.xlsx")
     cells = [c for row in load_workbook(path).active.iter_rows(values_only=True) for c in row]
     assert "Salariés en CDI" in cells and any(str(c).startswith("Source") for c in cells)
+
+
+def test_a_national_folder_covers_every_region_and_counts_unlocated_places_at_home(tmp_path):
+    """A national network's folder (every region's survey): another region and its
+    départements are territories of their own (their Panoramas print their coverage),
+    and the places of no known commune count in the folder's own region only."""
+    from tlresearch.cli import main
+    from tlresearch.report.notebook_helpers import known_places
+
+    data = tmp_path / "national"
+    assert main(["demo", "--regions", "all", "--scale", "0.05", "--data-dir", str(data)]) == 0
+    assert main(["ingest", "--data-dir", str(data)]) == 0
+    region = tlresearch.coverage(2025, "11", by="departement_code", data_dir=data)
+    assert set(region["Territoire"]) == {"Île-de-France"}
+    assert set(region["code_departement_code"]) <= {"75", "77", "78", "91", "92", "93", "94",
+                                                    "95", "inconnu"}
+    seine_et_marne = tlresearch.coverage(2025, "77", data_dir=data)
+    assert seine_et_marne["Territoire"][0] == "Seine-et-Marne (77)"
+    split = region.set_index("code_departement_code")["Lieux connus"]
+    assert split.get("77") == seine_et_marne["Lieux connus"][0]
+    assert known_places(2025, "11", str(data)) == region["Lieux connus"].sum()
+    # The folder's own region (75) and a département of it still read as before.
+    assert tlresearch.coverage(2025, None, data_dir=data)["Territoire"][0] == "Nouvelle-Aquitaine"

@@ -365,6 +365,15 @@ def _report(args: argparse.Namespace, paths) -> int:
     return summary.exit_code
 
 
+def _notebook(name: str) -> Path:
+    """A notebook given as a path, or by its name in ``notebooks/`` (« 40-panorama »)."""
+    from tlresearch.core.paths import NOTEBOOK_DIR
+
+    path = Path(name)
+    named = NOTEBOOK_DIR / (path.name if path.suffix == ".ipynb" else f"{path.name}.ipynb")
+    return path if path.is_file() or not named.is_file() else named
+
+
 def _report_scope(args: argparse.Namespace, paths):
     """Years, ``{region: territories}`` and notebooks of a report run, all checked.
 
@@ -402,7 +411,7 @@ def _report_scope(args: argparse.Namespace, paths):
             for territory in codes:
                 validate_parameters(year, territory, paths.root, region=region)
     # 00-explorer.ipynb is the lab's workbench (make lab), not a report to publish.
-    notebooks = [Path(n) for n in args.notebooks] if args.notebooks else sorted(
+    notebooks = [_notebook(n) for n in args.notebooks] if args.notebooks else sorted(
         p for p in NOTEBOOK_DIR.glob("*.ipynb") if not p.name.startswith("00-"))
     missing = [str(n) for n in notebooks if not n.is_file()]
     if missing or not notebooks:

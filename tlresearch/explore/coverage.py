@@ -91,9 +91,10 @@ def coverage(wave: int | None = None, territory: str | int | None = None,
                             f"{', '.join(COVERAGE_SPLITS)}")
     where = _territory(territory, data_dir)
     # A place whose commune was not found answered this network's survey: it counts in
-    # the region's coverage (in no département's), never in another region's.
+    # the folder's region's coverage (in no département's), never in another region's.
+    home = where.level == "region" and where.code == home_region(data_dir)
     table = coverage_table(known(data_dir), wave, where.column, where.code, by,
-                           unlocated_inside=where.level == "region")
+                           unlocated_inside=home)
     french = pd.DataFrame({"Territoire": where.label, "Vague": table["wave"]})
     if by:
         french[COVERAGE_SPLITS[by]] = table[by]
@@ -147,8 +148,20 @@ def estimate_total(variable: str | list[str] | None = None, wave: int | None = N
 
 
 def _territory(code, data_dir):
-    """The territory named by ``code``; None is the data folder's region (``reseau.yaml``)."""
+    """The territory named by ``code``; None is the data folder's region (``reseau.yaml``).
+
+    A folder may hold several regions' surveys (a national network): a code that is
+    not the folder's region's (nor one of its départements) but another region's, or
+    one of its départements, is read within that region.
+    """
+    from tlresearch.stats.territory_codes import region_of
+
     region = home_region(data_dir)
     code = region if code is None else code
     places = read_tables(data_dir, "places")[0] if len(str(code).strip()) == 9 else None
-    return read_territory(code, places, region)
+    try:
+        return read_territory(code, places, region)
+    except ExplorerError:
+        if region_of(code) in (None, region):
+            raise
+        return read_territory(code, places, region_of(code))

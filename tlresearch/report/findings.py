@@ -152,7 +152,7 @@ def _respondents_sentence(row, year: int) -> str:
     known = row.get("known")
     out_of = ("" if known is None or is_missing(known) else
               f", sur {format_count(known)}{NBSP}lieux connus du réseau")
-    return f"{format_count(n)}{NBSP}{places} à l'enquête {int(year)}{out_of}{change}."
+    return f"{format_count(n)}{NBSP}{places} à l'enquête {int(year)}{change}{out_of}."
 
 
 def _staff_sentence(rows, card: dict[str, str]) -> str:

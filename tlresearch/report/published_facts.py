@@ -139,7 +139,9 @@ def paired_facts(block, year: int, departement: str | None, source: str) -> pd.D
     for csv in published_csvs(block):
         if "Lieux comparés" not in csv.columns or str(year) not in csv.columns:
             continue
-        position = list(csv.columns).index(str(year)) - list(csv.columns).index("Lieux comparés")
+        # « 180 puis 185 »: the base of each wave, in the order of the waves' columns.
+        waves = [str(c) for c in csv.columns if str(c).isdigit()]
+        position = waves.index(str(year)) + 1
         for record in csv.to_dict("records"):
             variable = variable_of.get(record["Indicateur"])
             text = record[str(year)]

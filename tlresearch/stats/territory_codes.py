@@ -22,6 +22,27 @@ def _codes() -> tuple[frozenset, frozenset]:
             frozenset(communes["departement_code"].dropna().astype(str)))
 
 
+def region_of(code) -> str | None:
+    """The region of a region's or a département's code; None for anything else.
+
+    Examples
+    --------
+    >>> region_of("11"), region_of("77"), region_of("2A"), region_of("243300316")
+    ('11', '11', '94', None)
+    """
+    from tlresearch.geo.datafrance import all_communes
+
+    text = str(code).strip()
+    region_codes, departement_codes = _codes()
+    if text in region_codes:
+        return text
+    if text in departement_codes:
+        communes = all_communes()
+        found = communes.loc[communes["departement_code"].astype(str) == text, "region_code"]
+        return str(found.dropna().iloc[0]) if len(found.dropna()) else None
+    return None
+
+
 def territory_pair(territory, region: str = DEFAULT_REGION) -> tuple[str, str]:
     """``(level, code)`` of a territory given as a pair or as a bare code.
 
