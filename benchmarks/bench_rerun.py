@@ -6,8 +6,8 @@ Run: ``.venv/bin/python benchmarks/bench_rerun.py [--workers 2]``. Prints, asser
    ``report`` of the latest wave (every notebook, the region and its départements);
 2. two corrections, one after the other, as a lab makes them: one answer of a Creuse
    place in the 2025 export, then ``tlresearch ingest`` — the raw file edited, the
-   panel rebuilt. The first (one more volunteer at « Le Moulin ») moves no « s » of
-   any page; the second (the ETP of a Creuse shared workshop set to 0) moves the
+   panel rebuilt. The first (one more volunteer at « La Cellette Coworking ») moves no « s » of
+   any page; the second (the ETP of a Creuse fablab set to 0) moves the
    pattern of « s » of the wave's grid into another département's row;
 3. after each, ``tlresearch report`` again, without ``--force``: reports planned,
    rerun (and why), skipped, and side by side the reports the key scoped to the whole
@@ -34,8 +34,8 @@ YEAR = 2025
 EXPORT = Path("raw") / "2025" / "DEMO_framaforms_2025.tsv"
 POSTCODE = "23"
 #: (place, column of the export, the corrected answer from the old one)
-CORRECTIONS = (("Le Moulin", "Nombre de bénévoles", lambda old: str(int(old) + 1)),
-               ("L'Atelier partagé de Saint-Marc-à-Frongier", "Équivalents temps plein",
+CORRECTIONS = (("La Cellette Coworking", "Nombre de bénévoles", lambda old: str(int(old) + 1)),
+               ("Guéret Fablab", "Équivalents temps plein",
                 lambda old: "0"))
 
 

