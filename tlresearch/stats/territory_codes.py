@@ -14,12 +14,14 @@ from tlresearch.core.paths import DEFAULT_REGION
 
 
 @lru_cache(maxsize=1)
-def _codes() -> tuple[frozenset, frozenset]:
+def _codes() -> tuple[frozenset, dict[str, str]]:
+    """Region codes, and the region of each département code."""
     from tlresearch.geo.datafrance import all_communes, regions
 
-    communes = all_communes()
+    communes = all_communes().dropna(subset=["departement_code", "region_code"])
     return (frozenset(regions()["code"].astype(str)),
-            frozenset(communes["departement_code"].dropna().astype(str)))
+            dict(zip(communes["departement_code"].astype(str),
+                     communes["region_code"].astype(str))))
 
 
 def region_of(code) -> str | None:
@@ -30,17 +32,9 @@ def region_of(code) -> str | None:
     >>> region_of("11"), region_of("77"), region_of("2A"), region_of("243300316")
     ('11', '11', '94', None)
     """
-    from tlresearch.geo.datafrance import all_communes
-
     text = str(code).strip()
-    region_codes, departement_codes = _codes()
-    if text in region_codes:
-        return text
-    if text in departement_codes:
-        communes = all_communes()
-        found = communes.loc[communes["departement_code"].astype(str) == text, "region_code"]
-        return str(found.dropna().iloc[0]) if len(found.dropna()) else None
-    return None
+    region_codes, departement_regions = _codes()
+    return text if text in region_codes else departement_regions.get(text)
 
 
 def territory_pair(territory, region: str = DEFAULT_REGION) -> tuple[str, str]:
